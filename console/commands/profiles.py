@@ -1,0 +1,159 @@
+"""``fleet-console profiles list|show|add|remove|use``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from console import profiles as store
+from console.commands.context import current, handles_errors
+from console.commands.output import echo_json, emit
+from console.profiles import Profile, ProfileSettings, locations
+from console.profiles.settings import COLORS, SERVICE_SECTIONS
+
+
+def describe(profile: Profile) -> dict[str, Any]:
+    """Return a profile as shown by ``show``: settings, and secrets masked."""
+    services: dict[str, Any] = {}
+    for section in SERVICE_SECTIONS:
+        settings = profile.service(section)
+        if settings is None:
+            continue
+        entry = settings.model_dump(mode="json", exclude_none=True)
+        for key in ("password", "token"):
+            if profile.secret(section, key) is not None:
+                entry[key] = "*****"
+        services[section] = entry
+    return {
+        "name": profile.name,
+        "color": profile.settings.color,
+        "read_only": profile.read_only,
+        "description": profile.settings.description,
+        "sandbox": profile.settings.sandbox,
+        "data_dir": str(profile.data_dir),
+        "default": profile.name == store.default_name(),
+        "services": services,
+    }
+
+
+@click.group()
+def profiles() -> None:
+    """Manage profiles: one environment (local, staging, prod…) each."""
+
+
+@profiles.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handles_errors
+def list_profiles(as_json: bool) -> None:
+    """List profiles."""
+    default = store.default_name()
+    rows = []
+    for name in store.names():
+        try:
+            profile = store.load(name)
+        except store.ProfileInvalid as exc:
+            rows.append({"name": name, "default": name == default, "error": str(exc)})
+            continue
+        rows.append({
+            "name": name,
+            "default": name == default,
+            "color": profile.settings.color,
+            "read_only": profile.read_only,
+            "services": [s for s in SERVICE_SECTIONS if getattr(profile.settings, s) is not None],
+            "description": profile.settings.description,
+        })
+    columns = ["name", "default", "color", "read_only", "services", "description"]
+    emit(rows, columns, as_json)
+
+
+@profiles.command("show")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def show(ctx: click.Context, name: str | None, as_json: bool) -> None:
+    """Show one profile (the active one by default); secrets are masked."""
+    profile = store.load(name) if name else current(ctx).profile()
+    info = describe(profile)
+    if as_json:
+        echo_json(info)
+        return
+    for key in ("name", "color", "read_only", "default", "sandbox", "description", "data_dir"):
+        click.echo(f"{key:12} {info[key]}")
+    for section, values in info["services"].items():
+        click.echo(f"[{section}]")
+        for key, value in values.items():
+            click.echo(f"  {key:20} {value}")
+
+
+@profiles.command("add")
+@click.argument("name")
+@click.option("--color", type=click.Choice(COLORS), default="blue", show_default=True)
+@click.option("--read-only", is_flag=True, help="Refuse every write in this profile.")
+@click.option("--description", default="")
+@click.option("--pg-host", help="PostgreSQL host or socket directory.")
+@click.option("--pg-port", type=int, default=5432, show_default=True)
+@click.option("--pg-user", default="postgres", show_default=True)
+@click.option("--pg-dbname", default="postgres", show_default=True)
+@click.option("--pg-password-env", help="Environment variable holding the PostgreSQL password.")
+@click.option("--pg-password-stdin", is_flag=True, help="Read the PostgreSQL password from stdin.")
+@click.option("--balena-url", help="balena API URL.")
+@click.option("--balena-token-env", help="Environment variable holding the balena API token.")
+@click.option("--balsam-url", help="Balsam server URL.")
+@click.option("--balsam-username")
+@click.option("--balsam-password-env")
+@click.option("--ignite-node", "ignite_nodes", multiple=True, help="Ignite REST URL (repeat).")
+@click.option("--cratedb-node", "cratedb_nodes", multiple=True, help="CrateDB URL (repeat).")
+@handles_errors
+def add(name: str, **options: Any) -> None:
+    """Create a profile. Edit its settings.toml afterwards for anything else."""
+    settings = _settings_from_options(options)
+    store.add(name, settings)
+    if options["pg_password_stdin"]:
+        store.set_secret(name, "postgres", "password", click.get_text_stream("stdin").readline().strip())
+    click.echo(f"Created profile '{name}' in {locations.profile_dir(name)}")
+
+
+def _settings_from_options(o: dict[str, Any]) -> ProfileSettings:
+    data: dict[str, Any] = {"color": o["color"], "read_only": o["read_only"], "description": o["description"]}
+    if o["pg_host"]:
+        data["postgres"] = {
+            "host": o["pg_host"], "port": o["pg_port"], "user": o["pg_user"],
+            "dbname": o["pg_dbname"], "password_env": o["pg_password_env"],
+        }
+    if o["balena_url"]:
+        data["balena"] = {"url": o["balena_url"], "token_env": o["balena_token_env"]}
+    if o["balsam_url"]:
+        data["balsam"] = {
+            "url": o["balsam_url"], "username": o["balsam_username"],
+            "password_env": o["balsam_password_env"],
+        }
+    if o["ignite_nodes"]:
+        data["ignite"] = {"nodes": list(o["ignite_nodes"])}
+    if o["cratedb_nodes"]:
+        data["cratedb"] = {"nodes": list(o["cratedb_nodes"])}
+    return ProfileSettings.model_validate(data)
+
+
+@profiles.command("remove")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@handles_errors
+def remove(name: str, yes: bool) -> None:
+    """Delete a profile and its data directory."""
+    store.load(name)
+    if not yes:
+        click.confirm(f"Delete profile '{name}' and everything in its data directory?", abort=True)
+    store.remove(name)
+    click.echo(f"Removed profile '{name}'.")
+
+
+@profiles.command("use")
+@click.argument("name")
+@handles_errors
+def use(name: str) -> None:
+    """Make NAME the profile used when --profile is not given."""
+    store.load(name)
+    store.set_default(name)
+    click.echo(f"Default profile is now '{name}'.")

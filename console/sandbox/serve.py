@@ -1,0 +1,98 @@
+"""Serve ASGI apps on loopback sockets, in this thread's loop or a thread of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import uvicorn
+
+
+def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """Open a listening TCP socket; port 0 picks a free one."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    """Return the base URL a bound socket is reached at."""
+    host, port = sock.getsockname()[:2]
+    return f"http://{host}:{port}"
+
+
+def make_server(app: Any, *, lifespan: str = "on") -> uvicorn.Server:
+    """Build a quiet uvicorn server for one app."""
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan=lifespan,
+        timeout_keep_alive=30,
+        timeout_graceful_shutdown=2,
+    )
+    return uvicorn.Server(config)
+
+
+class ServerThread:
+    """Run one app on loopback in a background thread (tests, benchmarks).
+
+    Use as a context manager: ``with ServerThread(app) as server: server.url``.
+    ``stop()`` then ``start()`` again keeps the same port, to simulate a restart.
+    """
+
+    def __init__(self, app: Any, *, port: int = 0) -> None:
+        self.app = app
+        self._port = port
+        self.url = ""
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> ServerThread:
+        """Bind and serve; returns once the server accepts connections."""
+        sock = bind(port=self._port)
+        self._port = sock.getsockname()[1]
+        self.url = url_of(sock)
+        self._server = make_server(self.app)
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(self._server.serve(sockets=[sock])),  # type: ignore[union-attr]
+            name=f"stand-in {self.url}",
+            daemon=True,
+        )
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError(f"stand-in at {self.url} failed to start")
+            threading.Event().wait(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down and wait for its thread."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> ServerThread:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+async def serve_all(apps: Sequence[tuple[Any, socket.socket]]) -> list[uvicorn.Server]:
+    """Start one server per (app, socket) in the running loop; return them once up."""
+    servers = [make_server(app) for app, _ in apps]
+    for server, (_, sock) in zip(servers, apps):
+        asyncio.ensure_future(server.serve(sockets=[sock]))
+    while not all(server.started for server in servers):
+        await asyncio.sleep(0.01)
+    return servers

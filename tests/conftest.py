@@ -1,0 +1,71 @@
+"""Session-wide fixtures: a private FLEET_CONSOLE_HOME and one real PostgreSQL.
+
+The home is set before any test imports console code, so every profile, data
+directory and subprocess of the run lives in a temporary folder and the
+operator's own profiles are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_HOME = Path(tempfile.mkdtemp(prefix="fleet-console-tests-"))
+os.environ["FLEET_CONSOLE_HOME"] = str(_HOME)
+os.environ.pop("FLEET_CONSOLE_PROFILE", None)
+os.environ["NO_COLOR"] = "1"
+
+
+@pytest.fixture(scope="session")
+def fleet_home() -> Path:
+    """The temporary root of every profile in this test run."""
+    return _HOME
+
+
+@pytest.fixture(scope="session")
+def local_pg(fleet_home: Path) -> Iterator[object]:
+    """The `local` profile's embedded PostgreSQL, started once per session."""
+    from console.sandbox import control
+
+    state = control.ensure_postgres("local")
+    yield state
+    control.stop("local")
+
+
+def run_cli(*args: str, input: str | None = None, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `fleet-console ARGS` in a subprocess, as an operator's shell would."""
+    return subprocess.run(
+        [sys.executable, "-m", "console", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture
+def cli():  # type: ignore[no-untyped-def]
+    """The `run_cli` helper, as a fixture."""
+    return run_cli
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop every local service this run started, then remove the home."""
+    from console.profiles import locations
+    from console.sandbox import control
+
+    for profile_dir in locations.profiles_dir().iterdir():
+        try:
+            control.stop(profile_dir.name)
+        except Exception as exc:  # cleanup must not hide the run's own result
+            print(f"warning: could not stop services of {profile_dir.name}: {exc}")
+    shutil.rmtree(_HOME, ignore_errors=True)

@@ -1,0 +1,93 @@
+"""Profiles: one data directory each, TOML settings, 0600 credentials."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from console import profiles
+from console.backends.errors import Conflict, NotFound
+from console.profiles import ProfileInvalid, ProfileSettings, locations
+
+
+def test_local_always_exists(fleet_home) -> None:
+    assert "local" in profiles.names()
+    local = profiles.load("local")
+    assert local.settings.sandbox is True
+    assert local.data_dir == fleet_home / "profiles" / "local"
+
+
+def test_each_profile_has_its_own_directory() -> None:
+    profiles.add("p-dirs-a", ProfileSettings(color="blue"))
+    profiles.add("p-dirs-b", ProfileSettings(color="red"))
+    a, b = profiles.load("p-dirs-a"), profiles.load("p-dirs-b")
+    assert a.data_dir != b.data_dir
+    assert a.settings.color == "blue" and b.settings.color == "red"
+
+
+def test_credentials_file_is_private_and_secret_hidden_in_repr() -> None:
+    profiles.add("p-secret", ProfileSettings())
+    profiles.set_secret("p-secret", "postgres", "password", "hunter2-very-secret")
+    mode = stat.S_IMODE(locations.credentials_file("p-secret").stat().st_mode)
+    assert mode == 0o600
+    profile = profiles.load("p-secret")
+    assert profile.secret("postgres", "password") == "hunter2-very-secret"
+    assert "hunter2" not in repr(profile)
+
+
+def test_secret_named_by_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = ProfileSettings.model_validate({"postgres": {"host": "h", "password_env": "PG_KEY_T"}})
+    profiles.add("p-env", settings)
+    monkeypatch.setenv("PG_KEY_T", "from-env")
+    assert profiles.load("p-env").secret("postgres", "password") == "from-env"
+
+
+def test_corrupt_settings_name_file_and_line() -> None:
+    profiles.add("p-corrupt", ProfileSettings())
+    locations.settings_file("p-corrupt").write_text('color = "blue"\nread_only = tru\n')
+    with pytest.raises(ProfileInvalid) as caught:
+        profiles.load("p-corrupt")
+    assert "settings.toml" in str(caught.value)
+    assert "line 2" in str(caught.value)
+
+
+def test_invalid_value_names_the_field() -> None:
+    profiles.add("p-badcolor", ProfileSettings())
+    locations.settings_file("p-badcolor").write_text('color = "chartreuse"\n')
+    with pytest.raises(ProfileInvalid, match="color"):
+        profiles.load("p-badcolor")
+
+
+def test_unknown_profile_lists_known_ones() -> None:
+    with pytest.raises(NotFound, match="known: .*local"):
+        profiles.load("no-such-profile")
+
+
+@pytest.mark.parametrize("name", ["", "../etc", "a b", "x" * 65], ids=["empty", "dotdot", "space", "long"])
+def test_bad_names_are_refused(name: str) -> None:
+    with pytest.raises(ProfileInvalid):
+        profiles.load(name)
+
+
+def test_local_cannot_be_removed_or_added_twice() -> None:
+    with pytest.raises(Conflict):
+        profiles.remove("local")
+    profiles.add("p-twice", ProfileSettings())
+    with pytest.raises(Conflict):
+        profiles.add("p-twice", ProfileSettings())
+
+
+def test_use_sets_default_and_remove_falls_back_to_local() -> None:
+    profiles.add("p-default", ProfileSettings())
+    profiles.set_default("p-default")
+    assert profiles.default_name() == "p-default"
+    profiles.remove("p-default")
+    assert profiles.default_name() == "local"
+    assert not (locations.profiles_dir() / "p-default").exists()
+
+
+def test_missing_hint_names_the_section_to_add() -> None:
+    profiles.add("p-hint", ProfileSettings())
+    hint = profiles.load("p-hint").missing_hint("balena")
+    assert "[balena]" in hint and "settings.toml" in hint
