@@ -1,0 +1,5 @@
+"""The console's panes, in tab order, as ``module:Class`` (imported when the app starts)."""
+
+PANES: tuple[str, ...] = (
+    # one line per pane
+)

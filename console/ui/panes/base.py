@@ -1,0 +1,49 @@
+"""What every pane of the console is: a widget shown as one tab of the app.
+
+A pane owns its workers and talks to backends only from them. It is told when
+it is shown or hidden (refresh loops pause while hidden), when the operator
+types ``/`` (filter its current table) and when a ``:`` command names it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.widget import Widget
+
+from console.profiles import Profile
+
+
+class Pane(Widget):
+    """One tab of the console.
+
+    Subclasses set the class variables and implement what they support.
+    """
+
+    pane_id: ClassVar[str]
+    """Stable id, also the ``:`` command that opens it (``:jobs``)."""
+    title: ClassVar[str]
+    """The tab's label."""
+    key: ClassVar[str]
+    """The key that opens it from anywhere (``1``…``9``)."""
+    section: ClassVar[str | None] = None
+    """The profile section it needs; without it the app shows what to add instead."""
+
+    def __init__(self, profile: Profile, *, id: str | None = None) -> None:
+        super().__init__(id=id or f"pane-{self.pane_id}")
+        self.profile = profile
+
+    def pane_shown(self) -> None:
+        """The operator switched to this pane: resume live refresh."""
+
+    def pane_hidden(self) -> None:
+        """The operator switched away: pause live refresh."""
+
+    def apply_filter(self, text: str) -> None:
+        """Filter the pane's current table by what the operator typed after ``/``."""
+        self.notify("This pane has no table to filter.", severity="warning")
+
+    def run_command(self, args: str) -> None:
+        """Handle ``:<pane_id> ARGS`` typed on the command line (e.g. ``state=FAILED``)."""
+        if args.strip():
+            self.notify(f"':{self.pane_id}' takes no arguments.", severity="warning")
