@@ -1,0 +1,183 @@
+"""The one boundary between httpx and the console's errors, shared by every HTTP client.
+
+``map_http_errors`` turns transport failures into ``Unavailable`` (and bad URLs
+into ``ConsoleError``); ``raise_for_status`` turns status codes into the error
+tree; ``send`` adds timeouts-by-default, retries with backoff for idempotent
+requests and honours ``429 Retry-After`` up to a cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+from console.backends.errors import (
+    AuthError,
+    BadQuery,
+    Conflict,
+    ConsoleError,
+    NotFound,
+    RateLimited,
+    Unavailable,
+)
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+MAX_RETRY_AFTER = 60.0
+"""Longest ``Retry-After`` the console waits out before reporting ``RateLimited``."""
+
+
+@contextmanager
+def map_http_errors(service: str, operation: str) -> Iterator[None]:
+    """Translate httpx's exceptions raised inside the block into console errors."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise Unavailable(f"{service} did not answer in time ({type(exc).__name__})",
+                          operation=operation) from exc
+    except httpx.ConnectError as exc:
+        raise Unavailable(f"cannot reach {service}: {_reason(exc)}", operation=operation) from exc
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        raise ConsoleError(f"bad {service} URL: {exc}", title="Bad URL", operation=operation) from exc
+    except httpx.TooManyRedirects as exc:
+        raise Unavailable(f"{service} redirected too many times", operation=operation) from exc
+    except httpx.DecodingError as exc:
+        raise Unavailable(f"{service} sent a body that could not be decoded",
+                          operation=operation) from exc
+    except (httpx.TransportError, httpx.StreamError) as exc:
+        raise Unavailable(f"connection to {service} failed: {_reason(exc)}",
+                          operation=operation) from exc
+    except httpx.HTTPStatusError as exc:
+        raise_for_status(exc.response, service=service, operation=operation)
+        raise Unavailable(f"{service}: {_reason(exc)}", operation=operation) from exc
+    except (httpx.HTTPError, httpx.CookieConflict) as exc:
+        raise Unavailable(f"{service} request failed: {_reason(exc)}", operation=operation) from exc
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Return the ``Retry-After`` seconds of a response, when it carries a number."""
+    value = response.headers.get("retry-after", "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def error_text(response: httpx.Response) -> str:
+    """Return the service's own error message from a body (JSON string, detail, or text)."""
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return response.text.strip()[:500] or response.reason_phrase
+    if isinstance(body, str):
+        return body
+    if isinstance(body, dict):
+        for key in ("detail", "message", "error", "msg"):
+            if body.get(key):
+                value = body[key]
+                return value if isinstance(value, str) else json.dumps(value)
+    return json.dumps(body)[:500]
+
+
+def raise_for_status(response: httpx.Response, *, service: str, operation: str) -> None:
+    """Raise the console error that matches an error status; return on success."""
+    status = response.status_code
+    if status < 400:
+        return
+    message = f"{service} answered {status}: {error_text(response)}"
+    if status in (401, 403):
+        raise AuthError(message, operation=operation)
+    if status == 404:
+        raise NotFound(message, operation=operation)
+    if status in (409, 423):
+        raise Conflict(message, operation=operation)
+    if status == 429:
+        raise RateLimited(message, retry_after=retry_after(response), operation=operation)
+    if status < 500:
+        raise BadQuery(message, operation=operation)
+    raise Unavailable(message, operation=operation)
+
+
+def json_body(response: httpx.Response, *, service: str, operation: str) -> Any:
+    """Parse a JSON body, reporting a malformed one as ``Unavailable``."""
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Unavailable(f"{service} sent a malformed reply (not JSON)",
+                          operation=operation) from exc
+
+
+async def send(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    service: str,
+    operation: str,
+    attempts: int = 3,
+    backoff: float = 0.2,
+    on_wait: Callable[[float], Awaitable[None] | None] | None = None,
+) -> httpx.Response:
+    """Send a request; retry idempotent ones on transport errors, 502 and 503; honour 429.
+
+    Args:
+        client: The service's client (its timeout applies to every call).
+        request: Built with ``client.build_request`` (URL already encoded).
+        service: Name used in messages, e.g. ``"balena API"``.
+        operation: What the console is doing, e.g. ``"list devices"``.
+        attempts: Tries in all, for idempotent requests.
+        backoff: First delay between tries; doubles each time.
+        on_wait: Called with the seconds about to be waited (to show a countdown).
+
+    Returns:
+        A response with a status below 400.
+
+    Raises:
+        ConsoleError: a subclass matching the failure.
+    """
+    retryable = request.method in IDEMPOTENT
+    for attempt in range(1, attempts + 1):
+        last = attempt == attempts or not retryable
+        try:
+            with map_http_errors(service, operation):
+                response = await client.send(request)
+        except Unavailable:
+            if last:
+                raise
+            await _wait(backoff * 2 ** (attempt - 1), on_wait)
+            continue
+        delay = _retry_delay(response, retryable, backoff * 2 ** (attempt - 1))
+        if delay is None or last:
+            raise_for_status(response, service=service, operation=operation)
+            return response
+        await response.aclose()
+        await _wait(delay, on_wait)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _retry_delay(response: httpx.Response, retryable: bool, backoff: float) -> float | None:
+    if response.status_code == 429:
+        wait = retry_after(response)
+        if wait is None or wait > MAX_RETRY_AFTER:
+            return None
+        return wait
+    if retryable and response.status_code in (502, 503):
+        return backoff
+    return None
+
+
+async def _wait(seconds: float, on_wait: Callable[[float], Awaitable[None] | None] | None) -> None:
+    if on_wait is not None:
+        result = on_wait(seconds)
+        if result is not None:
+            await result
+    await asyncio.sleep(seconds)
