@@ -42,7 +42,11 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, invoke_without_command=True)
 @click.option(
-    "--profile", "-p", "profile_name", metavar="NAME", envvar="FLEET_CONSOLE_PROFILE",
+    "--profile",
+    "-p",
+    "profile_name",
+    metavar="NAME",
+    envvar="FLEET_CONSOLE_PROFILE",
     help="Profile (environment) to use; defaults to the one set by `profiles use`.",
 )
 @click.version_option(__version__, prog_name="fleet-console")

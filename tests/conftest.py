@@ -39,8 +39,9 @@ def local_pg(fleet_home: Path) -> Iterator[object]:
     control.stop("local")
 
 
-def run_cli(*args: str, input: str | None = None, timeout: float = 120,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, input: str | None = None, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `fleet-console ARGS` in a subprocess, as an operator's shell would."""
     return subprocess.run(
         [sys.executable, "-m", "console", *args],

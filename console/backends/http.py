@@ -37,20 +37,25 @@ def map_http_errors(service: str, operation: str) -> Iterator[None]:
     try:
         yield
     except httpx.TimeoutException as exc:
-        raise Unavailable(f"{service} did not answer in time ({type(exc).__name__})",
-                          operation=operation) from exc
+        raise Unavailable(
+            f"{service} did not answer in time ({type(exc).__name__})", operation=operation
+        ) from exc
     except httpx.ConnectError as exc:
         raise Unavailable(f"cannot reach {service}: {_reason(exc)}", operation=operation) from exc
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-        raise ConsoleError(f"bad {service} URL: {exc}", title="Bad URL", operation=operation) from exc
+        raise ConsoleError(
+            f"bad {service} URL: {exc}", title="Bad URL", operation=operation
+        ) from exc
     except httpx.TooManyRedirects as exc:
         raise Unavailable(f"{service} redirected too many times", operation=operation) from exc
     except httpx.DecodingError as exc:
-        raise Unavailable(f"{service} sent a body that could not be decoded",
-                          operation=operation) from exc
+        raise Unavailable(
+            f"{service} sent a body that could not be decoded", operation=operation
+        ) from exc
     except (httpx.TransportError, httpx.StreamError) as exc:
-        raise Unavailable(f"connection to {service} failed: {_reason(exc)}",
-                          operation=operation) from exc
+        raise Unavailable(
+            f"connection to {service} failed: {_reason(exc)}", operation=operation
+        ) from exc
     except httpx.HTTPStatusError as exc:
         raise_for_status(exc.response, service=service, operation=operation)
         raise Unavailable(f"{service}: {_reason(exc)}", operation=operation) from exc
@@ -113,8 +118,9 @@ def json_body(response: httpx.Response, *, service: str, operation: str) -> Any:
     try:
         return response.json()
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Unavailable(f"{service} sent a malformed reply (not JSON)",
-                          operation=operation) from exc
+        raise Unavailable(
+            f"{service} sent a malformed reply (not JSON)", operation=operation
+        ) from exc
 
 
 async def send(

@@ -55,14 +55,18 @@ def list_profiles(as_json: bool) -> None:
         except store.ProfileInvalid as exc:
             rows.append({"name": name, "default": name == default, "error": str(exc)})
             continue
-        rows.append({
-            "name": name,
-            "default": name == default,
-            "color": profile.settings.color,
-            "read_only": profile.read_only,
-            "services": [s for s in SERVICE_SECTIONS if getattr(profile.settings, s) is not None],
-            "description": profile.settings.description,
-        })
+        rows.append(
+            {
+                "name": name,
+                "default": name == default,
+                "color": profile.settings.color,
+                "read_only": profile.read_only,
+                "services": [
+                    s for s in SERVICE_SECTIONS if getattr(profile.settings, s) is not None
+                ],
+                "description": profile.settings.description,
+            }
+        )
     columns = ["name", "default", "color", "read_only", "services", "description"]
     emit(rows, columns, as_json)
 
@@ -111,22 +115,32 @@ def add(name: str, **options: Any) -> None:
     settings = _settings_from_options(options)
     store.add(name, settings)
     if options["pg_password_stdin"]:
-        store.set_secret(name, "postgres", "password", click.get_text_stream("stdin").readline().strip())
+        store.set_secret(
+            name, "postgres", "password", click.get_text_stream("stdin").readline().strip()
+        )
     click.echo(f"Created profile '{name}' in {locations.profile_dir(name)}")
 
 
 def _settings_from_options(o: dict[str, Any]) -> ProfileSettings:
-    data: dict[str, Any] = {"color": o["color"], "read_only": o["read_only"], "description": o["description"]}
+    data: dict[str, Any] = {
+        "color": o["color"],
+        "read_only": o["read_only"],
+        "description": o["description"],
+    }
     if o["pg_host"]:
         data["postgres"] = {
-            "host": o["pg_host"], "port": o["pg_port"], "user": o["pg_user"],
-            "dbname": o["pg_dbname"], "password_env": o["pg_password_env"],
+            "host": o["pg_host"],
+            "port": o["pg_port"],
+            "user": o["pg_user"],
+            "dbname": o["pg_dbname"],
+            "password_env": o["pg_password_env"],
         }
     if o["balena_url"]:
         data["balena"] = {"url": o["balena_url"], "token_env": o["balena_token_env"]}
     if o["balsam_url"]:
         data["balsam"] = {
-            "url": o["balsam_url"], "username": o["balsam_username"],
+            "url": o["balsam_url"],
+            "username": o["balsam_username"],
             "password_env": o["balsam_password_env"],
         }
     if o["ignite_nodes"]:

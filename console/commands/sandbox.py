@@ -15,7 +15,9 @@ COLUMNS = ["name", "state", "url", "pid"]
 
 def _require_sandbox(ctx: click.Context) -> str:
     profile = current(ctx).profile()
-    if not profile.settings.sandbox and not (profile.settings.postgres and profile.settings.postgres.embedded):
+    if not profile.settings.sandbox and not (
+        profile.settings.postgres and profile.settings.postgres.embedded
+    ):
         raise ConsoleError(f"profile '{profile.name}' has no local services (sandbox = false)")
     return profile.name
 
@@ -32,12 +34,16 @@ def sandbox() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @handles_errors
-def start(ctx: click.Context, jobs: int | None, devices: int | None, log_rate: float | None,
-          as_json: bool) -> None:
+def start(
+    ctx: click.Context, jobs: int | None, devices: int | None, log_rate: float | None, as_json: bool
+) -> None:
     """Start the local services that are not running yet."""
     name = _require_sandbox(ctx)
-    options = {k: v for k, v in {"jobs": jobs, "devices": devices, "log_rate": log_rate}.items()
-               if v is not None}
+    options = {
+        k: v
+        for k, v in {"jobs": jobs, "devices": devices, "log_rate": log_rate}.items()
+        if v is not None
+    }
     try:
         report = control.start(name, options)
     except (control.SandboxError, PostgresStartFailed) as exc:

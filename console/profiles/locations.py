@@ -23,7 +23,11 @@ def _ensure(path: Path) -> Path:
 def root_dir() -> Path:
     """Return the directory that holds every profile."""
     override = os.environ.get(HOME_ENV)
-    base = Path(override).expanduser() if override else Path(platformdirs.user_data_dir("fleet-console"))
+    base = (
+        Path(override).expanduser()
+        if override
+        else Path(platformdirs.user_data_dir("fleet-console"))
+    )
     return _ensure(base)
 
 

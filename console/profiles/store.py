@@ -20,7 +20,12 @@ from pydantic import SecretStr, ValidationError
 
 from console.backends.errors import Conflict, ConsoleError, NotFound
 from console.profiles import locations
-from console.profiles.settings import PROFILE_NAME, SERVICE_SECTIONS, ProfileSettings, local_defaults
+from console.profiles.settings import (
+    PROFILE_NAME,
+    SERVICE_SECTIONS,
+    ProfileSettings,
+    local_defaults,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -94,9 +99,14 @@ class Profile:
 
 
 _SECTION_EXAMPLES = {
-    "postgres": '[postgres]\nhost = "db.example.com"\nuser = "operator"\npassword_env = "PGPASSWORD"',
+    "postgres": (
+        '[postgres]\nhost = "db.example.com"\nuser = "operator"\npassword_env = "PGPASSWORD"'
+    ),
     "balena": '[balena]\nurl = "https://api.balena-cloud.com"\ntoken_env = "BALENA_TOKEN"',
-    "balsam": '[balsam]\nurl = "https://balsam.example.org"\nusername = "me"\npassword_env = "BALSAM_PASSWORD"',
+    "balsam": (
+        '[balsam]\nurl = "https://balsam.example.org"\nusername = "me"\n'
+        'password_env = "BALSAM_PASSWORD"'
+    ),
     "ignite": '[ignite]\nnodes = ["http://ignite-1:8080", "http://ignite-2:8080"]',
     "cratedb": '[cratedb]\nnodes = ["http://crate-1:4200", "http://crate-2:4200"]',
 }

@@ -145,11 +145,20 @@ def _spawn_supervisor(profile_name: str, options: dict[str, Any]) -> None:
     (sandbox / SERVICES_FILE).unlink(missing_ok=True)
     log = (sandbox / LOG_FILE).open("ab")
     command = [
-        sys.executable, "-m", "console.sandbox.supervisor",
-        "--profile", profile_name, "--options", json.dumps(options),
+        sys.executable,
+        "-m",
+        "console.sandbox.supervisor",
+        "--profile",
+        profile_name,
+        "--options",
+        json.dumps(options),
     ]
     process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
         env={**os.environ, locations.HOME_ENV: str(locations.root_dir())},
     )
     (sandbox / PID_FILE).write_text(str(process.pid))

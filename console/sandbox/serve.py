@@ -91,8 +91,11 @@ class ServerThread:
 async def serve_all(apps: Sequence[tuple[Any, socket.socket]]) -> list[uvicorn.Server]:
     """Start one server per (app, socket) in the running loop; return them once up."""
     servers = [make_server(app) for app, _ in apps]
-    for server, (_, sock) in zip(servers, apps):
-        asyncio.ensure_future(server.serve(sockets=[sock]))
+    tasks = [asyncio.ensure_future(s.serve(sockets=[sock])) for s, (_, sock) in zip(servers, apps)]
     while not all(server.started for server in servers):
+        failed = [task for task in tasks if task.done()]
+        if failed:
+            failed[0].result()  # re-raise why a listener could not start
+            raise RuntimeError("a stand-in stopped during start-up")
         await asyncio.sleep(0.01)
     return servers

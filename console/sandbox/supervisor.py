@@ -33,7 +33,9 @@ async def run(profile_name: str, options: dict[str, Any]) -> None:
         context = StandInContext(
             profile=profile_name,
             data_dir=sandbox / stand_in.name,
-            credentials={k: profile.secret(stand_in.section, k) or "" for k in stand_in.credentials},
+            credentials={
+                k: profile.secret(stand_in.section, k) or "" for k in stand_in.credentials
+            },
             options=options,
         )
         context.data_dir.mkdir(parents=True, exist_ok=True)
@@ -46,7 +48,12 @@ async def run(profile_name: str, options: dict[str, Any]) -> None:
     servers = await serve.serve_all(listeners)
 
     state_file = sandbox / SERVICES_FILE
-    state = {"pid": os.getpid(), "started": time.time(), "services": services, "stand_ins": described}
+    state = {
+        "pid": os.getpid(),
+        "started": time.time(),
+        "services": services,
+        "stand_ins": described,
+    }
     tmp = state_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=2))
     tmp.replace(state_file)

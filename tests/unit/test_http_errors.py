@@ -13,8 +13,11 @@ from console.backends.http import map_http_errors, raise_for_status, retry_after
 
 def _httpx_exception_classes() -> list[type[Exception]]:
     return [
-        obj for _, obj in inspect.getmembers(httpx)
-        if inspect.isclass(obj) and issubclass(obj, Exception) and obj.__module__.startswith("httpx")
+        obj
+        for _, obj in inspect.getmembers(httpx)
+        if inspect.isclass(obj)
+        and issubclass(obj, Exception)
+        and obj.__module__.startswith("httpx")
     ]
 
 
@@ -39,12 +42,22 @@ def test_every_httpx_exception_is_mapped(cls: type[Exception]) -> None:
 
 @pytest.mark.parametrize(
     ("status", "expected"),
-    [(401, errors.AuthError), (403, errors.AuthError), (404, errors.NotFound),
-     (409, errors.Conflict), (400, errors.BadQuery), (422, errors.BadQuery),
-     (429, errors.RateLimited), (500, errors.Unavailable), (503, errors.Unavailable)],
+    [
+        (401, errors.AuthError),
+        (403, errors.AuthError),
+        (404, errors.NotFound),
+        (409, errors.Conflict),
+        (400, errors.BadQuery),
+        (422, errors.BadQuery),
+        (429, errors.RateLimited),
+        (500, errors.Unavailable),
+        (503, errors.Unavailable),
+    ],
 )
 def test_status_codes_map_to_classes(status: int, expected: type[Exception]) -> None:
-    response = httpx.Response(status, json={"detail": "nope"}, request=httpx.Request("GET", "http://x"))
+    response = httpx.Response(
+        status, json={"detail": "nope"}, request=httpx.Request("GET", "http://x")
+    )
     with pytest.raises(expected, match="nope"):
         raise_for_status(response, service="svc", operation="op")
 
@@ -54,8 +67,12 @@ def test_success_does_not_raise() -> None:
 
 
 def test_retry_after_parsed_and_attached() -> None:
-    response = httpx.Response(429, headers={"Retry-After": "7"}, text="slow down",
-                              request=httpx.Request("GET", "http://x"))
+    response = httpx.Response(
+        429,
+        headers={"Retry-After": "7"},
+        text="slow down",
+        request=httpx.Request("GET", "http://x"),
+    )
     assert retry_after(response) == 7
     with pytest.raises(errors.RateLimited) as caught:
         raise_for_status(response, service="svc", operation="op")

@@ -8,7 +8,9 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["console.backends", "console.profiles", "console.sandbox.control"])
+@pytest.mark.parametrize(
+    "module", ["console.backends", "console.profiles", "console.sandbox.control"]
+)
 def test_layer_imports_without_textual(module: str) -> None:
     code = f"import sys, {module}; print('textual' in sys.modules, 'rich' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -37,7 +37,9 @@ def test_credentials_file_is_private_and_secret_hidden_in_repr() -> None:
 
 
 def test_secret_named_by_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = ProfileSettings.model_validate({"postgres": {"host": "h", "password_env": "PG_KEY_T"}})
+    settings = ProfileSettings.model_validate(
+        {"postgres": {"host": "h", "password_env": "PG_KEY_T"}}
+    )
     profiles.add("p-env", settings)
     monkeypatch.setenv("PG_KEY_T", "from-env")
     assert profiles.load("p-env").secret("postgres", "password") == "from-env"
@@ -60,11 +62,13 @@ def test_invalid_value_names_the_field() -> None:
 
 
 def test_unknown_profile_lists_known_ones() -> None:
-    with pytest.raises(NotFound, match="known: .*local"):
+    with pytest.raises(NotFound, match=r"known: .*local"):
         profiles.load("no-such-profile")
 
 
-@pytest.mark.parametrize("name", ["", "../etc", "a b", "x" * 65], ids=["empty", "dotdot", "space", "long"])
+@pytest.mark.parametrize(
+    "name", ["", "../etc", "a b", "x" * 65], ids=["empty", "dotdot", "space", "long"]
+)
 def test_bad_names_are_refused(name: str) -> None:
     with pytest.raises(ProfileInvalid):
         profiles.load(name)
