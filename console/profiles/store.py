@@ -7,6 +7,7 @@ Two profiles never share a file.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -85,8 +86,11 @@ class Profile:
         return SERVICE_SECTIONS[section].model_validate(running)
 
     def missing_hint(self, section: str) -> str:
-        """Say exactly what an operator must add to use a service in this profile."""
-        if self.settings.sandbox:
+        """Say exactly what an operator must add to use a service in this profile.
+
+        A stand-in for section X lives in the package ``console.sandbox.X``.
+        """
+        if self.settings.sandbox and importlib.util.find_spec(f"console.sandbox.{section}"):
             return (
                 f"The local {section} stand-in is not running. Start it with "
                 f"`fleet-console --profile {self.name} sandbox start`."

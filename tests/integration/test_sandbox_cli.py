@@ -1,0 +1,79 @@
+"""`fleet-console sandbox start|status|stop` for a profile of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from console import profiles
+from console.profiles import ProfileSettings, locations
+from console.sandbox import control
+
+PROFILE = "sbx-cli"
+
+
+@pytest.fixture(scope="module")
+def sandbox_profile():
+    profiles.add(PROFILE, ProfileSettings(sandbox=True, postgres={"embedded": True}))
+    yield PROFILE
+    control.stop(PROFILE)
+
+
+def _status(cli) -> dict[str, dict]:
+    result = cli("--profile", PROFILE, "sandbox", "status", "--json")
+    assert result.returncode == 0, result.stderr
+    return {s["name"]: s for s in json.loads(result.stdout)}
+
+
+def test_start_twice_is_harmless_and_status_lists_services(cli, sandbox_profile) -> None:
+    first = cli("--profile", PROFILE, "sandbox", "start", "--json")
+    assert first.returncode == 0, first.stderr
+    pid = _status(cli)["postgres"]["pid"]
+    second = cli("--profile", PROFILE, "sandbox", "start", "--json")
+    assert second.returncode == 0, second.stderr
+    status = _status(cli)
+    assert status["postgres"]["state"] == "running"
+    assert status["postgres"]["pid"] == pid
+    assert status["postgres"]["url"].startswith("postgresql://")
+    for name, entry in status.items():
+        assert entry["state"] == "running", name
+
+
+def test_stale_supervisor_pid_is_cleaned(cli, sandbox_profile) -> None:
+    cli("--profile", PROFILE, "sandbox", "start")
+    if control.supervisor_pid(PROFILE) is None:
+        pytest.skip("no stand-ins registered yet: nothing supervises")
+    pid_file = locations.sandbox_dir(PROFILE) / control.PID_FILE
+    real = pid_file.read_text()
+    os.kill(int(real), 15)
+    control.supervisor_pid(PROFILE)  # notices the dead pid
+    assert not pid_file.exists()
+    assert cli("--profile", PROFILE, "sandbox", "start").returncode == 0
+    assert control.supervisor_pid(PROFILE) not in (None, int(real))
+
+
+def test_stale_postmaster_pid_after_crash_is_cleaned(sandbox_profile) -> None:
+    """A crash leaves postmaster.pid naming a dead process; the next start cleans it."""
+    pg = control.postgres(PROFILE)
+    pg.ensure_running()
+    lines = (pg.pgdata / "postmaster.pid").read_text().splitlines()
+    pg.stop()
+    (pg.pgdata / "postmaster.pid").write_text("\n".join(["999999", *lines[1:]]) + "\n")
+    assert not pg.state().running
+    state = pg.ensure_running()
+    assert state.running and state.pid != 999999
+
+
+def test_stop_stops_everything(cli, sandbox_profile) -> None:
+    cli("--profile", PROFILE, "sandbox", "start")
+    assert cli("--profile", PROFILE, "sandbox", "stop").returncode == 0
+    assert all(s["state"] == "stopped" for s in _status(cli).values())
+
+
+def test_profile_without_local_services_is_refused(cli) -> None:
+    profiles.add("sbx-remote", ProfileSettings())
+    result = cli("--profile", "sbx-remote", "sandbox", "start")
+    assert result.returncode == 1
+    assert "no local services" in result.stderr
