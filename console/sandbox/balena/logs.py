@@ -431,3 +431,23 @@ class LogSimulator:
             self.hub.append(uuid, text, service_id=service, is_stderr=True)
             return
         self.hub.append(uuid, self._random.choice(_MESSAGES).format(**fill), service_id=service)
+
+
+def standalone_app(hub: LogHub, devices: Mapping[str, Mapping[str, Any]], token: str) -> Any:
+    """A Starlette app serving only the log routes (log tests and benchmarks).
+
+    Args:
+        hub: Where the lines live.
+        devices: Known devices by uuid.
+        token: The Bearer token clients must send.
+    """
+    from starlette.applications import Starlette
+
+    def authorize(request: Request) -> Response | None:
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() == "bearer" and given == token:
+            return None
+        return Response(b"", status_code=401)
+
+    return Starlette(routes=log_routes(hub, find_device=devices.get, authorize=authorize))

@@ -1,0 +1,384 @@
+"""Device logs over the balena API: history and the live NDJSON stream of many devices.
+
+``GET /device/v2/<uuid>/logs`` (``protocols/balena.md`` §13) answers a JSON array;
+with ``stream=1`` it never ends, sends a bare ``\\n`` every 58 s and nothing tells a
+reader it fell off. So each device's stream is read with a read timeout above the
+keep-alive; on any drop it reconnects with backoff, first backfilling the missed span
+from history (``start=<last createdAt + 1>``), and reports a ``Gap`` so the operator
+sees what the link lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from console.backends.errors import AuthError, ConsoleError, NotFound, Unavailable
+from console.backends.http import (
+    MAX_RETRY_AFTER,
+    json_body,
+    map_http_errors,
+    raise_for_status,
+    retry_after,
+    send,
+)
+
+__all__ = ["DeviceLogs", "Gap", "LogEvent", "LogLine", "Notice"]
+
+HISTORY_CAP = 1000
+"""Most lines the API returns for one history request."""
+
+
+class LogsClient(Protocol):
+    """What ``DeviceLogs`` needs of a balena client (``BalenaClient`` has it)."""
+
+    http: httpx.AsyncClient
+    service_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    """One line a device wrote.
+
+    Attributes:
+        uuid: The device's full uuid.
+        created_at: Server receive time, ms since the epoch (orders and resumes).
+        timestamp: The device's own time for the line, ms since the epoch.
+        message: The text.
+        service_id: The service that wrote it; None on system lines.
+        is_system: Written by the supervisor or the OS, not by a service.
+        is_stderr: Written to stderr.
+    """
+
+    uuid: str
+    created_at: int
+    timestamp: int
+    message: str
+    service_id: int | None = None
+    is_system: bool = False
+    is_stderr: bool = False
+
+    @classmethod
+    def from_wire(cls, uuid: str, data: Any) -> LogLine:
+        """Build a line from one decoded JSON object of the API.
+
+        Raises:
+            ValueError: ``data`` is not a log line.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+            raise ValueError("not a log line")
+        created = int(data["createdAt"])
+        service = data.get("serviceId")
+        return cls(
+            uuid=uuid,
+            created_at=created,
+            timestamp=int(data.get("timestamp", created)),
+            message=data["message"],
+            service_id=int(service) if service is not None else None,
+            is_system=bool(data.get("isSystem", False)),
+            is_stderr=bool(data.get("isStdErr", False)),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the line as the JSON object the CLI prints (API field names plus uuid)."""
+        record: dict[str, Any] = {
+            "uuid": self.uuid,
+            "createdAt": self.created_at,
+            "timestamp": self.timestamp,
+            "isSystem": self.is_system,
+            "isStdErr": self.is_stderr,
+            "serviceId": self.service_id,
+            "message": self.message,
+        }
+        return record
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """The stream of one device dropped and came back: what the link missed.
+
+    Attributes:
+        uuid: The device.
+        start_ms: ``createdAt`` of the last line seen before the drop (or when it dropped).
+        end_ms: When the stream was back (client clock, ms since the epoch).
+        backfilled: Lines recovered from history for the span.
+        complete: False when history hit its cap, so older lines of the span are lost.
+        reason: Why the stream dropped, for the operator.
+    """
+
+    uuid: str
+    start_ms: int
+    end_ms: int
+    backfilled: int
+    complete: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the operator should know about a stream that is not a line.
+
+    Attributes:
+        uuid: The device.
+        message: e.g. "reconnecting in 2 s" or "skipped a line that is not JSON".
+        level: ``"information"`` or ``"warning"``.
+    """
+
+    uuid: str
+    message: str
+    level: str = "warning"
+
+
+LogEvent = LogLine | Gap | Notice
+"""What a stream yields."""
+
+
+@dataclass
+class _DeviceState:
+    uuid: str
+    last: int | None = None
+    opened_ms: int = 0
+    dropped: str | None = None
+    backoff: float = 0.0
+    partial: bytes = b""
+    retry_after: float | None = None
+
+
+class DeviceLogs:
+    """Read device logs through a balena client.
+
+    Args:
+        client: Anything with ``http`` (base URL, auth, timeout) and ``service_name``.
+        read_timeout: Seconds of silence before a stream counts as dropped; must exceed
+            the API's 58 s keep-alive.
+        backoff: First delay before a reconnect; doubles up to ``max_backoff``.
+        max_backoff: Longest delay between reconnects.
+    """
+
+    def __init__(
+        self,
+        client: LogsClient,
+        *,
+        read_timeout: float = 90.0,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+    ) -> None:
+        self._client = client
+        self.read_timeout = read_timeout
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._stopped = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def _service(self) -> str:
+        return self._client.service_name
+
+    async def history(
+        self, uuid: str, count: int | str = HISTORY_CAP, start: int | None = None
+    ) -> list[LogLine]:
+        """Fetch a device's recent lines, oldest first.
+
+        Args:
+            uuid: The device's full uuid.
+            count: How many (the API caps it at 1000), or ``"all"``.
+            start: Only lines created at or after this (ms since the epoch).
+
+        Returns:
+            The lines, oldest first.
+
+        Raises:
+            AuthError: No user credentials. NotFound: no such device or no access.
+            Unavailable: unreachable, timed out or a malformed reply.
+        """
+        params: dict[str, str] = {"count": str(count)}
+        if start is not None:
+            params["start"] = str(start)
+        operation = f"read logs of {uuid[:7]}"
+        request = self._client.http.build_request("GET", _path(uuid), params=params)
+        response = await send(
+            self._client.http, request, service=self._service, operation=operation
+        )
+        body = json_body(response, service=self._service, operation=operation)
+        if not isinstance(body, list):
+            raise Unavailable(f"{self._service} sent logs that are not a list", operation=operation)
+        try:
+            return [LogLine.from_wire(uuid, item) for item in body]
+        except (ValueError, TypeError, KeyError) as exc:
+            raise Unavailable(
+                f"{self._service} sent a malformed log line", operation=operation
+            ) from exc
+
+    async def stream(self, uuids: Iterable[str], *, count: int = 0) -> AsyncIterator[LogEvent]:
+        """Follow the live logs of one or many devices, merged in arrival order.
+
+        Args:
+            uuids: Full uuids of the devices.
+            count: History lines per device to send first (≤ 1000).
+
+        Yields:
+            ``LogLine`` events, a ``Gap`` after each reconnect, ``Notice`` events.
+
+        Raises:
+            AuthError, NotFound: the API refused a device (not retried).
+        """
+        async for batch in self.batches(uuids, count=count):
+            for event in batch:
+                yield event
+
+    async def batches(
+        self, uuids: Iterable[str], *, count: int = 0
+    ) -> AsyncIterator[list[LogEvent]]:
+        """Like ``stream`` but yield events in the batches they arrived in (cheaper)."""
+        queue: asyncio.Queue[list[LogEvent] | BaseException] = asyncio.Queue()
+        self._stopped.clear()
+        self._tasks = [
+            asyncio.ensure_future(self._follow(_DeviceState(uuid), count, queue))
+            for uuid in dict.fromkeys(uuids)
+        ]
+        try:
+            while not self._stopped.is_set():
+                if queue.empty() and all(task.done() for task in self._tasks):
+                    break
+                item = await _next(queue, self._stopped)
+                if isinstance(item, BaseException):
+                    raise item
+                if item:
+                    yield item
+        finally:
+            await self.stop()
+
+    async def stop(self) -> None:
+        """End every stream this reader has open."""
+        self._stopped.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _follow(self, state: _DeviceState, count: int, queue: asyncio.Queue[Any]) -> None:
+        try:
+            while True:
+                try:
+                    await self._connect(state, count, queue)
+                    reason = "the stream ended"
+                except (AuthError, NotFound) as exc:
+                    queue.put_nowait(exc)
+                    return
+                except ConsoleError as exc:
+                    reason = exc.message
+                await self._wait_before_retry(state, reason, queue)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # an unexpected bug must reach the reader, not vanish
+            queue.put_nowait(exc)
+
+    async def _wait_before_retry(
+        self, state: _DeviceState, reason: str, queue: asyncio.Queue[Any]
+    ) -> None:
+        if state.dropped is None:
+            state.dropped = reason
+            state.opened_ms = state.opened_ms or _now_ms()
+        state.backoff = min(self.max_backoff, state.backoff * 2 or self.backoff)
+        delay, state.retry_after = state.retry_after or state.backoff, None
+        message = f"stream of {state.uuid[:7]} dropped ({reason}); reconnecting in {delay:g} s"
+        queue.put_nowait([Notice(state.uuid, message)])
+        await asyncio.sleep(delay)
+
+    async def _connect(self, state: _DeviceState, count: int, queue: asyncio.Queue[Any]) -> None:
+        if state.dropped is not None:
+            queue.put_nowait(await self._backfill(state))
+        params = {"stream": "1", "count": str(count if state.last is None else HISTORY_CAP)}
+        if state.last is not None:
+            params["start"] = str(state.last + 1)
+        timeout = httpx.Timeout(self.read_timeout, connect=min(10.0, self.read_timeout))
+        operation = f"follow logs of {state.uuid[:7]}"
+        with map_http_errors(self._service, operation):
+            async with self._client.http.stream(
+                "GET", _path(state.uuid), params=params, timeout=timeout
+            ) as response:
+                await self._check(response, state, operation)
+                state.opened_ms = state.opened_ms or _now_ms()
+                state.partial = b""
+                async for chunk in response.aiter_bytes():
+                    events = self._parse(state, chunk)
+                    if events:
+                        state.backoff = 0.0
+                        queue.put_nowait(events)
+
+    async def _check(self, response: httpx.Response, state: _DeviceState, operation: str) -> None:
+        if response.status_code < 400:
+            return
+        await response.aread()
+        if response.status_code == 429:
+            wait = retry_after(response)
+            if wait is not None:
+                state.retry_after = min(wait, MAX_RETRY_AFTER)
+        raise_for_status(response, service=self._service, operation=operation)
+
+    async def _backfill(self, state: _DeviceState) -> list[LogEvent]:
+        start = state.last + 1 if state.last is not None else state.opened_ms
+        lines = await self.history(state.uuid, HISTORY_CAP, start=start)
+        lines = [line for line in lines if state.last is None or line.created_at > state.last]
+        gap = Gap(
+            uuid=state.uuid,
+            start_ms=state.last if state.last is not None else start,
+            end_ms=_now_ms(),
+            backfilled=len(lines),
+            complete=len(lines) < HISTORY_CAP,
+            reason=state.dropped or "",
+        )
+        state.dropped = None
+        if lines:
+            state.last = lines[-1].created_at
+        return [gap, *lines]
+
+    def _parse(self, state: _DeviceState, chunk: bytes) -> list[LogEvent]:
+        parts = (state.partial + chunk).split(b"\n")
+        # The last piece is a line still on its way (or b""): keep it for the next chunk.
+        state.partial = parts.pop()
+        events: list[LogEvent] = []
+        last = state.last
+        for raw in parts:
+            if not raw.strip():
+                continue  # keep-alive
+            try:
+                line = LogLine.from_wire(state.uuid, json.loads(raw))
+            except (ValueError, TypeError, KeyError):
+                events.append(Notice(state.uuid, "skipped a log line that is not valid JSON"))
+                continue
+            if last is not None and line.created_at <= last:
+                continue  # already seen (history and live overlap by createdAt)
+            last = line.created_at
+            events.append(line)
+        state.last = last
+        return events
+
+
+def _path(uuid: str) -> str:
+    return f"/device/v2/{uuid}/logs"
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+async def _next(queue: asyncio.Queue[Any], stopped: asyncio.Event) -> Any:
+    """Wait for the next queue item, or return None once ``stopped`` is set."""
+    if not queue.empty():
+        return queue.get_nowait()
+    getter = asyncio.ensure_future(queue.get())
+    waiter = asyncio.ensure_future(stopped.wait())
+    done, _ = await asyncio.wait({getter, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (getter, waiter):
+        if task not in done:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    return getter.result() if getter in done else None
