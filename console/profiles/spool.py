@@ -1,0 +1,167 @@
+"""An append-only spool of a live stream's lines, kept in the profile's data directory.
+
+The Logs pane keeps only a bounded buffer on screen; everything the session
+received goes here so it can still be searched and saved. Lines are stored as
+UTF-8 text, one per line. A sparse index (the byte offset of every ``stride``-th
+line) keeps random access cheap while memory stays small: 3 million lines cost
+about 375 KB of index at the default stride.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from console.profiles import locations
+
+__all__ = ["Spool"]
+
+
+class Spool:
+    """One session's lines on disk.
+
+    Args:
+        path: The spool file (created; an existing file is appended to and indexed).
+        stride: Lines between two indexed offsets.
+    """
+
+    def __init__(self, path: Path, *, stride: int = 64) -> None:
+        self.path = path
+        self.stride = stride
+        self._offsets = array("Q")
+        self._count = 0
+        self._size = 0
+        self._file: BinaryIO = open(path, "a+b")  # noqa: SIM115 - lives as long as the spool
+        self._index_existing()
+
+    @classmethod
+    def create(cls, profile: str, label: str) -> Spool:
+        """Start a new spool file for a session of ``profile``.
+
+        Args:
+            profile: The profile whose data directory holds the spool.
+            label: A word for the file name, e.g. ``"logs"``.
+
+        Returns:
+            An empty spool named ``<label>-<UTC time>-<pid>.spool``.
+        """
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+        name = f"{label}-{stamp}-{os.getpid()}.spool"
+        return cls(locations.spool_dir(profile) / name)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, lines: Iterable[str]) -> int:
+        """Add lines (without newlines) at the end; return how many were added."""
+        chunks: list[bytes] = []
+        offset, count = self._size, self._count
+        for line in lines:
+            if count % self.stride == 0:
+                self._offsets.append(offset)
+            data = line.replace("\n", " ").encode("utf-8", "replace") + b"\n"
+            chunks.append(data)
+            offset += len(data)
+            count += 1
+        self._file.write(b"".join(chunks))
+        added = count - self._count
+        self._size, self._count = offset, count
+        return added
+
+    def flush(self) -> None:
+        """Push buffered lines to the file (readers see them after this)."""
+        self._file.flush()
+
+    def lines(self, start: int = 0, stop: int | None = None) -> Iterator[str]:
+        """Yield lines ``start`` to ``stop`` (exclusive) in order."""
+        stop = self._count if stop is None else min(stop, self._count)
+        if start >= stop:
+            return
+        self.flush()
+        block = start // self.stride
+        with open(self.path, "rb") as reader:
+            reader.seek(self._offsets[block])
+            index = block * self.stride
+            for raw in reader:
+                if index >= stop:
+                    break
+                if index >= start:
+                    yield raw[:-1].decode("utf-8", "replace")
+                index += 1
+
+    def line(self, index: int) -> str:
+        """Return one line by its position.
+
+        Raises:
+            IndexError: no such line.
+        """
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return next(self.lines(index, index + 1))
+
+    def search(
+        self, pattern: str | re.Pattern[str] | Callable[[str], bool], *, start: int = 0
+    ) -> Iterator[tuple[int, str]]:
+        """Yield ``(index, line)`` of every line from ``start`` that matches.
+
+        Args:
+            pattern: A substring, a compiled regex (``search`` semantics) or a predicate.
+            start: First line to look at.
+        """
+        match = _matcher(pattern)
+        for index, text in enumerate(self.lines(start), start):
+            if match(text):
+                yield index, text
+
+    def save(
+        self,
+        destination: Path,
+        *,
+        keep: Callable[[str], bool] | None = None,
+        render: Callable[[str], str] | None = None,
+    ) -> int:
+        """Write the spooled lines (those ``keep`` accepts, as ``render`` shows them) to a file.
+
+        Returns:
+            How many lines were written.
+
+        Raises:
+            OSError: the destination cannot be written.
+        """
+        written = 0
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with open(destination, "w", encoding="utf-8") as out:
+            for text in self.lines():
+                if keep is None or keep(text):
+                    out.write((render(text) if render else text) + "\n")
+                    written += 1
+        return written
+
+    def close(self) -> None:
+        """Close the file; the spool stays on disk."""
+        self._file.close()
+
+    def _index_existing(self) -> None:
+        self._file.seek(0)
+        offset = 0
+        for raw in self._file:
+            if self._count % self.stride == 0:
+                self._offsets.append(offset)
+            offset += len(raw)
+            self._count += 1
+        self._size = offset
+
+
+def _matcher(pattern: str | re.Pattern[str] | Callable[[str], bool]) -> Callable[[str], bool]:
+    if isinstance(pattern, str):
+        needle = pattern
+        return lambda text: needle in text
+    if isinstance(pattern, re.Pattern):
+        compiled = pattern
+        return lambda text: compiled.search(text) is not None
+    return pattern

@@ -1,0 +1,64 @@
+"""The spool that keeps a whole log session on disk behind the bounded screen buffer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from console.profiles import locations
+from console.profiles.spool import Spool
+
+
+def test_lines_come_back_in_order_across_index_blocks(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "s.spool", stride=4)
+    spool.append(f"line {i}" for i in range(10))
+    spool.append(["line 10"])
+    assert len(spool) == 11
+    assert list(spool.lines(5, 9)) == ["line 5", "line 6", "line 7", "line 8"]
+    assert spool.line(10) == "line 10"
+    with pytest.raises(IndexError):
+        spool.line(11)
+
+
+def test_newlines_inside_a_line_do_not_split_it(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "s.spool")
+    spool.append(["two\nparts", "next"])
+    assert list(spool.lines()) == ["two parts", "next"]
+
+
+def test_search_by_text_regex_or_predicate(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "s.spool", stride=2)
+    spool.append(["alpha", "ERROR one", "beta", "error two"])
+    assert [i for i, _ in spool.search("ERROR")] == [1]
+    assert [i for i, _ in spool.search(re.compile("(?i)error"))] == [1, 3]
+    assert [t for _, t in spool.search(lambda t: t.startswith("b"))] == ["beta"]
+    assert [i for i, _ in spool.search(re.compile("(?i)error"), start=2)] == [3]
+
+
+def test_save_writes_kept_lines_rendered(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "s.spool")
+    spool.append(["a1", "b2", "a3"])
+    out = tmp_path / "out" / "saved.log"
+    written = spool.save(out, keep=lambda t: t.startswith("a"), render=str.upper)
+    assert written == 2
+    assert out.read_text() == "A1\nA3\n"
+
+
+def test_reopening_an_existing_spool_indexes_it(tmp_path: Path) -> None:
+    first = Spool(tmp_path / "s.spool", stride=3)
+    first.append(f"x{i}" for i in range(7))
+    first.close()
+    again = Spool(tmp_path / "s.spool", stride=3)
+    again.append(["x7"])
+    assert len(again) == 8
+    assert list(again.lines(6)) == ["x6", "x7"]
+
+
+def test_create_puts_the_file_in_the_profiles_spool_dir() -> None:
+    spool = Spool.create("spooltest", "logs")
+    spool.append(["hello"])
+    spool.flush()
+    assert spool.path.parent == locations.spool_dir("spooltest")
+    assert spool.path.read_text() == "hello\n"
