@@ -53,6 +53,8 @@ class StandIn:
 
 STAND_IN_MODULES: tuple[str, ...] = (
     # one line per stand-in module; each defines STAND_IN
+    "console.sandbox.balsam",
+    "console.sandbox.balena.app",
 )
 
 
