@@ -2,4 +2,5 @@
 
 PANES: tuple[str, ...] = (
     # one line per pane
+    "console.ui.panes.logs:LogsPane",
 )

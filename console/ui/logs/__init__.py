@@ -1,0 +1,1 @@
+"""The parts of the Logs pane: filter, line rendering, the session buffer and the view."""

@@ -1,0 +1,95 @@
+"""How log events become lines of text on screen and in saved files.
+
+A line is ``[time] [device] service flag message``: the time is the device's own
+timestamp (UTC, to the millisecond), the device column appears when several devices
+are merged, ``flag`` is ``err`` for stderr and ``sys`` for system lines. Gap and
+notice lines start with a marker so they read as such without colour (NO_COLOR).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from console.backends.balena.logs import Gap, LogEvent, LogLine, Notice
+
+GAP_MARK = "═══ "
+NOTICE_MARK = "··· "
+DEVICE_WIDTH = 10
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which columns to show."""
+
+    timestamps: bool = True
+    devices: bool = False
+
+    @property
+    def prefix_width(self) -> int:
+        """Cells before the message starts (continuation lines are indented by it)."""
+        return (13 if self.timestamps else 0) + (DEVICE_WIDTH + 1 if self.devices else 0) + 10
+
+
+def clock(ms: int) -> str:
+    """``HH:MM:SS.mmm`` in UTC."""
+    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return moment.strftime("%H:%M:%S.") + f"{ms % 1000:03d}"
+
+
+def label(uuid: str, labels: Mapping[str, str]) -> str:
+    """The device's name if known, else its short uuid."""
+    return labels.get(uuid) or uuid[:7]
+
+
+def format_line(line: LogLine, layout: Layout, labels: Mapping[str, str]) -> str:
+    """One log line as text."""
+    parts = []
+    if layout.timestamps:
+        parts.append(clock(line.timestamp))
+    if layout.devices:
+        parts.append(label(line.uuid, labels)[:DEVICE_WIDTH].ljust(DEVICE_WIDTH))
+    service = "-" if line.service_id is None else str(line.service_id)
+    flag = "sys" if line.is_system else "err" if line.is_stderr else "   "
+    parts.append(f"{service[-5:]:>5} {flag}")
+    parts.append(line.message)
+    return " ".join(parts)
+
+
+def format_gap(gap: Gap, labels: Mapping[str, str]) -> str:
+    """The marker left where a device's stream dropped."""
+    seconds = max(0, gap.end_ms - gap.start_ms) / 1000
+    kept = f"{gap.backfilled} line(s) backfilled from history"
+    lost = "" if gap.complete else "; older lines of the span are lost (history cap)"
+    return (
+        f"{GAP_MARK}gap in {label(gap.uuid, labels)}: {clock(gap.start_ms)} → "
+        f"{clock(gap.end_ms)} ({seconds:.1f} s) after {gap.reason or 'a drop'}; {kept}{lost}"
+    )
+
+
+def format_notice(notice: Notice, labels: Mapping[str, str]) -> str:
+    """A stream notice (reconnecting, skipped line) as a line."""
+    return f"{NOTICE_MARK}{label(notice.uuid, labels)}: {notice.message}"
+
+
+def format_event(event: LogEvent, layout: Layout, labels: Mapping[str, str]) -> str:
+    """Any event as one (unwrapped) line."""
+    if isinstance(event, LogLine):
+        return format_line(event, layout, labels)
+    if isinstance(event, Gap):
+        return format_gap(event, labels)
+    return format_notice(event, labels)
+
+
+def wrap(text: str, width: int, indent: int) -> list[str]:
+    """Cut a line into pieces of ``width`` cells, continuation pieces indented."""
+    if width <= indent + 8 or len(text) <= width:
+        return [text]
+    pieces = [text[:width]]
+    rest = text[width:]
+    room = width - indent
+    while rest:
+        pieces.append(" " * indent + rest[:room])
+        rest = rest[room:]
+    return pieces

@@ -1,0 +1,129 @@
+"""One Logs pane session: every event spooled, the matching tail kept for the screen.
+
+No Textual here: the pane feeds ``ingest`` from its stream worker and drains
+``take_pending`` on a 50 ms timer, so bursts reach the screen in batches. While
+paused the stream keeps arriving: events are spooled and counted but not queued
+for the screen; ``tail`` rebuilds the screen from the spool on resume or when the
+filter changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from console.backends.balena.logs import Gap, LogEvent, LogLine, Notice
+from console.profiles.spool import Spool
+from console.ui.logs.filter import LogFilter
+
+SCREEN_LIMIT = 5000
+"""Events kept for the screen (older ones are still in the spool)."""
+
+
+def encode(event: LogEvent) -> str:
+    """One event as a spool record (compact JSON)."""
+    if isinstance(event, LogLine):
+        fields = [event.uuid, event.created_at, event.timestamp, event.message]
+        return json.dumps(["L", *fields, event.service_id, event.is_system, event.is_stderr])
+    if isinstance(event, Gap):
+        fields2 = [event.uuid, event.start_ms, event.end_ms, event.backfilled]
+        return json.dumps(["G", *fields2, event.complete, event.reason])
+    return json.dumps(["N", event.uuid, event.message, event.level])
+
+
+def decode(record: str) -> LogEvent:
+    """Read back a spool record.
+
+    Raises:
+        ValueError: not a record ``encode`` wrote.
+    """
+    kind, *rest = json.loads(record)
+    if kind == "L":
+        return LogLine(rest[0], rest[1], rest[2], rest[3], rest[4], rest[5], rest[6])
+    if kind == "G":
+        return Gap(*rest)
+    if kind == "N":
+        return Notice(*rest)
+    raise ValueError(f"unknown spool record {kind!r}")
+
+
+@dataclass
+class Counters:
+    """What the status line reports."""
+
+    received: int = 0
+    shown: int = 0
+    gaps: int = 0
+    while_paused: int = 0
+    devices: set[str] = field(default_factory=set)
+
+
+class LogSession:
+    """Spool plus screen buffer for one pane.
+
+    Args:
+        spool: Where every event goes.
+        screen_limit: Most events kept for the screen.
+    """
+
+    def __init__(self, spool: Spool, *, screen_limit: int = SCREEN_LIMIT) -> None:
+        self.spool = spool
+        self.screen_limit = screen_limit
+        self.filter = LogFilter()
+        self.paused = False
+        self.counters = Counters()
+        self._pending: list[LogEvent] = []
+
+    def keeps(self, event: LogEvent) -> bool:
+        """Whether the screen shows this event under the current filter."""
+        return not isinstance(event, LogLine) or self.filter.matches(event)
+
+    def ingest(self, events: list[LogEvent]) -> None:
+        """Spool a batch that arrived and queue what the filter keeps for the screen."""
+        self.spool.append(encode(event) for event in events)
+        lines = sum(1 for e in events if isinstance(e, LogLine))
+        self.counters.received += lines
+        self.counters.gaps += sum(1 for e in events if isinstance(e, Gap))
+        if self.paused:
+            self.counters.while_paused += lines
+            return
+        self._pending.extend(e for e in events if self.keeps(e))
+        if len(self._pending) > self.screen_limit:
+            del self._pending[: -self.screen_limit]
+
+    def take_pending(self) -> list[LogEvent]:
+        """Hand over the events waiting for the screen."""
+        pending, self._pending = self._pending, []
+        self.counters.shown += sum(1 for e in pending if isinstance(e, LogLine))
+        return pending
+
+    def tail(self) -> list[LogEvent]:
+        """The newest ``screen_limit`` spooled events the filter keeps (blocking file I/O)."""
+        self.spool.flush()
+        total = len(self.spool)
+        window = self.screen_limit
+        while True:
+            start = max(0, total - window)
+            kept = [e for e in self._read(start, total) if self.keeps(e)]
+            if len(kept) >= self.screen_limit or start == 0:
+                return kept[-self.screen_limit :]
+            window *= 4  # rare matches: look further back
+
+    def resume(self) -> None:
+        """Leave pause: the caller redraws from ``tail``."""
+        self.paused = False
+        self.counters.while_paused = 0
+        self._pending.clear()
+
+    def search(self, flt: LogFilter) -> Iterator[tuple[int, LogEvent]]:
+        """Every spooled line of the session that ``flt`` matches, with its position."""
+        self.spool.flush()
+        for index, record in enumerate(self.spool.lines()):
+            event = decode(record)
+            if isinstance(event, LogLine) and flt.matches(event):
+                yield index, event
+
+    def _read(self, start: int, stop: int) -> Iterator[LogEvent]:
+        for record in self.spool.lines(start, stop):
+            yield decode(record)

@@ -1,0 +1,315 @@
+"""The Logs pane: follow the live logs of one device or several merged.
+
+The stream worker spools every event and queues the ones the filter keeps; a
+50 ms timer writes the queue to the view in one batch, so a burst of thousands of
+lines costs one ``write_lines``. Paused, the stream keeps arriving into the spool;
+resuming, changing the filter and saving read the spool, so they see the whole
+session, not just the screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+from textual.worker import Worker
+
+from console.backends.balena.logs import DeviceLogs, LogEvent, LogsClient, Notice
+from console.backends.errors import ConsoleError
+from console.profiles import Profile, locations
+from console.profiles.spool import Spool
+from console.ui.errors import report_failure
+from console.ui.logs.filter import FilterError, LogFilter
+from console.ui.logs.render import Layout, format_event
+from console.ui.logs.session import SCREEN_LIMIT, LogSession, decode
+from console.ui.logs.view import LogView
+from console.ui.panes.base import Pane
+
+FLUSH_SECONDS = 0.05
+"""How often queued lines are drawn: one ``write_lines`` per 50 ms whatever the rate."""
+BACKLOG = 100
+"""History lines per device shown when following starts."""
+
+
+class LogsPane(Pane):
+    """Tail device logs: follow/pause, wrap, timestamps, filters, gaps, save."""
+
+    pane_id = "logs"
+    title = "Logs"
+    key = "3"
+    section = "balena"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "toggle_pause", "Pause", tooltip="Pause or resume following", id="logs-pause"),
+        Binding("w", "toggle_wrap", "Wrap", tooltip="Wrap long lines", id="logs-wrap"),
+        Binding("t", "toggle_timestamps", "Times", tooltip="Show timestamps", id="logs-times"),
+        Binding("e", "cycle_stderr", "Stderr", tooltip="All / only / no stderr", id="logs-stderr"),
+        Binding("s", "cycle_system", "System", tooltip="All / only / no system", id="logs-system"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the session's lines", id="logs-save"),
+    ]
+    DEFAULT_CSS = """
+    LogsPane { layout: vertical; }
+    LogsPane > #logs-status { height: 1; background: $boost; color: $text; padding: 0 1; }
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        client: LogsClient | None = None,
+        reader: dict[str, Any] | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(profile, id=id)
+        self._client = client
+        self._reader_options = reader or {}
+        self._reader: DeviceLogs | None = None
+        self._labels: dict[str, str] = {}
+        self.session: LogSession | None = None
+        self._arrivals: list[tuple[float, int]] = []
+        self.lag_samples: deque[tuple[float, int]] = deque(maxlen=100_000)
+        """(seconds from arrival to painted, lines) per batch, for the benchmark."""
+        self._status = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="logs-status", markup=False)
+        yield LogView(limit=SCREEN_LIMIT, id="logs-view")
+
+    def on_mount(self) -> None:
+        self.set_interval(FLUSH_SECONDS, self._flush, name="logs-flush")
+        self._update_status()
+
+    @property
+    def view(self) -> LogView:
+        """The widget the lines are drawn in."""
+        return self.query_one(LogView)
+
+    def tail(self, devices: Iterable[str] | Mapping[str, str]) -> None:
+        """Follow devices: full uuids, or a mapping of uuid to the label to show."""
+        labels = dict(devices) if isinstance(devices, Mapping) else {u: "" for u in devices}
+        self._labels = {uuid: name for uuid, name in labels.items() if name}
+        view = self.view
+        view.labels = self._labels
+        view.columns = Layout(view.columns.timestamps, devices=len(labels) > 1)
+        self._open_session()
+        view.redraw([])
+        self._follow(list(labels))
+
+    def ingest(self, events: list[LogEvent]) -> None:
+        """Take a batch of events (from the stream worker, or a test feeding the pane)."""
+        if self.session is None:
+            self._open_session()
+        assert self.session is not None
+        self.session.ingest(events)
+        self._arrivals.append((time.monotonic(), len(events)))
+
+    def run_command(self, args: str) -> None:
+        """``:logs ID [ID...]`` follows those devices (any identifier form)."""
+        identifiers = args.split()
+        if identifiers:
+            self._resolve_and_follow(identifiers)
+        else:
+            self.notify("Name a device: ':logs <id, uuid or short uuid> ...'", severity="warning")
+
+    def apply_filter(self, text: str) -> None:
+        """Filter by text, /regex/, service=ID, is:/not: stderr or system (see ui/logs/filter)."""
+        try:
+            flt = LogFilter.parse(text)
+        except FilterError as exc:
+            self.notify(str(exc), title="Bad filter", severity="error")
+            return
+        self._set_filter(flt)
+
+    def action_toggle_pause(self) -> None:
+        """Pause (the stream keeps buffering into the spool) or resume following."""
+        session = self.session
+        if session is None:
+            return
+        if session.paused:
+            session.resume()
+            self.view.auto_scroll = True
+            self._redraw_from_spool()
+        else:
+            session.paused = True
+            self.view.auto_scroll = False
+        self._update_status()
+
+    def action_toggle_wrap(self) -> None:
+        """Wrap long lines to the view's width, or let them scroll sideways."""
+        self.view.wrap_lines = not self.view.wrap_lines
+        self.view.redraw()
+        self._update_status()
+
+    def action_toggle_timestamps(self) -> None:
+        """Show or hide the time column."""
+        view = self.view
+        view.columns = Layout(not view.columns.timestamps, view.columns.devices)
+        view.redraw()
+
+    def action_cycle_stderr(self) -> None:
+        """All lines → only stderr → no stderr."""
+        flt = self._filter()
+        self._set_filter(replace(flt, stderr=_cycle(flt.stderr)))
+
+    def action_cycle_system(self) -> None:
+        """All lines → only system → no system."""
+        flt = self._filter()
+        self._set_filter(replace(flt, system=_cycle(flt.system)))
+
+    def action_save(self) -> None:
+        """Save every spooled line the filter keeps to the profile's exports directory."""
+        if self.session is None:
+            self.notify("Nothing to save yet.", severity="warning")
+            return
+        self._save()
+
+    def pane_hidden(self) -> None:
+        """Keep following while hidden: the spool must not miss lines."""
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.spool.close()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if report_failure(self, event) is not None:
+            self._update_status("stopped: " + str(event.worker.error)[:60])
+
+    @work(
+        exclusive=True,
+        group="logs-stream",
+        description="Following device logs",
+        exit_on_error=False,
+    )
+    async def _follow(self, uuids: list[str]) -> None:
+        self._reader = DeviceLogs(await self._get_client(), **self._reader_options)
+        async for batch in self._reader.batches(uuids, count=BACKLOG):
+            self.ingest(batch)
+            for event in batch:
+                if isinstance(event, Notice):
+                    self.notify(event.message, title="Logs", severity=event.level)  # type: ignore[arg-type]
+
+    @work(exclusive=True, group="logs-resolve", description="Finding devices", exit_on_error=False)
+    async def _resolve_and_follow(self, identifiers: list[str]) -> None:
+        client = await self._get_client()
+        labels: dict[str, str] = {}
+        for identifier in identifiers:
+            device = await client.resolve_device(identifier)  # type: ignore[attr-defined]
+            labels[device.uuid] = getattr(device, "device_name", "") or ""
+        self.tail(labels)
+
+    @work(
+        exclusive=True,
+        group="logs-redraw",
+        description="Reading the log spool",
+        exit_on_error=False,
+    )
+    async def _redraw_from_spool(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        # Reading back the spool is blocking file I/O, possibly of a long session.
+        events = await asyncio.to_thread(session.tail)
+        session.take_pending()  # the tail already holds them
+        self.view.redraw(events)
+        self._update_status()
+
+    @work(exclusive=True, group="logs-save", description="Saving logs", exit_on_error=False)
+    async def _save(self) -> None:
+        session = self.session
+        assert session is not None
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+        target = locations.exports_dir(self.profile.name) / f"logs-{stamp}.log"
+        written = await asyncio.to_thread(self._write_saved, session, target)
+        self.notify(f"Saved {written:,} line(s) to {target}", title="Logs")
+
+    def _write_saved(self, session: LogSession, target: Path) -> int:
+        layout = Layout(timestamps=True, devices=True)
+
+        def keep(record: str) -> bool:
+            return session.keeps(decode(record))
+
+        def render(record: str) -> str:
+            return format_event(decode(record), layout, self._labels)
+
+        session.spool.flush()
+        return session.spool.save(target, keep=keep, render=render)
+
+    async def _get_client(self) -> Any:
+        if self._client is None:
+            clients = getattr(self.app, "clients", None)
+            factory = getattr(clients, "balena", None)
+            if factory is None:
+                raise ConsoleError(
+                    "this console has no balena client: add a balena section to the profile",
+                    title="Logs",
+                )
+            client = factory()
+            self._client = await client if asyncio.iscoroutine(client) else client
+        return self._client
+
+    def _flush(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        arrivals, self._arrivals = self._arrivals, []
+        events = session.take_pending()
+        if events:
+            self.view.add(events)
+            self.call_after_refresh(self._painted, arrivals)
+        if arrivals:
+            self._update_status()
+
+    def _painted(self, arrivals: list[tuple[float, int]]) -> None:
+        now = time.monotonic()
+        self.lag_samples.extend((now - at, count) for at, count in arrivals)
+
+    def _filter(self) -> LogFilter:
+        return self.session.filter if self.session is not None else LogFilter()
+
+    def _set_filter(self, flt: LogFilter) -> None:
+        self.view.match_filter = flt
+        if self.session is None:
+            self._open_session()
+        assert self.session is not None
+        self.session.filter = flt
+        self._update_status()
+        self._redraw_from_spool()
+
+    def _open_session(self) -> None:
+        if self.session is not None:
+            return
+        spool = Spool.create(self.profile.name, "logs")
+        self.session = LogSession(spool, screen_limit=SCREEN_LIMIT)
+
+    def _update_status(self, override: str | None = None) -> None:
+        text = override or self._status_text()
+        if text != self._status:
+            self._status = text
+            self.query_one("#logs-status", Static).update(text)
+
+    def _status_text(self) -> str:
+        session = self.session
+        if session is None or not (self._reader or session.counters.received):
+            return "No device. Type :logs <device> (id, uuid or short uuid) to follow it."
+        c = session.counters
+        state = f"PAUSED ({c.while_paused:,} new)" if session.paused else "following"
+        parts = [state, f"{c.received:,} lines", f"filter: {session.filter.describe()}"]
+        if c.gaps:
+            parts.append(f"{c.gaps} gap(s)")
+        if self.view.wrap_lines:
+            parts.append("wrap")
+        return " │ ".join(parts)
+
+
+def _cycle(value: bool | None) -> bool | None:
+    return True if value is None else False if value else None

@@ -1,0 +1,191 @@
+"""The Logs pane driven by the pilot, following the stand-in's log stream over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from textual.app import App, ComposeResult
+
+from console import profiles
+from console.profiles import locations
+from console.sandbox.balena.logs import LogHub, standalone_app
+from console.sandbox.serve import ServerThread
+from console.ui.panes.logs import LogsPane
+
+TOKEN = "pane-test-token-91ab"
+DEV_A = "1" * 32
+DEV_B = "2" * 32
+
+
+@dataclass
+class Client:
+    http: httpx.AsyncClient
+    service_name: str = "balena API"
+
+
+class PaneApp(App[None]):
+    def __init__(self, pane_factory: Callable[[], LogsPane]) -> None:
+        super().__init__()
+        self._factory = pane_factory
+
+    def compose(self) -> ComposeResult:
+        yield self._factory()
+
+
+@pytest.fixture(scope="module")
+def hub() -> LogHub:
+    return LogHub(keepalive=0.05, flush_interval=0.01)
+
+
+@pytest.fixture(scope="module")
+def server(hub: LogHub) -> Iterator[ServerThread]:
+    devices = {uuid: {"uuid": uuid} for uuid in (DEV_A, DEV_B)}
+    with ServerThread(standalone_app(hub, devices, TOKEN)) as thread:
+        yield thread
+
+
+@pytest.fixture
+async def client(server: ServerThread) -> AsyncIterator[Client]:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=5) as http:
+        yield Client(http)
+
+
+def make_app(client: Client) -> PaneApp:
+    profile = profiles.load("local")
+    options = {"read_timeout": 2.0, "backoff": 0.05, "max_backoff": 0.2}
+    return PaneApp(lambda: LogsPane(profile, client=client, reader=options))
+
+
+def shown(pane: LogsPane) -> list[str]:
+    return list(pane.view.lines)
+
+
+async def wait_for(pilot: object, condition: Callable[[], bool]) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition never held")
+
+
+def any_line(pane: LogsPane, text: str) -> Callable[[], bool]:
+    return lambda: any(text in line for line in shown(pane))
+
+
+async def test_follow_shows_backlog_and_live_lines(hub: LogHub, client: Client) -> None:
+    hub.append(DEV_A, "backlog line", service_id=5)
+    async with make_app(client).run_test(size=(100, 30)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.tail([DEV_A])
+        await wait_for(pilot, any_line(pane, "backlog line"))
+        hub.append(DEV_A, "live line", service_id=5)
+        await wait_for(pilot, any_line(pane, "live line"))
+        assert "following" in pane._status
+
+
+async def test_pause_keeps_buffering_and_resume_shows_what_came(
+    hub: LogHub, client: Client
+) -> None:
+    async with make_app(client).run_test(size=(100, 30)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.tail([DEV_B])
+        await wait_for(pilot, lambda: hub.subscriber_count(DEV_B) > 0)
+        await pilot.press("p")
+        hub.append(DEV_B, "while paused", service_id=1)
+        await wait_for(pilot, lambda: pane.session.counters.while_paused == 1)
+        await pilot.pause(0.2)
+        assert not any_line(pane, "while paused")()
+        assert "PAUSED (1 new)" in pane._status
+        await pilot.press("p")
+        await wait_for(pilot, any_line(pane, "while paused"))
+        assert "following" in pane._status
+
+
+async def test_filter_by_text_regex_and_stderr(hub: LogHub, client: Client) -> None:
+    async with make_app(client).run_test(size=(100, 30)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.tail([DEV_A])
+        await wait_for(pilot, lambda: hub.subscriber_count(DEV_A) > 0)
+        hub.append(DEV_A, "disk ok", service_id=1)
+        hub.append(DEV_A, "ERROR disk full", service_id=1, is_stderr=True)
+        hub.append(DEV_A, "net ok", service_id=2)
+        await wait_for(pilot, any_line(pane, "net ok"))
+        pane.apply_filter("disk")
+        await wait_for(pilot, lambda: not any_line(pane, "net ok")())
+        assert any_line(pane, "disk ok")() and any_line(pane, "ERROR disk full")()
+        pane.apply_filter("re:^net")
+        await wait_for(pilot, lambda: not any_line(pane, "disk ok")())
+        assert any_line(pane, "net ok")()
+        pane.apply_filter("")
+        await pilot.press("e")  # only stderr
+        await wait_for(pilot, lambda: not any_line(pane, "net ok")())
+        assert any_line(pane, "ERROR disk full")() and not any_line(pane, "disk ok")()
+
+
+async def test_filter_by_service_and_bad_pattern_keeps_the_old_filter(
+    hub: LogHub, client: Client
+) -> None:
+    async with make_app(client).run_test(size=(100, 30)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.tail([DEV_B])
+        await wait_for(pilot, lambda: hub.subscriber_count(DEV_B) > 0)
+        hub.append(DEV_B, "svc seven", service_id=7)
+        hub.append(DEV_B, "svc eight", service_id=8)
+        await wait_for(pilot, any_line(pane, "svc eight"))
+        pane.apply_filter("service=7")
+        await wait_for(pilot, lambda: not any_line(pane, "svc eight")())
+        pane.apply_filter("re:([unclosed")
+        await pilot.pause(0.1)
+        assert pane.session.filter.services == frozenset({7})
+        assert any_line(pane, "svc seven")()
+
+
+async def test_cut_stream_shows_a_gap_marker(hub: LogHub, client: Client) -> None:
+    async with make_app(client).run_test(size=(120, 30)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.tail([DEV_A])
+        await wait_for(pilot, lambda: hub.subscriber_count(DEV_A) > 0)
+        hub.faults.cut_mid_line = 1
+        hub.append(DEV_A, "cut here", service_id=1)
+        await wait_for(pilot, any_line(pane, "gap in"))
+        await wait_for(pilot, any_line(pane, "cut here"))
+        assert pane.session.counters.gaps == 1
+
+
+async def test_wrong_token_is_reported_without_the_token(server: ServerThread) -> None:
+    wrong = "not-the-token-5e5e5e"
+    headers = {"Authorization": f"Bearer {wrong}"}
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=5) as http:
+        app = make_app(Client(http))
+        async with app.run_test(size=(100, 30)) as pilot:
+            pane = pilot.app.query_one(LogsPane)
+            pane.tail([DEV_A])
+            await wait_for(pilot, lambda: bool(pilot.app._notifications))
+            texts = [n.message for n in pilot.app._notifications]
+            assert any("401" in t for t in texts)
+            assert all(wrong not in t and TOKEN not in t for t in texts)
+            assert "stopped" in pane._status
+
+
+async def test_wrap_cuts_long_lines_and_save_writes_the_session(
+    hub: LogHub, client: Client
+) -> None:
+    async with make_app(client).run_test(size=(80, 24)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.tail([DEV_B])
+        await wait_for(pilot, lambda: hub.subscriber_count(DEV_B) > 0)
+        hub.append(DEV_B, "long " * 40 + "END", service_id=1)
+        await wait_for(pilot, any_line(pane, "END"))
+        await pilot.press("w")
+        assert max(len(line) for line in shown(pane)) <= 80
+        assert any("END" in line for line in shown(pane))
+        before = set(locations.exports_dir("local").glob("logs-*.log"))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: set(locations.exports_dir("local").glob("*.log")) - before)
+        saved = (set(locations.exports_dir("local").glob("*.log")) - before).pop()
+        assert "END" in saved.read_text()

@@ -1,0 +1,76 @@
+"""The Logs pane's filter grammar, line rendering and spool records."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.backends.balena.logs import Gap, LogLine, Notice
+from console.ui.logs.filter import FilterError, LogFilter
+from console.ui.logs.render import Layout, format_gap, format_line, wrap
+from console.ui.logs.session import decode, encode
+
+UUID = "0123456789abcdef0123456789abcdef"
+
+
+def line(message: str, **kw: object) -> LogLine:
+    return LogLine(UUID, 1_700_000_000_123, 1_700_000_000_123, message, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message", "kw", "shown"),
+    [
+        ("disk", "Disk full", {}, True),
+        ("Disk", "disk full", {}, False),  # smart case: capitals match exactly
+        ("re:^net\\b", "net up", {}, True),
+        ("/err(or)?/", "an error", {}, True),
+        ("service=4,5", "x", {"service_id": 5}, True),
+        ("service=4", "x", {"service_id": 5}, False),
+        ("is:stderr", "x", {"is_stderr": True}, True),
+        ("is:stderr", "x", {}, False),
+        ("not:system", "x", {"is_system": True}, False),
+        ("is:system boot", "boot done", {"is_system": True}, True),
+    ],
+    ids=lambda v: str(v),
+)
+def test_filter_grammar(spec: str, message: str, kw: dict[str, object], shown: bool) -> None:
+    assert LogFilter.parse(spec).matches(line(message, **kw)) is shown
+
+
+@pytest.mark.parametrize("spec", ["re:([", "service=abc", "/a/ plain"])
+def test_bad_filters_are_clear_errors(spec: str) -> None:
+    with pytest.raises(FilterError):
+        LogFilter.parse(spec)
+
+
+def test_spans_locate_every_match() -> None:
+    assert LogFilter.parse("ab").spans("ab xab AB") == [(0, 2), (4, 6), (7, 9)]
+    assert not LogFilter.parse("").active and LogFilter.parse("is:stderr").active
+
+
+def test_line_columns_follow_the_layout() -> None:
+    text = format_line(line("hello", service_id=42, is_stderr=True), Layout(), {})
+    assert text == "22:13:20.123    42 err hello"
+    merged = format_line(line("hi", is_system=True), Layout(False, True), {UUID: "gw-01"})
+    assert merged == "gw-01          - sys hi"
+    assert merged.index("hi") == Layout(False, True).prefix_width
+
+
+def test_gap_marker_names_span_and_backfill() -> None:
+    gap = Gap(UUID, 1_700_000_000_000, 1_700_000_008_500, 35, False, "server went away")
+    text = format_gap(gap, {})
+    assert "0123456" in text and "(8.5 s)" in text and "35 line(s) backfilled" in text
+    assert "lost" in text
+
+
+def test_wrap_indents_continuations() -> None:
+    pieces = wrap("x" * 50, 20, 5)
+    assert pieces[0] == "x" * 20 and all(p.startswith(" " * 5) for p in pieces[1:])
+    assert "".join(p.strip() for p in pieces) == "x" * 50
+
+
+@pytest.mark.parametrize(
+    "event",
+    [line("m", service_id=3, is_stderr=True), Gap(UUID, 1, 2, 3, True, "r"), Notice(UUID, "n")],
+)
+def test_spool_records_round_trip(event: object) -> None:
+    assert decode(encode(event)) == event  # type: ignore[arg-type]
