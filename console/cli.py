@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "sandbox": "console.commands.sandbox:sandbox",
     "db": "console.commands.db:db",
     "sql": "console.commands.sql:sql",
+    "logs": "console.commands.logs:logs",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
 
