@@ -1,0 +1,233 @@
+"""The console app: header, tabs of panes, command line, filter bar and footer.
+
+``run_app(profile)`` is what ``fleet-console`` (no subcommand) calls. The app
+composes the parts and routes the keys that work everywhere; each pane owns
+its own workers and keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from console import profiles
+from console.backends.errors import ConsoleError
+from console.profiles import Profile
+from console.ui import local_services, tabs, themes
+from console.ui.clients import ServiceClients
+from console.ui.command_line import Command, CommandLine
+from console.ui.errors import report_error, report_failure
+from console.ui.filter_bar import FilterBar
+from console.ui.header import ProfileHeader
+from console.ui.help import HelpScreen, keys_of
+from console.ui.profile_picker import ProfileChoice, ProfilePicker
+from console.ui.unconfigured import stand_in_sections
+from console.ui.workspace import Workspace, focus_first
+
+_TAB_BINDINGS = [
+    Binding(spec.key, f"show_tab('{spec.pane_id}')", spec.title, show=False,
+            tooltip=f"Open the {spec.title} pane", id=f"go-{spec.pane_id}")
+    for spec in tabs.CATALOGUE
+]
+
+
+class FleetConsole(App[None]):
+    """Fleet Console, on one profile at a time."""
+
+    TITLE = "Fleet Console"
+    CSS_PATH = str(themes.stylesheet())
+    BINDINGS = [
+        *_TAB_BINDINGS,
+        Binding("colon", "command_line", "Command", tooltip="Open the : command line",
+                id="command-line"),
+        Binding("slash", "filter", "Filter", tooltip="Filter the current table", id="filter"),
+        Binding("question_mark", "help", "Keys", tooltip="List the keys of this pane", id="help"),
+        Binding("f1", "help", "Keys", show=False, priority=True,
+                tooltip="List the keys of this pane (works while typing)", id="help-f1"),
+        Binding("ctrl+o", "pick_profile", "Profile", priority=True,
+                tooltip="Switch to another environment (profile)", id="switch-profile"),
+    ]
+
+    def __init__(self, profile: Profile, *, start_services: bool | None = None) -> None:
+        super().__init__()
+        self.profile = profile
+        self.clients = ServiceClients(profile)
+        self.found = tabs.registered()
+        self.specs = tabs.tab_specs(self.found)
+        self.stand_ins = stand_in_sections()
+        self.start_services = profile.settings.sandbox if start_services is None else start_services
+        self._loaded_themes = themes.load_themes()
+        for theme in self._loaded_themes.themes:
+            self.register_theme(theme)
+        if themes.DEFAULT_THEME in self.available_themes:
+            self.theme = themes.DEFAULT_THEME
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {**super().get_theme_variable_defaults(), **themes.VARIABLE_DEFAULTS}
+
+    def compose(self) -> ComposeResult:
+        yield ProfileHeader(self.profile)
+        yield self._workspace()
+        yield CommandLine([spec.pane_id for spec in self.specs] + list(tabs.ALIASES))
+        yield FilterBar()
+        yield Footer()
+
+    def _workspace(self) -> Workspace:
+        return Workspace(self.profile, self.specs, self.found, self.stand_ins)
+
+    @property
+    def workspace(self) -> Workspace:
+        """The tabs of the current profile."""
+        return self.query_one(Workspace)
+
+    def on_mount(self) -> None:
+        for failure in self._loaded_themes.failed:
+            self.notify(failure, title="Theme skipped", severity="warning")
+        self._apply_profile(self.profile)
+        self.workspace.show(self.workspace.first_ready())
+
+    def _apply_profile(self, profile: Profile) -> None:
+        for name in [c for c in self.classes if c.startswith(("-env-", "-color-"))]:
+            self.remove_class(name)
+        self.add_class(f"-env-{profile.name}", f"-color-{profile.settings.color}")
+        self.set_class(profile.read_only, "-read-only")
+        self.set_keymap(profile.settings.keymap)
+        self.sub_title = profile.name
+        if self.start_services:
+            self.query_one(ProfileHeader).show_status("starting local services…")
+            self.notify("Starting the local services…", title=profile.name)
+            self.start_local_services(profile.name)
+
+    @work(thread=True, exclusive=True, group="services", description="Starting local services",
+          exit_on_error=False)
+    def start_local_services(self, profile_name: str) -> str:
+        # a thread: control.start spawns a process and polls its pid file (blocking calls)
+        return local_services.summary(local_services.start(profile_name))
+
+    @on(Worker.StateChanged)
+    async def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "services" or not event.worker.is_finished:
+            return
+        self.query_one(ProfileHeader).show_status("")
+        if report_failure(self, event) is None and event.state is WorkerState.SUCCESS:
+            self.notify(f"Local services: {event.worker.result}", title=self.profile.name)
+            await self.workspace.refresh_unconfigured()
+
+    def action_show_tab(self, pane_id: str) -> None:
+        self.workspace.show(pane_id)
+
+    def action_command_line(self) -> None:
+        self.query_one(CommandLine).open()
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    def action_help(self) -> None:
+        pane = self.workspace.current
+        if pane is None or isinstance(self.screen, HelpScreen):
+            return
+        keymap = self.profile.settings.keymap
+        pane_keys = keys_of([pane, *pane.query("*")], keymap)
+        title = self.workspace.spec_of(pane).title
+        self.push_screen(HelpScreen(title, pane_keys, keys_of([self], keymap)))
+
+    def action_pick_profile(self) -> None:
+        if isinstance(self.screen, ProfilePicker):
+            return
+        choices = []
+        for name in profiles.names():
+            try:
+                settings = profiles.load(name).settings
+            except ConsoleError:  # listed anyway; choosing it reports what is wrong
+                choices.append(ProfileChoice(name, "?", "cannot be read", False))
+                continue
+            choices.append(ProfileChoice(name, settings.color, settings.description,
+                                         settings.read_only))
+        self.push_screen(ProfilePicker(choices, self.profile.name), self._profile_picked)
+
+    async def _profile_picked(self, name: str | None) -> None:
+        if name and name != self.profile.name:
+            await self.switch_profile(name)
+
+    async def switch_profile(self, name: str) -> None:
+        """Reopen every pane on profile ``name``; a bad profile leaves things as they were."""
+        try:
+            profile = profiles.load(name)
+        except ConsoleError as exc:
+            report_error(self, exc)
+            return
+        old_clients, self.clients = self.clients, ServiceClients(profile)
+        self.profile = profile
+        self.start_services = profile.settings.sandbox
+        await self.workspace.remove()
+        await self.mount(self._workspace(), before=self.query_one(CommandLine))
+        self.workspace.show(self.workspace.first_ready())
+        self.query_one(ProfileHeader).show_profile(profile)
+        self._apply_profile(profile)
+        self.close_clients(old_clients)
+        self.notify(f"Switched to profile '{name}'.", title=name)
+
+    @work(thread=True, exclusive=False, group="close-clients", description="Closing connections",
+          exit_on_error=False)
+    def close_clients(self, clients: ServiceClients) -> None:
+        # a thread: closing a psycopg2 pool blocks on each connection
+        clients.close()
+
+    @on(CommandLine.Entered)
+    async def _command_entered(self, event: CommandLine.Entered) -> None:
+        await self.execute(event.command)
+
+    async def execute(self, command: Command) -> None:
+        """Carry out a ``:`` command."""
+        if command.name in ("quit", "q"):
+            self.exit()
+        elif command.name == "profile":
+            if command.args:
+                await self.switch_profile(command.args)
+            else:
+                self.action_pick_profile()
+        elif command.name == "help":
+            self.action_help()
+        elif (spec := tabs.resolve(command.name, self.specs)) is not None:
+            self.workspace.show(spec.pane_id).run_command(command.args)
+        else:
+            self.notify(f"Unknown command ':{command.name}'. Try :sql, :db, :jobs, "
+                        ":profile NAME or :quit.", title="Command", severity="warning")
+            self._refocus()
+
+    @on(CommandLine.Closed)
+    @on(FilterBar.Closed)
+    def _refocus(self) -> None:
+        pane = self.workspace.current
+        if pane is not None:
+            focus_first(pane)
+
+    @on(FilterBar.FilterChanged)
+    def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
+        pane = self.workspace.current
+        if pane is not None:
+            pane.apply_filter(event.text)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for spec in self.specs:
+            yield SystemCommand(f"Go to {spec.title}", f"Open the {spec.title} pane "
+                                f"(key {spec.key})", partial(self.action_show_tab, spec.pane_id))
+        yield SystemCommand("Switch profile", "Choose another environment",
+                            self.action_pick_profile)
+        yield SystemCommand("Keys", "List the keys of the current pane", self.action_help)
+
+    async def on_unmount(self) -> None:
+        self.clients.close()
+
+
+def run_app(profile: Profile) -> None:
+    """Open the console on ``profile`` and return when the operator quits."""
+    FleetConsole(profile).run()

@@ -1,0 +1,81 @@
+"""The ``:`` command line: ``:sql``, ``:db``, ``:<pane> ARGS``, ``:profile NAME``, ``:quit``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.binding import Binding
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.widgets import Input
+
+BUILTINS = ("profile", "help", "quit")
+"""Commands that are not pane names."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """What the operator typed after ``:``, split into a name and its arguments."""
+
+    name: str
+    args: str = ""
+
+
+def parse(text: str) -> Command | None:
+    """Split ``:name args`` into a command; ``None`` for an empty line."""
+    text = text.strip().removeprefix(":").strip()
+    if not text:
+        return None
+    name, _, args = text.partition(" ")
+    return Command(name.lower(), args.strip())
+
+
+class CommandLine(Input):
+    """A one-line prompt at the bottom of the screen, shown by ``:``."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", tooltip="Close the command line", id="command-close"),
+    ]
+
+    @dataclass
+    class Entered(Message):
+        """The operator entered a command."""
+
+        command: Command
+
+    class Closed(Message):
+        """The command line was closed without a command."""
+
+    def __init__(self, names: list[str]) -> None:
+        words = [f"{name} " if name == "profile" else name for name in [*names, *BUILTINS]]
+        super().__init__(
+            placeholder=":sql · :db · :jobs state=FAILED · :profile NAME · :quit",
+            suggester=SuggestFromList(words, case_sensitive=False),
+            id="command-line",
+        )
+
+    @property
+    def focusable(self) -> bool:
+        # hidden until opened: never take the focus from the pane behind it
+        return self.display and super().focusable
+
+    def open(self) -> None:
+        """Show the prompt, empty, with focus."""
+        self.value = ""
+        self.display = True
+        self.focus()
+
+    def action_close(self) -> None:
+        self.display = False
+        self.post_message(self.Closed())
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        command = parse(event.value)
+        self.display = False
+        if command is None:
+            self.post_message(self.Closed())
+        else:
+            self.post_message(self.Entered(command))

@@ -1,0 +1,57 @@
+"""The one-line header: the console's name, a status slot, and the active profile's badge.
+
+The badge carries the profile's name and colour (``-color-<name>``) and says
+when the profile is read-only, so the environment is visible on every screen,
+with or without colour.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from console.profiles import Profile
+from console.profiles.settings import COLORS
+
+
+def badge_text(profile: Profile) -> str:
+    """Return what the badge says for ``profile``."""
+    suffix = " · read-only" if profile.read_only else ""
+    return f" ● {profile.name}{suffix} "
+
+
+class ProfileHeader(Horizontal):
+    """The top line of the console."""
+
+    DEFAULT_CSS = """
+    ProfileHeader { height: 1; dock: top; }
+    ProfileHeader #header-title { width: auto; padding: 0 1; text-style: bold; }
+    ProfileHeader #header-status { width: 1fr; padding: 0 1; }
+    ProfileHeader #header-badge { width: auto; text-style: bold; }
+    """
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__(id="header")
+        self.profile = profile
+
+    def compose(self) -> ComposeResult:
+        yield Static("Fleet Console", id="header-title", markup=False)
+        yield Static("", id="header-status", markup=False)
+        yield Static(badge_text(self.profile), id="header-badge", markup=False)
+
+    def on_mount(self) -> None:
+        self.show_profile(self.profile)
+
+    def show_profile(self, profile: Profile) -> None:
+        """Show ``profile``'s name, colour and read-only flag."""
+        self.profile = profile
+        badge = self.query_one("#header-badge", Static)
+        badge.update(badge_text(profile))
+        for color in COLORS:
+            badge.set_class(color == profile.settings.color, f"-color-{color}")
+        badge.set_class(profile.read_only, "-read-only")
+
+    def show_status(self, text: str) -> None:
+        """Show a short notice (e.g. services starting); empty clears it."""
+        self.query_one("#header-status", Static).update(text)

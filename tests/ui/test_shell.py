@@ -1,0 +1,182 @@
+"""The app shell driven by the pilot: tabs, unconfigured states, `:`, `/`, `?` and profiles."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from console import profiles
+from console.profiles import PostgresSettings, ProfileSettings, locations
+from console.ui.app import FleetConsole
+from console.ui.command_line import CommandLine, parse
+from console.ui.filter_bar import FilterBar
+from console.ui.help import HelpScreen
+from console.ui.profile_picker import ProfilePicker
+from console.ui.unconfigured import UnconfiguredPane, stand_in_sections
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(scope="module")
+def staging() -> str:
+    """A remote-style profile with PostgreSQL only, read-only, yellow, with a remapped key."""
+    name = "shell-staging"
+    if name not in profiles.names():
+        profiles.add(name, ProfileSettings(
+            color="yellow", read_only=True, description="shell test",
+            postgres=PostgresSettings(host="/nonexistent-socket-dir", connect_timeout=1),
+            keymap={"filter": "f"},
+        ))
+    return name
+
+
+def app_for(name: str) -> FleetConsole:
+    return FleetConsole(profiles.load(name), start_services=False)
+
+
+def badge(app: FleetConsole) -> str:
+    return str(app.query_one("#header-badge", Static).render())
+
+
+def hint(app: FleetConsole, pane_id: str) -> str:
+    pane = app.workspace.pane(pane_id)
+    assert isinstance(pane, UnconfiguredPane)
+    return pane.hint
+
+
+async def test_missing_section_names_the_setting_to_add(staging: str) -> None:
+    """A profile without [ignite] is told which section to add, and in which file."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        text = hint(pilot.app, "caches")
+        assert "[ignite]" in text
+        assert str(locations.settings_file(staging)) in text
+        assert pilot.app.workspace.current is pilot.app.workspace.pane("caches")
+
+
+async def test_local_profile_hint_depends_on_stand_in() -> None:
+    """On `local`, a section with a stand-in says `sandbox start`; one without says what to add."""
+    with_stand_in = stand_in_sections()
+    async with app_for("local").run_test(size=SIZE) as pilot:
+        for spec in pilot.app.specs:
+            pane = pilot.app.workspace.pane(spec.pane_id)
+            if not isinstance(pane, UnconfiguredPane) or spec.section is None:
+                continue
+            if pilot.app.profile.service(spec.section) is not None:
+                continue  # configured, just not built in this checkout
+            if spec.section in with_stand_in:
+                assert "sandbox start" in pane.hint
+            else:
+                assert f"[{spec.section}]" in pane.hint and "settings.toml" in pane.hint
+
+
+async def test_header_shows_profile_name_colour_and_read_only(staging: str) -> None:
+    """The badge names the profile, carries its colour class and says read-only."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        shown = pilot.app.query_one("#header-badge", Static)
+        assert staging in badge(pilot.app) and "read-only" in badge(pilot.app)
+        assert shown.has_class("-color-yellow")
+        assert pilot.app.has_class(f"-env-{staging}")
+
+
+async def test_number_keys_switch_tabs(staging: str) -> None:
+    """Each number key opens its tab, in catalogue order."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        for spec in pilot.app.specs[:8]:
+            await pilot.press(spec.key)
+            assert pilot.app.workspace.tabs.active == f"tab-{spec.pane_id}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "pane_id"),
+    [(":caches", "caches"), (":db", "databases"), (":Blobs", "blobs"), (":4", "jobs")],
+)
+async def test_command_line_routes_to_panes(staging: str, typed: str, pane_id: str) -> None:
+    """`:name` opens the pane named by id, alias, title or key."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        await pilot.press(*typed, "enter")
+        await pilot.pause()
+        assert pilot.app.workspace.tabs.active == f"tab-{pane_id}"
+        assert not pilot.app.query_one(CommandLine).display
+
+
+async def test_unknown_command_warns_and_keeps_the_pane(staging: str) -> None:
+    """An unknown command is a warning, not a crash; the current tab stays."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        before = pilot.app.workspace.tabs.active
+        await pilot.press(*":nonsense", "enter")
+        await pilot.pause()
+        assert pilot.app.workspace.tabs.active == before
+        assert any("nonsense" in n.message for n in pilot.app._notifications)
+
+
+async def test_command_passes_arguments_to_the_pane(staging: str) -> None:
+    """`:caches x=1` reaches the pane's run_command (the unconfigured state warns it takes none)."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        await pilot.press(*":caches x=1", "enter")
+        await pilot.pause()
+        assert any("takes no arguments" in n.message for n in pilot.app._notifications)
+
+
+def test_parse_splits_name_and_arguments() -> None:
+    """`:jobs state=FAILED` splits into a lower-cased name and its arguments."""
+    command = parse(":Jobs  state=FAILED site=a")
+    assert command is not None
+    assert (command.name, command.args) == ("jobs", "state=FAILED site=a")
+    assert parse(":   ") is None
+
+
+async def test_filter_goes_to_the_current_pane(staging: str) -> None:
+    """`/` (remapped to `f` by the profile's keymap) sends the text to the current pane."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        await pilot.press("7", "f")
+        bar = pilot.app.query_one(FilterBar)
+        assert bar.display and bar.has_focus
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        assert not bar.display
+        assert any("no table to filter" in n.message for n in pilot.app._notifications)
+
+
+async def test_help_lists_the_keys(staging: str) -> None:
+    """`?` lists the global keys with what they do, and Escape closes it."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        actions = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        assert "Filter" in actions and "Profile" in actions
+        keys = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert "f" in keys  # the profile's keymap shows, not the default `/`
+        await pilot.press("escape")
+        assert not isinstance(pilot.app.screen, HelpScreen)
+
+
+async def test_profile_picker_switches_environment(staging: str) -> None:
+    """One key opens the picker; choosing a profile reopens the console on it."""
+    async with app_for("local").run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        assert isinstance(pilot.app.screen, ProfilePicker)
+        names = [c.name for c in pilot.app.screen.choices]
+        await pilot.press(*["down"] * (names.index(staging) - names.index("local")), "enter")
+        await pilot.pause()
+        assert pilot.app.profile.name == staging
+        assert staging in badge(pilot.app)
+        assert pilot.app.has_class(f"-env-{staging}") and not pilot.app.has_class("-env-local")
+        assert pilot.app.workspace.pane("caches").profile.name == staging
+
+
+async def test_unknown_profile_leaves_the_console_as_it_was() -> None:
+    """`:profile nope` reports the unknown profile and keeps the current one."""
+    async with app_for("local").run_test(size=SIZE) as pilot:
+        await pilot.press(*":profile nope", "enter")
+        await pilot.pause()
+        assert pilot.app.profile.name == "local"
+        assert any("nope" in n.message for n in pilot.app._notifications)
+
+
+async def test_palette_offers_every_pane(staging: str) -> None:
+    """The command palette can open every tab."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        titles = {c.title for c in pilot.app.get_system_commands(pilot.app.screen)}
+        assert {f"Go to {s.title}" for s in pilot.app.specs} <= titles
