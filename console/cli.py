@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "db": "console.commands.db:db",
     "sql": "console.commands.sql:sql",
     "logs": "console.commands.logs:logs",
+    "jobs": "console.commands.jobs:jobs",
+    "sites": "console.commands.jobs:sites",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
 

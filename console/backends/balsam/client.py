@@ -1,0 +1,199 @@
+"""The Balsam REST client: authentication, one request path, and a manager per collection.
+
+Logs in with a username and password (form-encoded ``/auth/password/login``,
+JWT bearer) or uses a token from the profile. There is no refresh route: on a
+``401`` the client logs in again once when it holds a password, and otherwise
+reports that the token is no longer accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from console.backends.balsam.manager import JobManager, Manager
+from console.backends.balsam.resources import (
+    APPS,
+    BATCH_JOBS,
+    EVENTS,
+    SITES,
+    TRANSFERS,
+    Params,
+)
+from console.backends.errors import AuthError, ConsoleError, ReadOnlyRefused
+from console.backends.http import json_body, send
+
+SERVICE = "Balsam API"
+
+
+class BalsamClient:
+    """An async client of one Balsam server.
+
+    Args:
+        url: The API root, e.g. ``https://balsam.example.org``.
+        username: Who logs in with ``password``.
+        password: Used to log in (and to log in again when the token expires).
+        token: A ready JWT; used as is, never refreshed.
+        read_only: Refuse every write before sending it.
+        timeout: Seconds per request.
+        profile: The profile's name, carried by errors.
+        http: An ``httpx.AsyncClient`` to use (the client owns one otherwise).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        read_only: bool = False,
+        timeout: float = 15.0,
+        profile: str | None = None,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.username = username
+        self._password = password
+        self._token = token
+        self.read_only = read_only
+        self.profile = profile
+        self.requests_sent = 0
+        """How many requests went to the server (login included); tests and benchmarks read it."""
+        self._own_http = http is None
+        self._http = http or httpx.AsyncClient(timeout=timeout)
+        self.sites = Manager(self, SITES)
+        self.apps = Manager(self, APPS)
+        self.jobs = JobManager(self)
+        self.batch_jobs = Manager(self, BATCH_JOBS)
+        self.transfers = Manager(self, TRANSFERS)
+        self.events = Manager(self, EVENTS)
+
+    @classmethod
+    def from_profile(cls, profile: Any) -> BalsamClient:
+        """Build a client from a profile's ``[balsam]`` section and secrets.
+
+        Raises:
+            ConsoleError: the profile has no Balsam server (the message says what to add).
+        """
+        settings = profile.service("balsam")
+        if settings is None:
+            raise ConsoleError(profile.missing_hint("balsam"), title="No Balsam server")
+        return cls(
+            settings.url,
+            username=settings.username,
+            password=profile.secret("balsam", "password"),
+            token=profile.secret("balsam", "token"),
+            read_only=profile.read_only,
+            timeout=settings.timeout,
+            profile=profile.name,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections the client opened itself."""
+        if self._own_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> BalsamClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def check_writable(self, operation: str) -> None:
+        """Raise ``ReadOnlyRefused`` for a write under a read-only profile (nothing is sent)."""
+        if self.read_only:
+            raise ReadOnlyRefused(
+                f"profile '{self.profile}' is read-only; nothing was sent",
+                profile=self.profile,
+                operation=operation,
+            )
+
+    async def login(self) -> None:
+        """Exchange the username and password for a JWT.
+
+        Raises:
+            AuthError: no credentials, or the server refused them.
+            Unavailable: the server cannot be reached.
+        """
+        if not (self.username and self._password):
+            raise AuthError(
+                "no Balsam credentials: set username and password_env (or token_env) "
+                "in the profile's [balsam] section",
+                profile=self.profile,
+                operation="log in",
+            )
+        request = self._http.build_request(
+            "POST",
+            f"{self.url}/auth/password/login",
+            data={"username": self.username, "password": self._password},
+        )
+        try:
+            response = await self._send(request, "log in")
+        except AuthError as exc:
+            raise AuthError(
+                f"the Balsam server refused the password of '{self.username}'",
+                profile=self.profile,
+                operation="log in",
+            ) from exc
+        body = json_body(response, service=SERVICE, operation="log in")
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise AuthError("the login reply carried no access token", operation="log in")
+        self._token = token
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json: Any = None,
+        operation: str,
+    ) -> Any:
+        """Send one authenticated request and return its parsed JSON (``None`` for 204).
+
+        Raises:
+            ReadOnlyRefused: a write under a read-only profile (checked before sending).
+            ConsoleError: a subclass matching the failure.
+        """
+        if method != "GET":
+            self.check_writable(operation)
+        if self._token is None:
+            await self.login()
+        try:
+            response = await self._authorised(method, path, params, json, operation)
+        except AuthError:
+            if not self._password:
+                raise AuthError(
+                    "the Balsam token was refused (expired?); put a fresh one in the "
+                    "profile or set a password to log in again",
+                    profile=self.profile,
+                    operation=operation,
+                ) from None
+            await self.login()
+            response = await self._authorised(method, path, params, json, operation)
+        if response.status_code == 204 or not response.content:
+            return None
+        return json_body(response, service=SERVICE, operation=operation)
+
+    async def _authorised(
+        self, method: str, path: str, params: Params | None, body: Any, operation: str
+    ) -> httpx.Response:
+        request = self._http.build_request(
+            method,
+            f"{self.url}{path}",
+            params=params,
+            json=body,
+            headers={"Authorization": f"Bearer {self._token}"},
+        )
+        return await self._send(request, operation)
+
+    async def _send(self, request: httpx.Request, operation: str) -> httpx.Response:
+        self.requests_sent += 1
+        try:
+            return await send(self._http, request, service=SERVICE, operation=operation)
+        except ConsoleError as exc:
+            exc.profile = self.profile
+            raise

@@ -1,0 +1,132 @@
+"""Keeps the stand-in's jobs moving, as launchers at the sites would.
+
+Each tick a handful of jobs per state take their next step; runs end in
+RUN_DONE, RUN_ERROR or RUN_TIMEOUT; errors are retried or fail; timeouts are
+retried; batch jobs queue, run and finish; new jobs arrive now and then. Every
+change goes through ``Store.set_state``, so it writes EventLogs and follows the
+server's rewrites. Switched off (``simulate: false``) for deterministic tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any
+
+from console.sandbox.balsam.store import JOB_DEFAULTS, Store
+
+STEPS = {
+    "READY": "STAGED_IN",
+    "STAGED_IN": "PREPROCESSED",
+    "RUN_TIMEOUT": "RESTART_READY",
+    "RUN_DONE": "POSTPROCESSED",
+    "POSTPROCESSED": "STAGED_OUT",
+}
+
+
+class Simulator:
+    """Advances jobs and batch jobs one tick at a time."""
+
+    def __init__(self, store: Store, rng: random.Random, *, per_state: int = 6) -> None:
+        self.store = store
+        self.rng = rng
+        self.per_state = per_state
+        """Jobs moved per state and tick."""
+        self.ticks = 0
+
+    async def run(self, interval: float) -> None:
+        """Tick forever (until cancelled)."""
+        while True:
+            await asyncio.sleep(interval)
+            self.tick()
+
+    def tick(self) -> None:
+        """Advance the world by one step."""
+        self.ticks += 1
+        for state in (
+            "RUNNING",
+            "RUN_ERROR",
+            "RUN_TIMEOUT",
+            "RUN_DONE",
+            "POSTPROCESSED",
+            "READY",
+            "STAGED_IN",
+        ):
+            for row in self._sample(state):
+                self._advance(row)
+        for state in ("PREPROCESSED", "RESTART_READY"):
+            for row in self._sample(state):
+                self._launch(row)
+        self._batch_jobs()
+        if self.ticks % 5 == 0:
+            self._arrivals()
+
+    def _sample(self, state: str) -> list[dict[str, Any]]:
+        ids: list[int] = []
+        for (_, s), members in self.store.by_app_state.items():
+            if s == state and members:
+                ids.extend(self.rng.sample(sorted(members), min(len(members), self.per_state)))
+        picked = self.rng.sample(ids, min(len(ids), self.per_state))
+        return [self.store.jobs[i] for i in picked]
+
+    def _advance(self, row: dict[str, Any]) -> None:
+        now = self.store.now()
+        state = row["state"]
+        if state == "RUNNING":
+            roll = self.rng.random()
+            if roll < 0.85:
+                row["return_code"] = 0
+                self.store.set_state(row, "RUN_DONE", now, {})
+            elif roll < 0.93:
+                row["return_code"] = self.rng.choice((1, 2, 137))
+                self.store.set_state(row, "RUN_ERROR", now, {"error": "nonzero return code"})
+            else:
+                self.store.set_state(row, "RUN_TIMEOUT", now, {"reason": "walltime reached"})
+        elif state == "RUN_ERROR":
+            target = "RESTART_READY" if self.rng.random() < 0.6 else "FAILED"
+            self.store.set_state(row, target, now, {"message": "error handler"})
+        else:
+            self.store.set_state(row, STEPS[state], now, {})
+        self.store.version += 1
+
+    def _launch(self, row: dict[str, Any]) -> None:
+        site_id = self.store.apps[row["app_id"]]["site_id"]
+        running = [
+            b
+            for b in self.store.batch_jobs.values()
+            if b["site_id"] == site_id and b["state"] == "running"
+        ]
+        if not running:
+            return
+        row["batch_job_id"] = running[0]["id"]
+        row["session_id"] = running[0]["id"]
+        self.store.set_state(row, "RUNNING", self.store.now(), {})
+        self.store.version += 1
+
+    def _batch_jobs(self) -> None:
+        now = self.store.now()
+        for site_id in self.store.sites:
+            mine = [b for b in self.store.batch_jobs.values() if b["site_id"] == site_id]
+            running = [b for b in mine if b["state"] == "running"]
+            queued = [b for b in mine if b["state"] == "queued"]
+            if running and self.rng.random() < 0.02:
+                running[0].update(state="finished", end_time=now)
+            if not running and queued:
+                queued[0].update(state="running", start_time=now)
+        self.store.version += 1
+
+    def _arrivals(self) -> None:
+        app_id = self.rng.choice(list(self.store.apps))
+        for _ in range(self.rng.randint(1, 4)):
+            job_id = self.store.next_id("job")
+            row = dict(JOB_DEFAULTS)
+            row.update(
+                id=job_id,
+                workdir=f"{self.store.apps[app_id]['name'].lower()}/new/run{job_id:06d}",
+                app_id=app_id,
+                state=self.store.initial_state([], False),
+                last_update=self.store.now(),
+                tags={"exp": "D", "system": "H2O"},
+                parent_ids=[],
+            )
+            self.store.add_job(row)

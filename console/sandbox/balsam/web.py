@@ -1,0 +1,122 @@
+"""HTTP plumbing shared by the stand-in's routes: replies, errors, auth, paging, faults."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from console.sandbox.balsam.params import Invalid
+
+
+class Reply(Exception):
+    """Stop handling and answer with this status and JSON body."""
+
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def not_found() -> Reply:
+    """The SQLAlchemy ``NoResultFound`` shape: ``404 {"error": "Not found"}``."""
+    return Reply(404, {"error": "Not found"})
+
+
+def detail(status: int, text: str) -> Reply:
+    """The ``HTTPException`` shape: ``{"detail": "..."}``."""
+    return Reply(status, {"detail": text})
+
+
+async def on_reply(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Reply)
+    return JSONResponse(exc.body, exc.status, headers=exc.headers)
+
+
+async def on_invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Invalid)
+    return JSONResponse({"detail": exc.errors}, 422)
+
+
+async def on_missing_route(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"detail": "Not Found"}, 404)
+
+
+async def json_of(request: Request, kind: type) -> Any:
+    """Parse a JSON body of the expected kind, answering 422 like FastAPI otherwise."""
+    try:
+        body = json.loads(await request.body() or b"null")
+    except ValueError as exc:
+        raise Invalid(
+            [{"loc": ["body"], "msg": "Expecting value", "type": "value_error.jsondecode"}]
+        ) from exc
+    if not isinstance(body, kind):
+        name = "list" if kind is list else "dict"
+        raise Invalid(
+            [{"loc": ["body"], "msg": f"value is not a valid {name}", "type": f"type_error.{name}"}]
+        )
+    return body
+
+
+def page(rows: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    """The ``{"count", "results"}`` envelope of one page."""
+    return {"count": len(rows), "results": rows[offset : offset + limit]}
+
+
+@dataclass
+class Faults:
+    """Switches tests flip to make the stand-in misbehave.
+
+    Attributes:
+        delay: Seconds to wait before answering every request.
+        fail: Answer the next N requests with a bare 500.
+        drop: Cut the next N replies off mid-body (the connection closes).
+        malformed: Answer the next N requests with a 200 that is not JSON.
+    """
+
+    delay: float = 0.0
+    fail: int = 0
+    drop: int = 0
+    malformed: int = 0
+
+
+class FaultMiddleware:
+    """Applies ``Faults`` in front of every route."""
+
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
+        self.app = app
+        self.faults = faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        f = self.faults
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if f.delay:
+            await asyncio.sleep(f.delay)
+        if f.fail > 0:
+            f.fail -= 1
+            await _answer(send, 500, b"Internal Server Error", "text/plain")
+        elif f.drop > 0:
+            f.drop -= 1
+            await _answer(send, 200, b'{"count": 1, "res', "application/json", length=4096)
+        elif f.malformed > 0:
+            f.malformed -= 1
+            await _answer(send, 200, b"<html>proxy error</html>", "application/json")
+        else:
+            await self.app(scope, receive, send)
+
+
+async def _answer(send: Send, status: int, body: bytes, kind: str, length: int = 0) -> None:
+    headers = [
+        (b"content-type", kind.encode()),
+        (b"content-length", str(length or len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
