@@ -147,6 +147,8 @@ def _entry(key: str, value: Any) -> str:
         return f"({value})"
     if key in COMPARISONS:
         return _binary(key, value)
+    if key in STRING_FUNCTIONS:
+        return _function(key, value)
     if key.startswith("$"):
         raise _bad(f"unknown filter operator {key!r}")
     return _field(key, value)
@@ -156,6 +158,12 @@ def _binary(op: str, value: Any) -> str:
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise _bad(f"{op} at the top level takes a list of two operands")
     return f"{operand(value[0])} {op[1:]} {operand(value[1])}"
+
+
+def _function(op: str, value: Any) -> str:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise _bad(f"{op} at the top level takes a list of two operands")
+    return f"{op[1:]}({operand(value[0])},{operand(value[1])})"
 
 
 def _field(field: str, value: Any) -> str:

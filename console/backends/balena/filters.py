@@ -1,0 +1,183 @@
+"""The device filter language of the Devices pane's ``/`` and ``devices list --filter``.
+
+``online status=operational,updating name~gw -tag=rack`` → a ``$filter`` object
+the server evaluates. Terms are separated by spaces and must all hold; the
+grammar is documented in ``docs/device-filter.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from console.backends.errors import BadQuery
+
+_TERM = re.compile(
+    r'\s*(?P<neg>-)?(?P<field>[A-Za-z_]+)(?:(?P<op>!=|>=|<=|=|~|\^|>|<)(?P<value>"[^"]*"|[^\s"]*))?'
+)
+
+TEXT_FIELDS = {
+    "name": "device_name",
+    "uuid": "uuid",
+    "status": "overall_status",
+    "os": "os_version",
+    "supervisor": "supervisor_version",
+    "ip": "ip_address",
+    "note": "note",
+    "heartbeat": "api_heartbeat_state",
+}
+NUMBER_FIELDS = {"id": "id", "cpu_temp": "cpu_temp", "progress": "overall_progress"}
+DATE_FIELDS = {"seen": "last_connectivity_event", "created": "created_at"}
+FLAGS: dict[str, dict[str, Any]] = {
+    "online": {"is_online": True},
+    "offline": {"is_online": False},
+    "pinned": {"is_pinned_on__release": {"$ne": None}},
+    "tracking": {"is_pinned_on__release": None},
+    "updating": {"overall_status": "updating"},
+}
+COMPARE = {"=": "$eq", "!=": "$ne", ">": "$gt", ">=": "$ge", "<": "$lt", "<=": "$le"}
+FIELD_HELP = (
+    "name uuid status os supervisor ip note heartbeat id cpu_temp progress seen created "
+    "fleet release type tag"
+)
+
+
+def _bad(message: str, position: int) -> BadQuery:
+    return BadQuery(
+        f"filter: {message} (at {position})", position=position, operation="filter devices"
+    )
+
+
+def parse(text: str) -> dict[str, Any] | None:
+    """Turn filter text into a ``$filter`` object; ``None`` when the text is empty.
+
+    Raises:
+        BadQuery: the text does not parse; ``position`` is the 1-based column.
+    """
+    terms: list[dict[str, Any]] = []
+    pos = 0
+    while text[pos:].strip():
+        match = _TERM.match(text, pos)
+        if match is None or match.end() == pos:
+            start = pos + len(text[pos:]) - len(text[pos:].lstrip())
+            raise _bad(f"cannot read {text[start:].split()[0]!r}", start + 1)
+        term = _term(match)
+        terms.append({"$not": term} if match["neg"] else term)
+        pos = match.end()
+        if pos < len(text) and not text[pos].isspace():
+            raise _bad(f"unexpected {text[pos]!r}", pos + 1)
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def _term(match: re.Match[str]) -> dict[str, Any]:
+    field, op, raw = match["field"].lower(), match["op"], match["value"]
+    column = match.start("field") + 1
+    if op is None:
+        return FLAGS.get(field) or _word(match["field"])
+    value = raw[1:-1] if raw.startswith('"') and raw.endswith('"') else raw
+    if value == "":
+        raise _bad(f"'{field}{op}' needs a value", match.start("op") + 2)
+    builder = _BUILDERS.get(field)
+    if builder is not None:
+        return builder(op, value, column)
+    if field in TEXT_FIELDS:
+        return _text(TEXT_FIELDS[field], op, value, column)
+    if field in NUMBER_FIELDS:
+        return _compare(NUMBER_FIELDS[field], op, _number(value, column), column)
+    if field in DATE_FIELDS:
+        return _compare(DATE_FIELDS[field], op, _date(value, column), column)
+    raise _bad(f"unknown field {field!r}; known: {FIELD_HELP}", column)
+
+
+def _word(word: str) -> dict[str, Any]:
+    """A bare word: the name contains it (any case), or the uuid starts with it."""
+    needle = word.lower()
+    name = {"$contains": [{"$tolower": {"$": "device_name"}}, needle]}
+    return {"$or": [name, {"uuid": {"$startswith": needle}}]}
+
+
+def _text(field: str, op: str, value: str, column: int) -> dict[str, Any]:
+    if op == "~":
+        return {"$contains": [{"$tolower": {"$": field}}, value.lower()]}
+    if op == "^":
+        return {field: {"$startswith": value}}
+    if op == "=" and "," in value:
+        return {field: {"$in": value.split(",")}}
+    if op in COMPARE:
+        return {field: {COMPARE[op]: None if value == "null" else value}}
+    raise _bad(f"'{op}' does not apply to text", column)
+
+
+def _compare(field: str, op: str, value: Any, column: int) -> dict[str, Any]:
+    if op not in COMPARE:
+        raise _bad(f"'{op}' does not apply to {field}", column)
+    return {field: {COMPARE[op]: value}}
+
+
+def _number(value: str, column: int) -> int | float:
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            return float(value)
+        except ValueError:
+            raise _bad(f"{value!r} is not a number", column) from None
+
+
+def _date(value: str, column: int) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise _bad(
+            f"{value!r} is not a date (use 2026-01-15 or 2026-01-15T12:00)", column
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _lambda(nav: str, expr: dict[str, Any]) -> dict[str, Any]:
+    return {nav: {"$any": {"$alias": "x", "$expr": {"x": expr}}}}
+
+
+def _fleet(op: str, value: str, column: int) -> dict[str, Any]:
+    if op != "=":
+        raise _bad("fleet takes '=' (fleet=org/name or fleet=ID)", column)
+    if value.isdigit():
+        return {"belongs_to__application": int(value)}
+    return _lambda("belongs_to__application", {"slug": value.lower()})
+
+
+def _release(op: str, value: str, column: int) -> dict[str, Any]:
+    if op not in ("=", "^"):
+        raise _bad("release takes '=' (version) or '^' (commit prefix)", column)
+    if op == "^":
+        return _lambda("is_running__release", {"commit": {"$startswith": value.lower()}})
+    either = [{"x": {"raw_version": value}}, {"x": {"commit": value.lower()}}]
+    return {"is_running__release": {"$any": {"$alias": "x", "$expr": {"$or": either}}}}
+
+
+def _type(op: str, value: str, column: int) -> dict[str, Any]:
+    if op != "=":
+        raise _bad("type takes '=' (type=raspberrypi4-64)", column)
+    return _lambda("is_of__device_type", {"slug": value})
+
+
+def _tag(op: str, value: str, column: int) -> dict[str, Any]:
+    if op != "=":
+        raise _bad("tag takes '=' (tag=KEY or tag=KEY:VALUE)", column)
+    key, sep, tag_value = value.partition(":")
+    expr: dict[str, Any] = {"tag_key": key}
+    if sep:
+        expr = {"tag_key": key, "value": tag_value}
+    return {"device_tag": {"$any": {"$alias": "t", "$expr": {"t": expr}}}}
+
+
+_BUILDERS: dict[str, Callable[[str, str, int], dict[str, Any]]] = {
+    "fleet": _fleet,
+    "release": _release,
+    "type": _type,
+    "tag": _tag,
+}

@@ -1,0 +1,268 @@
+"""The balena client against the stand-in over loopback: lookups, lists, edits, actions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from console.backends.balena import BalenaClient
+from console.backends.errors import AuthError, BadQuery, Conflict, NotFound, ReadOnlyRefused
+from console.sandbox.balena.app import create_app
+from console.sandbox.serve import ServerThread
+
+TOKEN = "sandbox-token-3f9a"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerThread]:
+    with ServerThread(create_app(token=TOKEN, simulate=False)) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(server: ServerThread) -> AsyncIterator[BalenaClient]:
+    async with BalenaClient(server.url, TOKEN, timeout=5) as balena:
+        yield balena
+
+
+def raw(server: ServerThread) -> httpx.Client:
+    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+async def test_first_page_is_sorted_and_counted(client: BalenaClient) -> None:
+    page = await client.devices.list(top=10)
+    names = [d.name for d in page.devices]
+    assert page.total == 300
+    assert names == sorted(names)
+    assert len(names) == 10
+
+
+async def test_descending_sort_and_paging_do_not_overlap(client: BalenaClient) -> None:
+    first = await client.devices.list(sort="seen", descending=True, top=20)
+    second = await client.devices.list(sort="seen", descending=True, top=20, skip=20)
+    seen = [d.last_seen for d in first.devices + second.devices]
+    assert seen == sorted(seen, reverse=True)
+    assert not {d.id for d in first.devices} & {d.id for d in second.devices}
+
+
+async def test_filter_text_runs_on_the_server(client: BalenaClient) -> None:
+    page = await client.devices.list(text="offline name~SENSOR", top=500)
+    assert page.total == len(page.devices) > 0
+    assert all(not d.is_online and "sensor" in d.name for d in page.devices)
+
+
+async def test_fleet_filter_by_slug_matches_fleet_id(client: BalenaClient) -> None:
+    fleet = await client.fleets.get("acme/sensors")
+    by_slug = await client.devices.list(text="fleet=acme/sensors", top=1)
+    by_id = await client.devices.list(fleet_id=fleet.id, top=1)
+    assert by_slug.total == by_id.total > 0
+
+
+async def test_device_by_id_uuid_and_short_uuid(client: BalenaClient) -> None:
+    device = (await client.devices.list(top=1)).devices[0]
+    for identifier in (
+        device.id,
+        str(device.id),
+        device.uuid,
+        device.uuid[:7],
+        device.uuid.upper(),
+    ):
+        assert (await client.resolve_device(identifier)).id == device.id
+
+
+async def test_ambiguous_short_uuid_names_both(client: BalenaClient, server: ServerThread) -> None:
+    with raw(server) as http:
+        for tail in ("a" * 24, "b" * 24):
+            body = {
+                "uuid": "abcdef12" + tail,
+                "belongs_to__application": 1,
+                "is_of__device_type": 1,
+            }
+            assert http.post("/v7/device", json=body).status_code == 201
+    with pytest.raises(Conflict) as caught:
+        await client.resolve_device("abcdef1")
+    assert "abcdef12aa" in caught.value.message and "abcdef12bb" in caught.value.message
+    assert (await client.resolve_device("abcdef12b")).uuid.endswith("b" * 24)
+
+
+@pytest.mark.parametrize("identifier", ["fffffff", 999999, "0" * 32])
+async def test_unknown_device_is_not_found(client: BalenaClient, identifier: object) -> None:
+    with pytest.raises(NotFound):
+        await client.resolve_device(identifier)  # type: ignore[arg-type]
+
+
+async def test_junk_identifier_is_a_bad_query(client: BalenaClient) -> None:
+    with pytest.raises(BadQuery):
+        await client.resolve_device("gw 01; drop")
+
+
+async def test_fleets_have_device_and_online_counts(client: BalenaClient) -> None:
+    fleets = {f.slug: f for f in await client.fleets.list()}
+    assert set(fleets) >= {"acme/gateways", "acme/sensors", "lab/kiosks"}
+    gateways = fleets["acme/gateways"]
+    online = await client.devices.count({"belongs_to__application": gateways.id, "is_online": True})
+    assert gateways.online_count == online
+    assert gateways.device_count == await client.devices.count(
+        {"belongs_to__application": gateways.id}
+    )
+
+
+async def test_fleet_by_slug_uuid_and_id(client: BalenaClient) -> None:
+    fleet = await client.fleets.get("ACME/Gateways")
+    assert (await client.fleets.get(fleet.uuid)).id == fleet.id
+    assert (await client.fleets.get(fleet.id)).slug == "acme/gateways"
+
+
+async def test_create_fleet_resolves_type_alias_and_org(client: BalenaClient) -> None:
+    fleet = await client.fleets.create("Edge Blocks", "rpi4", "lab", "block")
+    assert (fleet.slug, fleet.fleet_class, fleet.device_type) == (
+        "lab/edge blocks",
+        "block",
+        "raspberrypi4-64",
+    )
+    with pytest.raises(Conflict):
+        await client.fleets.create("edge blocks", "rpi4", "lab")
+    with pytest.raises(BadQuery):
+        await client.fleets.create("ab", "rpi4", "lab")
+    with pytest.raises(NotFound):
+        await client.fleets.create("valid name", "toaster", "lab")
+
+
+async def test_releases_newest_first(client: BalenaClient) -> None:
+    releases = await client.fleets.releases("acme/gateways")
+    assert [r.created_at for r in releases] == sorted(
+        (r.created_at for r in releases), reverse=True
+    )
+    assert {r.status for r in releases} >= {"success", "failed"}
+
+
+async def test_rename_then_read_back(client: BalenaClient) -> None:
+    device = (await client.devices.list(text="name=gw-010", top=1)).devices[0]
+    renamed = await client.devices.rename(device.uuid[:8], "gw-010 lab bench")
+    assert renamed.name == "gw-010 lab bench"
+    with pytest.raises(BadQuery):
+        await client.devices.rename(device.id, "two\nlines")
+
+
+async def test_pin_by_commit_then_track(client: BalenaClient) -> None:
+    device = (await client.devices.list(text="name=gw-011", top=1)).devices[0]
+    oldest = (await client.fleets.releases(device.fleet_id, only_success=True))[-1]
+    [pinned] = await client.devices.bulk("pin", [device.uuid], release=oldest.commit[:10])
+    assert (
+        pinned.ok
+        and pinned.device
+        and pinned.device.pinned
+        and pinned.device.pinned.id == oldest.id
+    )
+    [tracked] = await client.devices.bulk("track", [device.id])
+    assert tracked.ok and tracked.device and tracked.device.pinned is None
+
+
+async def test_pin_to_a_failed_release_is_refused(client: BalenaClient) -> None:
+    device = (await client.devices.list(text="name=gw-012", top=1)).devices[0]
+    failed = next(r for r in await client.fleets.releases(device.fleet_id) if r.status == "failed")
+    [result] = await client.devices.bulk("pin", [device.id], release=failed.commit)
+    assert not result.ok and "no successful release" in result.message
+
+
+async def test_move_clears_pin_and_checks_architecture(client: BalenaClient) -> None:
+    gw = (await client.devices.list(text="name=gw-013", top=1)).devices[0]
+    nano_fleet = await client.fleets.create("nano spares", "jetson-nano", "acme")
+    await client.devices.bulk(
+        "pin", [gw.id], release=(await client.fleets.releases(gw.fleet_id))[0].commit
+    )
+    [moved] = await client.devices.bulk("move", [gw.id], fleet=nano_fleet.slug)
+    assert moved.ok and moved.device and moved.device.fleet_id == nano_fleet.id
+    assert moved.device.pinned is None
+    kiosk = (await client.devices.list(text="name=kiosk-001", top=1)).devices[0]
+    [refused] = await client.devices.bulk("move", [kiosk.id], fleet=nano_fleet.id)
+    assert not refused.ok and "architecture" in refused.message
+
+
+async def test_bulk_restart_reports_each_device(client: BalenaClient) -> None:
+    online = (await client.devices.list(text="online name~sensor", top=2)).devices
+    offline = (await client.devices.list(text="offline name~sensor", top=1)).devices
+    targets = [d.uuid[:7] for d in online] + [offline[0].id, "deadbee"]
+    results = await client.devices.bulk("restart", targets)
+    assert [r.target for r in results] == [str(t) for t in targets]
+    assert [r.ok for r in results] == [True, True, False, False]
+    assert "offline" in results[2].message
+    assert "no device" in results[3].message
+
+
+async def test_update_lock_is_reported_and_force_overrides(
+    client: BalenaClient, server: ServerThread
+) -> None:
+    state = server.app.state.balena
+    locked = next(d for d in state.store.rows("device") if d.get("_locked") and d["is_online"])
+    [held] = await client.devices.bulk("reboot", [locked["id"]])
+    assert not held.ok and "lock" in held.message
+    [forced] = await client.devices.bulk("reboot", [locked["id"]], force=True)
+    assert forced.ok
+
+
+async def test_deactivate_many_confirms_each(client: BalenaClient) -> None:
+    devices = (await client.devices.list(text="name^kiosk-04", top=3)).devices
+    results = await client.devices.bulk("deactivate", [d.id for d in devices])
+    assert all(r.ok for r in results) and len(results) == 3
+    again = await client.devices.by_ids([d.id for d in devices])
+    assert {d.is_active for d in again} == {False}
+    assert {d.status for d in again} == {"inactive"}
+
+
+async def test_device_tags_upsert_list_remove(client: BalenaClient) -> None:
+    device = (await client.devices.list(text="name=sensor-005", top=1)).devices[0]
+    await client.tags.set("device", device.uuid, "owner", "o'brien & co")
+    await client.tags.set("device", device.uuid, "owner", "lab team")
+    tags = {t.key: t.value for t in await client.tags.list("device", device.id)}
+    assert tags["owner"] == "lab team"
+    await client.tags.remove("device", device.id, "owner")
+    assert "owner" not in {t.key for t in await client.tags.list("device", device.id)}
+
+
+async def test_fleet_variables_env_and_config(client: BalenaClient) -> None:
+    await client.variables.set(
+        "fleet", "acme/sensors", "API URL".replace(" ", "_"), "https://x/?a=1&b=2"
+    )
+    await client.variables.set(
+        "fleet", "acme/sensors", "BALENA_HOST_CONFIG_gpu_mem", "64", "config"
+    )
+    env = {v.name: v.value for v in await client.variables.list("fleet", "acme/sensors")}
+    config = {
+        v.name: v.value for v in await client.variables.list("fleet", "acme/sensors", "config")
+    }
+    assert env["API_URL"] == "https://x/?a=1&b=2"
+    assert config["BALENA_HOST_CONFIG_gpu_mem"] == "64"
+    with pytest.raises(BadQuery):
+        await client.variables.set("fleet", "acme/sensors", "NOT_BALENA", "1", "config")
+    await client.variables.remove("fleet", "acme/sensors", "API_URL")
+    assert "API_URL" not in {v.name for v in await client.variables.list("fleet", "acme/sensors")}
+
+
+async def test_device_services(client: BalenaClient) -> None:
+    device = (await client.devices.list(text="name=gw-001", top=1)).devices[0]
+    services = await client.devices.services(device.id)
+    assert sorted(s.name for s in services) == ["agent", "main"]
+    assert all(s.release for s in services)
+
+
+async def test_wrong_token_is_a_clear_message_without_the_token(server: ServerThread) -> None:
+    secret = "wrong-token-that-must-not-leak"
+    async with BalenaClient(server.url, secret, profile="staging") as bad:
+        with pytest.raises(AuthError) as caught:
+            await bad.devices.list(top=1)
+    text = str(caught.value)
+    assert secret not in text and "token" in text and "refused" in text
+
+
+async def test_read_only_profile_refuses_before_sending(server: ServerThread) -> None:
+    async with BalenaClient(server.url, TOKEN, read_only=True, profile="prod") as ro:
+        device = (await ro.devices.list(top=1)).devices[0]
+        version = server.app.state.balena.store.version
+        with pytest.raises(ReadOnlyRefused):
+            await ro.devices.rename(device.id, "nope")
+        with pytest.raises(ReadOnlyRefused):
+            await ro.devices.bulk("reboot", [device.id])
+        assert server.app.state.balena.store.version == version
