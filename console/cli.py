@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "logs": "console.commands.logs:logs",
     "jobs": "console.commands.jobs:jobs",
     "sites": "console.commands.jobs:sites",
+    "fleets": "console.commands.fleets:fleets",
+    "devices": "console.commands.devices:devices",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
 

@@ -1,0 +1,309 @@
+"""``fleet-console devices list|show|rename|pin|track|move|deactivate|tag`` and device actions.
+
+IDs take any identifier form: numeric id, full uuid or short uuid (7+ hex).
+Actions on several devices print one line per device and exit 1 if any failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import click
+
+from console.backends.errors import BadQuery
+from console.commands.context import handles_errors
+from console.commands.fleets import with_client
+from console.commands.output import echo_json, emit
+
+LIST_COLUMNS = [
+    "id",
+    "short_uuid",
+    "name",
+    "online",
+    "status",
+    "release",
+    "last_seen",
+    "os_version",
+]
+RESULT_COLUMNS = ["target", "name", "uuid", "ok", "message"]
+ASK_FIRST = frozenset({"reboot", "shutdown", "purge", "deactivate"})
+
+
+def _row(device: Any) -> dict[str, Any]:
+    return {
+        "id": device.id,
+        "short_uuid": device.short_uuid,
+        "name": device.name,
+        "online": "online" if device.is_online else "offline",
+        "status": device.status,
+        "release": device.release_label,
+        "last_seen": (device.last_seen or "")[:16].replace("T", " "),
+        "os_version": device.os_version,
+    }
+
+
+@click.group()
+def devices() -> None:
+    """Devices: list with a server-side filter, inspect, act on many at once."""
+
+
+@devices.command("list")
+@click.option("--fleet", help="Only this fleet (id, org/name slug or uuid).")
+@click.option("--filter", "text", metavar="EXPR", help="Filter, as `/` in the Devices pane.")
+@click.option("--select", metavar="F1,F2", help="Print these API fields instead.")
+@click.option(
+    "--sort", default="name", show_default=True, help="name, uuid, online, status, seen, os, id."
+)
+@click.option("--desc", is_flag=True, help="Sort descending.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=500, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def list_devices(
+    ctx: click.Context,
+    fleet: str | None,
+    text: str | None,
+    select: str | None,
+    sort: str,
+    desc: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List devices; the filter and the sort run on the server."""
+    fields = [f.strip() for f in select.split(",") if f.strip()] if select else None
+
+    async def fetch(client: Any) -> Any:
+        fleet_id = (await client.fleets.get(fleet)).id if fleet else None
+        if fields is None:
+            return await client.devices.list(
+                fleet_id=fleet_id, text=text, sort=sort, descending=desc, top=limit
+            )
+        return await _selected(client, fields, fleet_id, text, sort, desc, limit)
+
+    result = with_client(ctx, fetch)
+    if fields is not None:
+        emit(result, fields, as_json)
+    elif as_json:
+        echo_json([d.to_json() for d in result.devices])
+    else:
+        emit([_row(d) for d in result.devices], LIST_COLUMNS, False)
+        if result.total > len(result.devices):
+            click.echo(f"({len(result.devices)} of {result.total}; use --limit)", err=True)
+
+
+async def _selected(
+    client: Any, fields: list[str], fleet_id: Any, text: Any, sort: str, desc: bool, top: int
+) -> Any:
+    from console.backends.balena.devices import SORTABLE
+
+    if sort not in SORTABLE:
+        raise BadQuery(f"cannot sort by {sort!r}; use one of {', '.join(SORTABLE)}")
+    direction = "desc" if desc else "asc"
+    query: dict[str, Any] = {
+        "$select": fields,
+        "$orderby": [{SORTABLE[sort]: direction}, {"id": direction}],
+        "$top": top,
+    }
+    where = client.devices.where(fleet_id, text)
+    if where is not None:
+        query["$filter"] = where
+    return await client.devices.rows(query)
+
+
+@devices.command()
+@click.argument("identifier", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def show(ctx: click.Context, identifier: str, as_json: bool) -> None:
+    """Show one device with its tags, variables and services."""
+
+    async def gather(client: Any) -> dict[str, Any]:
+        device = await client.devices.get(identifier)
+        tags, env, config, services = await asyncio.gather(
+            client.tags.list("device", device),
+            client.variables.list("device", device),
+            client.variables.list("device", device, "config"),
+            client.devices.services(device.id),
+        )
+        return {
+            **device.to_json(),
+            "tags": {t.key: t.value for t in tags},
+            "env": {v.name: v.value for v in env},
+            "config": {v.name: v.value for v in config},
+            "services": [s.__dict__ for s in services],
+        }
+
+    data = with_client(ctx, gather)
+    if as_json:
+        echo_json(data)
+        return
+    for key in (
+        "id",
+        "uuid",
+        "name",
+        "is_online",
+        "status",
+        "fleet_slug",
+        "device_type",
+        "os_version",
+        "supervisor_version",
+        "ip_address",
+        "last_seen",
+        "note",
+        "tags",
+        "env",
+        "config",
+    ):
+        click.echo(f"{key:>18}: {data.get(key)}")
+    for service in data["services"]:
+        click.echo(f"{'service':>18}: {service['name']} {service['status']} {service['release']}")
+
+
+def _bulk(
+    ctx: click.Context,
+    action: str,
+    identifiers: tuple[str, ...],
+    as_json: bool,
+    yes: bool,
+    **options: Any,
+) -> None:
+    if action in ASK_FIRST and not yes:
+        click.confirm(f"{action.capitalize()} {len(identifiers)} device(s)?", abort=True, err=True)
+    results = with_client(ctx, lambda c: c.devices.bulk(action, list(identifiers), **options))
+    emit([r.to_json() for r in results], RESULT_COLUMNS, as_json)
+    if not all(r.ok for r in results):
+        ctx.exit(1)
+
+
+def _action(name: str, summary: str) -> None:
+    @devices.command(name, help=summary)
+    @click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
+    @click.option("--force", is_flag=True, help="Override the device's update lock.")
+    @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    @click.pass_context
+    @handles_errors
+    def command(
+        ctx: click.Context, identifiers: tuple[str, ...], force: bool, yes: bool, as_json: bool
+    ) -> None:
+        _bulk(ctx, name, identifiers, as_json, yes, force=force)
+
+
+for _name, _summary in (
+    ("restart", "Restart the services of devices."),
+    ("reboot", "Reboot devices."),
+    ("blink", "Blink the identification LED of devices."),
+    ("shutdown", "Shut devices down."),
+    ("purge", "Purge the /data volume of devices."),
+):
+    _action(_name, _summary)
+
+
+@devices.command()
+@click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
+@click.option(
+    "--release", required=True, help="Commit (or prefix) or version of a successful release."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def pin(ctx: click.Context, identifiers: tuple[str, ...], release: str, as_json: bool) -> None:
+    """Pin devices to a release of their fleet."""
+    _bulk(ctx, "pin", identifiers, as_json, True, release=release)
+
+
+@devices.command()
+@click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def track(ctx: click.Context, identifiers: tuple[str, ...], as_json: bool) -> None:
+    """Unpin devices: they follow their fleet's release again."""
+    _bulk(ctx, "track", identifiers, as_json, True)
+
+
+@devices.command()
+@click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
+@click.option("--fleet", required=True, help="Target fleet (id, org/name or uuid).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def move(ctx: click.Context, identifiers: tuple[str, ...], fleet: str, as_json: bool) -> None:
+    """Move devices to another fleet (same CPU architecture; the pin is cleared)."""
+    _bulk(ctx, "move", identifiers, as_json, True, fleet=fleet)
+
+
+@devices.command()
+@click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def deactivate(ctx: click.Context, identifiers: tuple[str, ...], yes: bool, as_json: bool) -> None:
+    """Deactivate devices (balenaCloud)."""
+    _bulk(ctx, "deactivate", identifiers, as_json, yes)
+
+
+@devices.command()
+@click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
+@click.option("--key", required=True, help="Tag key.")
+@click.option("--value", default="", help="Tag value.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def tag(
+    ctx: click.Context, identifiers: tuple[str, ...], key: str, value: str, as_json: bool
+) -> None:
+    """Set a tag on devices."""
+    _bulk(ctx, "tag", identifiers, as_json, True, key=key, value=value)
+
+
+@devices.command()
+@click.argument("identifier", metavar="ID")
+@click.argument("key")
+@click.pass_context
+@handles_errors
+def untag(ctx: click.Context, identifier: str, key: str) -> None:
+    """Remove a tag from a device."""
+    with_client(ctx, lambda c: c.tags.remove("device", identifier, key))
+    click.echo(f"tag {key} removed")
+
+
+@devices.command()
+@click.argument("identifier", metavar="ID")
+@click.argument("name")
+@click.pass_context
+@handles_errors
+def rename(ctx: click.Context, identifier: str, name: str) -> None:
+    """Rename a device."""
+    device = with_client(ctx, lambda c: c.devices.rename(identifier, name))
+    click.echo(f"{device.short_uuid} is now {device.name}")
+
+
+@devices.command("set-var")
+@click.argument("identifier", metavar="ID")
+@click.argument("name")
+@click.argument("value")
+@click.option("--config", "is_config", is_flag=True, help="A BALENA_* configuration variable.")
+@click.pass_context
+@handles_errors
+def set_var(ctx: click.Context, identifier: str, name: str, value: str, is_config: bool) -> None:
+    """Set a device environment (or config) variable."""
+    kind = "config" if is_config else "env"
+    with_client(ctx, lambda c: c.variables.set("device", identifier, name, value, kind))
+    click.echo(f"{kind} variable {name} set")
+
+
+@devices.command("unset-var")
+@click.argument("identifier", metavar="ID")
+@click.argument("name")
+@click.option("--config", "is_config", is_flag=True, help="A BALENA_* configuration variable.")
+@click.pass_context
+@handles_errors
+def unset_var(ctx: click.Context, identifier: str, name: str, is_config: bool) -> None:
+    """Remove a device environment (or config) variable."""
+    kind = "config" if is_config else "env"
+    with_client(ctx, lambda c: c.variables.remove("device", identifier, name, kind))
+    click.echo(f"{kind} variable {name} removed")

@@ -1,0 +1,162 @@
+"""``fleet-console fleets list|show|create|releases|tag|untag|set-var|unset-var``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+from console.commands.context import current, handles_errors
+from console.commands.output import echo_json, emit
+
+T = TypeVar("T")
+FLEET_COLUMNS = ["id", "slug", "fleet_class", "device_type", "device_count", "online_count"]
+RELEASE_COLUMNS = ["id", "commit", "raw_version", "status", "created_at"]
+
+
+def with_client(ctx: click.Context, work: Callable[[Any], Awaitable[T]]) -> T:
+    """Run ``work(client)`` with the profile's balena client, closing it afterwards."""
+    from console.backends.balena import BalenaClient
+
+    profile = current(ctx).profile()
+
+    async def run() -> T:
+        async with BalenaClient.from_profile(profile) as client:
+            return await work(client)
+
+    return asyncio.run(run())
+
+
+@click.group()
+def fleets() -> None:
+    """Fleets (balena applications): list, inspect, create, tags and variables."""
+
+
+@fleets.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def list_fleets(ctx: click.Context, as_json: bool) -> None:
+    """List fleets with their device and online counts."""
+    found = with_client(ctx, lambda c: c.fleets.list())
+    emit([f.to_json() for f in found], FLEET_COLUMNS, as_json)
+
+
+@fleets.command()
+@click.argument("fleet", metavar="FLEET")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def show(ctx: click.Context, fleet: str, as_json: bool) -> None:
+    """Show one fleet (id, slug org/name, or uuid) with tags and variables."""
+
+    async def gather(client: Any) -> dict[str, Any]:
+        found = await client.fleets.get(fleet)
+        tags, env, config = await asyncio.gather(
+            client.tags.list("fleet", found),
+            client.variables.list("fleet", found),
+            client.variables.list("fleet", found, "config"),
+        )
+        return {
+            **found.to_json(),
+            "tags": {t.key: t.value for t in tags},
+            "env": {v.name: v.value for v in env},
+            "config": {v.name: v.value for v in config},
+        }
+
+    data = with_client(ctx, gather)
+    if as_json:
+        echo_json(data)
+        return
+    for key, value in data.items():
+        click.echo(f"{key:>14}: {value}")
+
+
+@fleets.command()
+@click.argument("name")
+@click.option("--type", "device_type", required=True, help="Device type slug or alias.")
+@click.option("--org", "organization", required=True, help="Organization handle or id.")
+@click.option(
+    "--class",
+    "fleet_class",
+    type=click.Choice(["fleet", "app", "block"]),
+    default="fleet",
+    show_default=True,
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def create(
+    ctx: click.Context,
+    name: str,
+    device_type: str,
+    organization: str,
+    fleet_class: str,
+    as_json: bool,
+) -> None:
+    """Create a fleet, app or block."""
+    made = with_client(ctx, lambda c: c.fleets.create(name, device_type, organization, fleet_class))
+    emit([made.to_json()], FLEET_COLUMNS, as_json)
+
+
+@fleets.command()
+@click.argument("fleet", metavar="FLEET")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def releases(ctx: click.Context, fleet: str, as_json: bool) -> None:
+    """List a fleet's releases, newest first."""
+    found = with_client(ctx, lambda c: c.fleets.releases(fleet))
+    emit([r.to_json() for r in found], RELEASE_COLUMNS, as_json)
+
+
+@fleets.command()
+@click.argument("fleet", metavar="FLEET")
+@click.argument("key")
+@click.argument("value", default="")
+@click.pass_context
+@handles_errors
+def tag(ctx: click.Context, fleet: str, key: str, value: str) -> None:
+    """Set a fleet tag (created or updated)."""
+    with_client(ctx, lambda c: c.tags.set("fleet", fleet, key, value))
+    click.echo(f"tag {key} set")
+
+
+@fleets.command()
+@click.argument("fleet", metavar="FLEET")
+@click.argument("key")
+@click.pass_context
+@handles_errors
+def untag(ctx: click.Context, fleet: str, key: str) -> None:
+    """Remove a fleet tag."""
+    with_client(ctx, lambda c: c.tags.remove("fleet", fleet, key))
+    click.echo(f"tag {key} removed")
+
+
+@fleets.command("set-var")
+@click.argument("fleet", metavar="FLEET")
+@click.argument("name")
+@click.argument("value")
+@click.option("--config", "is_config", is_flag=True, help="A BALENA_* configuration variable.")
+@click.pass_context
+@handles_errors
+def set_var(ctx: click.Context, fleet: str, name: str, value: str, is_config: bool) -> None:
+    """Set a fleet environment (or config) variable."""
+    kind = "config" if is_config else "env"
+    with_client(ctx, lambda c: c.variables.set("fleet", fleet, name, value, kind))
+    click.echo(f"{kind} variable {name} set")
+
+
+@fleets.command("unset-var")
+@click.argument("fleet", metavar="FLEET")
+@click.argument("name")
+@click.option("--config", "is_config", is_flag=True, help="A BALENA_* configuration variable.")
+@click.pass_context
+@handles_errors
+def unset_var(ctx: click.Context, fleet: str, name: str, is_config: bool) -> None:
+    """Remove a fleet environment (or config) variable."""
+    kind = "config" if is_config else "env"
+    with_client(ctx, lambda c: c.variables.remove("fleet", fleet, name, kind))
+    click.echo(f"{kind} variable {name} removed")

@@ -1,0 +1,117 @@
+"""`fleet-console fleets …` and `devices …` in a subprocess against the stand-in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from console import profiles
+from console.profiles import BalenaSettings, ProfileSettings
+from console.sandbox.balena.app import create_app
+from console.sandbox.serve import ServerThread
+
+TOKEN = "cli-token-5c1d2e"
+ENV = {"FC_TEST_BALENA_TOKEN": TOKEN}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerThread]:
+    with ServerThread(create_app(token=TOKEN, simulate=False)) as running:
+        settings = ProfileSettings(
+            balena=BalenaSettings(url=running.url, token_env="FC_TEST_BALENA_TOKEN")
+        )
+        profiles.save_settings("fleetcli", settings)
+        yield running
+
+
+def run(cli, *args: str, env: dict[str, str] | None = None, input: str | None = None):  # type: ignore[no-untyped-def]
+    return cli("--profile", "fleetcli", *args, env=env or ENV, input=input)
+
+
+def test_fleets_list_json_has_counts(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    out = run(cli, "fleets", "list", "--json")
+    assert out.returncode == 0, out.stderr
+    fleets = {f["slug"]: f for f in json.loads(out.stdout)}
+    assert fleets["acme/gateways"]["device_count"] == 150
+    assert 0 < fleets["acme/gateways"]["online_count"] < 150
+
+
+def test_devices_list_filter_and_select(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    out = run(
+        cli,
+        "devices",
+        "list",
+        "--fleet",
+        "lab/kiosks",
+        "--filter",
+        "online",
+        "--select",
+        "device_name,is_online",
+        "--json",
+    )
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert rows and all(
+        r["is_online"] is True and r["device_name"].startswith("kiosk") for r in rows
+    )
+    assert set(rows[0]) == {"device_name", "is_online"}
+
+
+def test_devices_list_table(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    out = run(cli, "devices", "list", "--filter", "name^sensor-00", "--sort", "name", "--desc")
+    lines = out.stdout.splitlines()
+    assert lines[0].split()[:3] == ["ID", "SHORT_UUID", "NAME"]
+    assert [line.split()[2] for line in lines[1:]] == [f"sensor-00{i}" for i in range(9, -1, -1)]
+
+
+def test_devices_show_by_short_uuid(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    device = server.app.state.balena.store.get("device", 3)
+    out = run(cli, "devices", "show", device["uuid"][:7], "--json")
+    data = json.loads(out.stdout)
+    assert data["id"] == 3 and "location" in data["tags"]
+    assert {s["name"] for s in data["services"]} == {"main", "agent"}
+
+
+def test_restart_many_reports_each_and_exits_1_on_failure(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    store = server.app.state.balena.store
+    online = next(d for d in store.rows("device") if d["is_online"] and not d.get("_locked"))
+    out = run(cli, "devices", "restart", online["uuid"][:7], "fffffff0", "--json")
+    results = json.loads(out.stdout)
+    assert out.returncode == 1
+    assert [r["ok"] for r in results] == [True, False]
+
+
+def test_reboot_asks_first_and_no_means_nothing_sent(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    store = server.app.state.balena.store
+    online = next(d for d in store.rows("device") if d["is_online"] and not d.get("_locked"))
+    out = run(cli, "devices", "reboot", str(online["id"]), input="n\n")
+    assert out.returncode == 1 and "Reboot 1 device(s)?" in out.stderr
+    assert store.get("device", online["id"])["is_online"] is True
+
+
+def test_pin_by_commit(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    store = server.app.state.balena.store
+    release = next(
+        r
+        for r in store.rows("release")
+        if r["belongs_to__application"] == 3 and r["status"] == "success"
+    )
+    device = next(d for d in store.rows("device") if d["belongs_to__application"] == 3)
+    out = run(cli, "devices", "pin", str(device["id"]), "--release", release["commit"])
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert store.get("device", device["id"])["is_pinned_on__release"] == release["id"]
+
+
+def test_wrong_token_is_exit_1_and_never_printed(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    secret = "not-the-right-token-9911"
+    out = run(cli, "fleets", "list", env={"FC_TEST_BALENA_TOKEN": secret})
+    assert out.returncode == 1
+    assert "token" in out.stderr and "Traceback" not in out.stderr
+    assert secret not in out.stdout + out.stderr
+
+
+def test_bad_filter_is_a_clear_message(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    out = run(cli, "devices", "list", "--filter", "colour=red")
+    assert out.returncode == 1 and "unknown field 'colour'" in out.stderr
