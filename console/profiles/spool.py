@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -48,10 +49,12 @@ class Spool:
             label: A word for the file name, e.g. ``"logs"``.
 
         Returns:
-            An empty spool named ``<label>-<UTC time>-<pid>.spool``.
+            An empty spool named ``<label>-<UTC time>-<pid>-<tag>.spool``.
         """
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-        name = f"{label}-{stamp}-{os.getpid()}.spool"
+        # Two sessions can start in the same second in one process: a random tag keeps
+        # each on a file of its own (reopening another's would merge their lines).
+        name = f"{label}-{stamp}-{os.getpid()}-{secrets.token_hex(3)}.spool"
         return cls(locations.spool_dir(profile) / name)
 
     def __len__(self) -> int:

@@ -58,7 +58,8 @@ def test_line_columns_follow_the_layout() -> None:
 def test_gap_marker_names_span_and_backfill() -> None:
     gap = Gap(UUID, 1_700_000_000_000, 1_700_000_008_500, 35, False, "server went away")
     text = format_gap(gap, {})
-    assert "0123456" in text and "(8.5 s)" in text and "35 line(s) backfilled" in text
+    assert text.startswith("═══ 0123456: 8.5 s gap 22:13:20.000 → 22:13:28.500")
+    assert "35 line(s) backfilled" in text
     assert "lost" in text
 
 

@@ -62,3 +62,9 @@ def test_create_puts_the_file_in_the_profiles_spool_dir() -> None:
     spool.flush()
     assert spool.path.parent == locations.spool_dir("spooltest")
     assert spool.path.read_text() == "hello\n"
+
+
+def test_two_sessions_started_together_get_their_own_files() -> None:
+    first, second = Spool.create("spooltest", "logs"), Spool.create("spooltest", "logs")
+    first.append(["only in first"])
+    assert first.path != second.path and len(second) == 0

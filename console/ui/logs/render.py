@@ -58,13 +58,12 @@ def format_line(line: LogLine, layout: Layout, labels: Mapping[str, str]) -> str
 
 
 def format_gap(gap: Gap, labels: Mapping[str, str]) -> str:
-    """The marker left where a device's stream dropped."""
+    """The marker left where a device's stream dropped (the notice above it says why)."""
     seconds = max(0, gap.end_ms - gap.start_ms) / 1000
-    kept = f"{gap.backfilled} line(s) backfilled from history"
-    lost = "" if gap.complete else "; older lines of the span are lost (history cap)"
+    lost = "" if gap.complete else "; older lines lost (history cap)"
     return (
-        f"{GAP_MARK}gap in {label(gap.uuid, labels)}: {clock(gap.start_ms)} → "
-        f"{clock(gap.end_ms)} ({seconds:.1f} s) after {gap.reason or 'a drop'}; {kept}{lost}"
+        f"{GAP_MARK}{label(gap.uuid, labels)}: {seconds:.1f} s gap {clock(gap.start_ms)} → "
+        f"{clock(gap.end_ms)}, {gap.backfilled} line(s) backfilled{lost}"
     )
 
 

@@ -95,14 +95,19 @@ class LogsPane(Pane):
 
     def tail(self, devices: Iterable[str] | Mapping[str, str]) -> None:
         """Follow devices: full uuids, or a mapping of uuid to the label to show."""
+        uuids = self.set_devices(devices)
+        self._open_session()
+        self.view.redraw([])
+        self._follow(uuids)
+
+    def set_devices(self, devices: Iterable[str] | Mapping[str, str]) -> list[str]:
+        """Name the devices shown (a device column appears for several); return the uuids."""
         labels = dict(devices) if isinstance(devices, Mapping) else {u: "" for u in devices}
         self._labels = {uuid: name for uuid, name in labels.items() if name}
         view = self.view
         view.labels = self._labels
         view.columns = Layout(view.columns.timestamps, devices=len(labels) > 1)
-        self._open_session()
-        view.redraw([])
-        self._follow(list(labels))
+        return list(labels)
 
     def ingest(self, events: list[LogEvent]) -> None:
         """Take a batch of events (from the stream worker, or a test feeding the pane)."""
@@ -204,7 +209,7 @@ class LogsPane(Pane):
         labels: dict[str, str] = {}
         for identifier in identifiers:
             device = await client.resolve_device(identifier)  # type: ignore[attr-defined]
-            labels[device.uuid] = getattr(device, "device_name", "") or ""
+            labels[device.uuid] = getattr(device, "name", "") or ""
         self.tail(labels)
 
     @work(
