@@ -1,0 +1,1 @@
+"""Widgets and dialogs of the Fleets and Devices panes (they never build URLs)."""

@@ -1,0 +1,175 @@
+"""A table of devices keyed by device id: pages appended, live updates cell by cell.
+
+It never fetches: the pane gives it pages (``show_page``, ``append_page``) and
+fresh copies of devices (``update_devices``); it posts a message when the
+cursor nears the end of what is loaded, and when a header asks for a sort.
+Cells that changed in a live update are shown reversed for a moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable
+
+from console.backends.balena import Device
+from console.ui.balena.format import DEVICE_COLUMNS, device_cells
+
+MARK_SECONDS = 1.5
+"""How long a changed cell stays highlighted."""
+NEAR_END = 20
+"""Rows before the end of the loaded rows at which the next page is asked for."""
+
+
+class DeviceTable(DataTable[str | Text]):
+    """Devices, one row each, keyed by id; a selection column for bulk actions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "space",
+            "toggle_select",
+            "Select",
+            tooltip="Select or unselect this device",
+            id="devices-select",
+        ),
+        Binding(
+            "a",
+            "select_all",
+            "All",
+            tooltip="Select every loaded device, or none",
+            id="devices-select-all",
+        ),
+    ]
+
+    @dataclass
+    class NearEnd(Message):
+        """The cursor is close to the last loaded row: time for the next page."""
+
+        table: DeviceTable
+
+    @dataclass
+    class SortRequested(Message):
+        """A sortable column's header was chosen."""
+
+        column: str
+
+    @dataclass
+    class SelectionChanged(Message):
+        """The set of selected devices changed."""
+
+        count: int
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        self.devices: dict[int, Device] = {}
+        """The loaded devices by id, in table order."""
+        self.selected: set[int] = set()
+        self._marked: set[tuple[str, str]] = set()
+
+    def on_mount(self) -> None:
+        for key, label, _ in DEVICE_COLUMNS:
+            self.add_column(label, key=key)
+
+    def show_page(self, devices: list[Device]) -> None:
+        """Replace every row (a new filter, sort or fleet)."""
+        self.clear()
+        self.devices = {}
+        self.selected &= {d.id for d in devices}
+        self.append_page(devices)
+
+    def append_page(self, devices: list[Device]) -> None:
+        """Add the next page below the loaded rows."""
+        for device in devices:
+            if device.id in self.devices:
+                continue
+            self.devices[device.id] = device
+            cells = device_cells(device, device.id in self.selected)
+            self.add_row(*(cells[key] for key, _, _ in DEVICE_COLUMNS), key=str(device.id))
+
+    def update_devices(self, fresh: list[Device]) -> int:
+        """Update rows in place from fresh copies; return how many cells changed."""
+        changed = 0
+        for device in fresh:
+            old = self.devices.get(device.id)
+            if old is None or old == device:
+                continue
+            self.devices[device.id] = device
+            before = device_cells(old, device.id in self.selected)
+            after = device_cells(device, device.id in self.selected)
+            for key, value in after.items():
+                if before[key] != value:
+                    self._mark(str(device.id), key, value)
+                    changed += 1
+        if changed:
+            self.set_timer(MARK_SECONDS, self._unmark, name="devices-unmark")
+        return changed
+
+    def _mark(self, row: str, column: str, value: str) -> None:
+        self.update_cell(row, column, Text(value, style="reverse"))
+        self._marked.add((row, column))
+
+    def _unmark(self) -> None:
+        for row, column in list(self._marked):
+            device = self.devices.get(int(row))
+            if device is not None:
+                text = device_cells(device, device.id in self.selected)[column]
+                self.update_cell(row, column, text)
+        self._marked.clear()
+
+    @property
+    def marked(self) -> set[tuple[str, str]]:
+        """Cells shown as just changed: (device id, column key)."""
+        return set(self._marked)
+
+    def current(self) -> Device | None:
+        """The device under the cursor."""
+        if not self.row_count:
+            return None
+        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return self.devices.get(int(row_key.value or 0))
+
+    def targets(self) -> list[Device]:
+        """The selected devices, or the one under the cursor when none is selected."""
+        if self.selected:
+            return [self.devices[i] for i in self.devices if i in self.selected]
+        device = self.current()
+        return [device] if device else []
+
+    def action_toggle_select(self) -> None:
+        device = self.current()
+        if device is None:
+            return
+        self.selected ^= {device.id}
+        self.update_cell(str(device.id), "sel", "✓" if device.id in self.selected else " ")
+        self.post_message(self.SelectionChanged(len(self.selected)))
+
+    def action_select_all(self) -> None:
+        everything = set(self.devices)
+        self.selected = set() if self.selected >= everything else everything
+        for device_id in self.devices:
+            self.update_cell(str(device_id), "sel", "✓" if device_id in self.selected else " ")
+        self.post_message(self.SelectionChanged(len(self.selected)))
+
+    def action_scroll_end(self) -> None:
+        """End goes to the last loaded row (left/right still scroll sideways)."""
+        self.action_scroll_bottom()
+
+    def action_scroll_home(self) -> None:
+        """Home goes to the first row."""
+        self.action_scroll_top()
+
+    def watch_cursor_coordinate(self, old, new) -> None:  # type: ignore[no-untyped-def]
+        super().watch_cursor_coordinate(old, new)
+        moved = new.row != old.row
+        if moved and self.row_count and new.row >= self.row_count - NEAR_END:
+            self.post_message(self.NearEnd(self))
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        sort = next((s for k, _, s in DEVICE_COLUMNS if k == event.column_key.value), None)
+        if sort is not None:
+            self.post_message(self.SortRequested(sort))

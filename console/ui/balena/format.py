@@ -1,0 +1,62 @@
+"""How device and fleet values read in a cell: short, plain text, the same at any width."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.backends.balena import Device, Fleet
+
+DEVICE_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
+    # (column key, label, server sort key or None)
+    ("sel", " ", None),
+    ("name", "Name", "name"),
+    ("uuid", "UUID", "uuid"),
+    ("online", "Online", "online"),
+    ("status", "Status", "status"),
+    ("release", "Release", None),
+    ("seen", "Last seen", "seen"),
+    ("os", "OS", "os"),
+)
+"""The Devices table's columns, in order."""
+
+SORT_CYCLE = ("name", "status", "seen", "online", "os", "uuid")
+
+
+def when(value: str | None) -> str:
+    """An API timestamp as ``MM-DD HH:MM`` (UTC): fixed width, no 'ago' that ages."""
+    if not value or len(value) < 16:
+        return ""
+    return f"{value[5:10]} {value[11:16]}"
+
+
+def device_cells(device: Device, selected: bool) -> dict[str, str]:
+    """The text of every column for one device."""
+    status = device.status or ""
+    if device.status == "updating" and device.progress is not None:
+        status = f"updating {device.progress}%"
+    return {
+        "sel": "✓" if selected else " ",
+        "name": device.name,
+        "uuid": device.short_uuid,
+        "online": "online" if device.is_online else "offline",
+        "status": status,
+        "release": device.release_label,
+        "seen": when(device.last_seen),
+        "os": (device.os_version or "").removeprefix("balenaOS "),
+    }
+
+
+def fleet_cells(fleet: Fleet) -> list[Any]:
+    """One row of the Fleets table."""
+    return [
+        fleet.name,
+        fleet.slug,
+        fleet.fleet_class,
+        fleet.device_type or "",
+        _count(fleet.device_count),
+        _count(fleet.online_count),
+    ]
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else f"{value:,}"

@@ -1,0 +1,337 @@
+"""The Devices pane: a server-sorted, server-filtered, paged and live table of devices.
+
+Only the rows the operator has scrolled to are ever fetched, so a 100,000-device
+fleet opens as fast as a small one. A refresh loop re-reads the loaded devices
+by id every few seconds (never while hidden, never overlapping) and updates the
+cells that changed in place.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.timer import Timer
+from textual.widgets import Static
+from textual.worker import Worker
+
+from console.backends.balena import BalenaClient, filters
+from console.backends.errors import BadQuery
+from console.profiles import Profile
+from console.ui.balena.bulk import (
+    DESTRUCTIVE,
+    FORCEABLE,
+    BulkActionScreen,
+    BulkRequest,
+    BulkResultScreen,
+)
+from console.ui.balena.connect import ClientHolder
+from console.ui.balena.device_detail import DeviceDetailScreen
+from console.ui.balena.device_table import DeviceTable
+from console.ui.balena.format import SORT_CYCLE
+from console.ui.balena.messages import ActionsFinished, DevicesLoaded, DevicesRefreshed
+from console.ui.confirm import Confirmation, ConfirmScreen
+from console.ui.errors import report_failure
+from console.ui.panes.base import Pane
+
+PAGE = 100
+"""Rows per request: a few screens' worth."""
+REFRESH_SECONDS = 5.0
+
+
+class DevicesPane(Pane):
+    """Devices of one fleet or all: sort, filter, select, act, inspect."""
+
+    pane_id = "devices"
+    title = "Devices"
+    key = "2"
+    section = "balena"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "next_sort", "Sort", tooltip="Sort by the next column", id="devices-sort"),
+        Binding(
+            "o", "flip_order", "Order", tooltip="Flip ascending/descending", id="devices-order"
+        ),
+        Binding("b", "bulk", "Action", tooltip="Act on the selected devices", id="devices-bulk"),
+        Binding("r", "reload", "Reload", tooltip="Fetch the devices again", id="devices-reload"),
+        Binding("escape", "clear_filter", "Clear", tooltip="Clear the filter", id="devices-clear"),
+    ]
+    DEFAULT_CSS = """
+    DevicesPane { layout: vertical; }
+    DevicesPane > #devices-status { height: 1; background: $boost; color: $text; padding: 0 1; }
+    DevicesPane > DeviceTable { height: 1fr; }
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        client: BalenaClient | None = None,
+        refresh_seconds: float | None = REFRESH_SECONDS,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(profile, id=id)
+        self._clients = ClientHolder(profile, client)
+        self.refresh_seconds = refresh_seconds
+        """Seconds between live refreshes; ``None`` turns them off (snapshots)."""
+        self.fleet_id: int | None = None
+        self.fleet_label = "all fleets"
+        self.filter_text = ""
+        self.sort = "name"
+        self.descending = False
+        self.total = 0
+        self.loading = False
+        self._generation = 0
+        self._shown = True
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="devices-status", markup=False)
+        yield DeviceTable(id="devices-table")
+
+    @property
+    def table(self) -> DeviceTable:
+        """The devices table."""
+        return self.query_one(DeviceTable)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.table.focus()
+
+    # -- what the operator asks ------------------------------------------------
+
+    def reload(self) -> None:
+        """Fetch the first page for the current fleet, filter and sort."""
+        self._generation += 1
+        self.loading = True
+        self._update_status()
+        self._load(0, self._generation)
+
+    def apply_filter(self, text: str) -> None:
+        """Filter by the device filter language; a bad filter keeps the old one."""
+        try:
+            filters.parse(text)
+        except BadQuery as exc:
+            self.notify(exc.message, title="Filter not applied", severity="error")
+            return
+        self.filter_text = text.strip()
+        self.reload()
+
+    def run_command(self, args: str) -> None:
+        """``:devices [fleet=ORG/NAME|all] [FILTER…]``."""
+        words = args.split()
+        fleet = next((w.split("=", 1)[1] for w in words if w.startswith("fleet=")), None)
+        rest = " ".join(w for w in words if not w.startswith("fleet="))
+        if fleet is None:
+            self.apply_filter(rest)
+            return
+        self.filter_text = rest
+        self._choose_fleet(fleet)
+
+    def show_fleet(self, fleet_id: int | None, label: str) -> None:
+        """Show one fleet's devices (``None``: all fleets)."""
+        self.fleet_id, self.fleet_label = fleet_id, label
+        self.reload()
+
+    def action_next_sort(self) -> None:
+        position = SORT_CYCLE.index(self.sort) if self.sort in SORT_CYCLE else -1
+        self._sort_by(SORT_CYCLE[(position + 1) % len(SORT_CYCLE)], flip=False)
+
+    def action_flip_order(self) -> None:
+        self.descending = not self.descending
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_clear_filter(self) -> None:
+        if self.filter_text:
+            self.apply_filter("")
+
+    @on(DeviceTable.SortRequested)
+    def _header_sort(self, event: DeviceTable.SortRequested) -> None:
+        self._sort_by(event.column, flip=True)
+
+    def _sort_by(self, column: str, *, flip: bool) -> None:
+        if column == self.sort and flip:
+            self.descending = not self.descending
+        elif column != self.sort:
+            self.sort, self.descending = column, False
+        self.reload()
+
+    @on(DeviceTable.NearEnd)
+    def _near_end(self) -> None:
+        loaded = len(self.table.devices)
+        if not self.loading and loaded < self.total:
+            self.loading = True
+            self._load(loaded, self._generation)
+
+    @on(DeviceTable.SelectionChanged)
+    def _selection_changed(self) -> None:
+        self._update_status()
+
+    @on(DeviceTable.RowSelected)
+    def _open_detail(self, event: DeviceTable.RowSelected) -> None:
+        device = self.table.devices.get(int(event.row_key.value or 0))
+        if device is not None:
+            self._open(device)
+
+    # -- bulk actions ------------------------------------------------------------
+
+    def action_bulk(self) -> None:
+        targets = self.table.targets()
+        if not targets:
+            self.notify("No device selected", severity="warning")
+            return
+        self.app.push_screen(BulkActionScreen(len(targets)), lambda r: self._confirm(r, targets))
+
+    def _confirm(self, request: BulkRequest | None, targets: list) -> None:  # type: ignore[type-arg]
+        if request is None:
+            return
+        count = len(targets)
+        names = ", ".join(d.name for d in targets[:3]) + (" …" if count > 3 else "")
+        question = f"{request.label} {count} device(s)? ({names})"
+        if request.action not in DESTRUCTIVE and request.action not in FORCEABLE:
+            self._run_bulk(request, [d.id for d in targets], False)
+            return
+        force = "Override update locks (force)" if request.action in FORCEABLE else None
+        screen = ConfirmScreen(
+            f"{request.label}: {count} device(s)", question, action=request.label, force=force
+        )
+        self.app.push_screen(screen, lambda answer: self._confirmed(answer, request, targets))
+
+    def _confirmed(self, answer: Confirmation | None, request: BulkRequest, targets: list) -> None:  # type: ignore[type-arg]
+        if answer is not None:
+            self._run_bulk(request, [d.id for d in targets], answer.force)
+
+    @work(
+        exclusive=True,
+        group="devices-bulk",
+        description="Running a bulk action",
+        exit_on_error=False,
+    )
+    async def _run_bulk(self, request: BulkRequest, ids: list[int], force: bool) -> None:
+        client = await self._clients.get(self.app)
+        options = dict(request.options)
+        if request.action in FORCEABLE:
+            options["force"] = force
+        results = await client.devices.bulk(request.action, list(ids), **options)
+        self.post_message(ActionsFinished(request.label, results))
+
+    @on(ActionsFinished)
+    def _actions_finished(self, event: ActionsFinished) -> None:
+        self.app.push_screen(BulkResultScreen(event.action, event.results))
+        self._refresh_now()
+
+    # -- workers -----------------------------------------------------------------
+
+    @work(exclusive=True, group="devices-load", description="Loading devices", exit_on_error=False)
+    async def _load(self, skip: int, generation: int) -> None:
+        client = await self._clients.get(self.app)
+        page = await client.devices.list(
+            fleet_id=self.fleet_id,
+            text=self.filter_text,
+            sort=self.sort,
+            descending=self.descending,
+            top=PAGE,
+            skip=skip,
+        )
+        self.post_message(DevicesLoaded(page, skip > 0, generation))
+
+    @on(DevicesLoaded)
+    def _loaded(self, event: DevicesLoaded) -> None:
+        if event.generation != self._generation:
+            return  # an answer to an older filter or sort
+        self.loading = False
+        self.total = event.page.total
+        if event.append:
+            self.table.append_page(event.page.devices)
+        else:
+            self.table.show_page(event.page.devices)
+            self._arm_refresh()
+        self._update_status()
+
+    @work(
+        exclusive=True,
+        group="devices-choose-fleet",
+        description="Finding the fleet",
+        exit_on_error=False,
+    )
+    async def _choose_fleet(self, identifier: str) -> None:
+        if identifier in ("all", "*"):
+            self.show_fleet(None, "all fleets")
+            return
+        client = await self._clients.get(self.app)
+        fleet = await client.fleets.get(identifier)
+        self.show_fleet(fleet.id, fleet.slug)
+
+    def _arm_refresh(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.refresh_seconds and self._shown:
+            self._timer = self.set_timer(
+                self.refresh_seconds, self._refresh_now, name="devices-refresh"
+            )
+
+    def _refresh_now(self) -> None:
+        if self.table.devices:
+            self._refresh(list(self.table.devices))
+
+    @work(
+        exclusive=True,
+        group="devices-refresh",
+        description="Refreshing devices",
+        exit_on_error=False,
+    )
+    async def _refresh(self, ids: list[int]) -> None:
+        try:
+            client = await self._clients.get(self.app)
+            self.post_message(DevicesRefreshed(await client.devices.by_ids(ids)))
+        finally:
+            self._arm_refresh()  # re-arm after each fetch, so refreshes never overlap
+
+    @on(DevicesRefreshed)
+    def _refreshed(self, event: DevicesRefreshed) -> None:
+        self.table.update_devices(event.devices)
+
+    @work(
+        exclusive=True, group="devices-detail", description="Opening a device", exit_on_error=False
+    )
+    async def _open(self, device) -> None:  # type: ignore[no-untyped-def]
+        client = await self._clients.get(self.app)
+        self.app.push_screen(DeviceDetailScreen(client, device))
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if report_failure(self, event) is not None and event.worker.group == "devices-load":
+            self.loading = False
+            self._update_status()
+
+    def pane_shown(self) -> None:
+        self._shown = True
+        self._refresh_now()
+
+    def pane_hidden(self) -> None:
+        self._shown = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    async def on_unmount(self) -> None:
+        await self._clients.close()
+
+    def _update_status(self) -> None:
+        loaded = len(self.table.devices) if self.is_mounted else 0
+        arrow = "↓" if self.descending else "↑"
+        parts = [self.fleet_label, f"{loaded:,} of {self.total:,}", f"sort {self.sort} {arrow}"]
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text}")
+        selected = len(self.table.selected) if self.is_mounted else 0
+        if selected:
+            parts.append(f"{selected} selected")
+        if self.loading:
+            parts.append("loading…")
+        self.query_one("#devices-status", Static).update(" · ".join(parts))

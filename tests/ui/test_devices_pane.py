@@ -1,0 +1,187 @@
+"""The Devices pane driven by keys against the stand-in: sort, filter, paging, live, bulk."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+
+from console.backends.balena import BalenaClient
+from console.profiles import Profile, ProfileSettings
+from console.sandbox.balena.app import create_app
+from console.sandbox.serve import ServerThread
+from console.ui.balena.bulk import BulkActionScreen, BulkResultScreen
+from console.ui.balena.device_detail import DeviceDetailScreen
+from console.ui.confirm import ConfirmScreen
+from console.ui.panes.devices import DevicesPane
+
+TOKEN = "ui-token-devices"
+
+
+class PaneApp(App[None]):
+    def __init__(self, pane: DevicesPane) -> None:
+        super().__init__()
+        self.pane = pane
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerThread]:
+    with ServerThread(create_app(token=TOKEN, simulate=False)) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(server: ServerThread) -> AsyncIterator[BalenaClient]:
+    async with BalenaClient(server.url, TOKEN) as balena:
+        yield balena
+
+
+def make_pane(client: BalenaClient, tmp_path: Path, refresh: float | None = None) -> DevicesPane:
+    profile = Profile("uitest", ProfileSettings(), tmp_path)
+    return DevicesPane(profile, client=client, refresh_seconds=refresh)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let posted messages start their workers, wait for them, then let results draw."""
+    for _ in range(2):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_opens_with_first_page_sorted_by_name(client: BalenaClient, tmp_path: Path) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        names = [d.name for d in pane.table.devices.values()]
+        assert len(names) == 100 and pane.total == 300
+        assert names == sorted(names)
+
+
+async def test_sort_key_and_order_flip_ask_the_server(client: BalenaClient, tmp_path: Path) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")  # name → status
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        statuses = [d.status or "" for d in pane.table.devices.values()]
+        assert pane.sort == "status" and pane.descending
+        assert statuses == sorted(statuses, reverse=True)
+
+
+async def test_filter_runs_on_the_server_and_bad_filter_keeps_the_old(
+    client: BalenaClient, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane.apply_filter("offline fleet=lab/kiosks")
+        await settle(pilot)
+        shown = list(pane.table.devices.values())
+        assert shown and pane.total == len(shown)
+        assert all(not d.is_online and d.name.startswith("kiosk") for d in shown)
+        pane.apply_filter("colour=red")
+        await settle(pilot)
+        assert pane.filter_text == "offline fleet=lab/kiosks"
+        assert list(pane.table.devices.values()) == shown
+
+
+async def test_scrolling_near_the_end_loads_the_next_page(
+    client: BalenaClient, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(pane.table.devices) == 200
+        assert len(set(pane.table.devices)) == 200
+
+
+async def test_live_refresh_updates_changed_cells_by_key(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path, refresh=0.2)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = next(iter(pane.table.devices.values()))
+        store = server.app.state.balena.store
+        row = store.get("device", first.id)
+        rows_before = pane.table.row_count
+        store.update("device", row, {"is_online": not row["is_online"], "download_progress": None})
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if (str(first.id), "online") in pane.table.marked:
+                break
+        assert (str(first.id), "online") in pane.table.marked
+        assert pane.table.devices[first.id].is_online is not first.is_online
+        assert pane.table.row_count == rows_before
+        store.update("device", row, {"is_online": first.is_online})
+
+
+async def test_bulk_reboot_confirms_with_count_and_reports_each(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.apply_filter("online name^sensor-0")
+        await settle(pilot)
+        await pilot.press("space", "down", "space", "down", "space")
+        assert len(pane.table.selected) == 3
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BulkActionScreen)
+        await pilot.press("down", "enter")  # Reboot
+        await pilot.pause()
+        confirm = pilot.app.screen
+        assert isinstance(confirm, ConfirmScreen) and "3 device(s)" in confirm.message
+        await pilot.press("y")
+        await settle(pilot)
+        result = pilot.app.screen
+        assert isinstance(result, BulkResultScreen)
+        assert len(result.results) == 3
+        ok_ids = {r.device.id for r in result.results if r.ok and r.device}
+        locked = {d["id"] for d in server.app.state.balena.store.rows("device") if d.get("_locked")}
+        assert ok_ids == set(pane.table.selected) - locked
+
+
+async def test_bulk_cancelled_at_confirmation_sends_nothing(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        version = server.app.state.balena.store.version
+        await pilot.press("space", "b")
+        await pilot.pause()
+        await pilot.press("end", "enter")  # Deactivate
+        await pilot.pause()
+        await pilot.press("n")
+        await settle(pilot)
+        assert server.app.state.balena.store.version == version
+        assert pilot.app.screen is pilot.app.screen_stack[0]
+
+
+async def test_enter_opens_detail_with_tags_and_services(
+    client: BalenaClient, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, DeviceDetailScreen)
+        await settle(pilot)
+        assert screen.loaded
+        assert screen.query_one("#detail-tags").row_count >= 1
+        assert screen.query_one("#detail-services").row_count == 2
+        await pilot.press("escape")
+        assert not isinstance(pilot.app.screen, DeviceDetailScreen)
