@@ -60,14 +60,20 @@ class Spool:
     def __len__(self) -> int:
         return self._count
 
-    def append(self, lines: Iterable[str]) -> int:
-        """Add lines (without newlines) at the end; return how many were added."""
+    def append(self, lines: Iterable[str | bytes]) -> int:
+        """Add lines at the end; return how many were added.
+
+        Text has its newlines turned into spaces; bytes (already UTF-8) must hold none.
+        """
         chunks: list[bytes] = []
         offset, count = self._size, self._count
         for line in lines:
             if count % self.stride == 0:
                 self._offsets.append(offset)
-            data = line.replace("\n", " ").encode("utf-8", "replace") + b"\n"
+            if isinstance(line, bytes):
+                data = line + b"\n"
+            else:
+                data = line.replace("\n", " ").encode("utf-8", "replace") + b"\n"
             chunks.append(data)
             offset += len(data)
             count += 1

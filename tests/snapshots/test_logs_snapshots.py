@@ -17,35 +17,33 @@ GW2 = "3f0c5e1b9a7d4c2e8b6a1f0e9d8c7b6a"
 T0 = 1_714_567_890_000
 
 
+def line(uuid: str, i: int, message: str, service: int | None = 42, **flags: bool) -> LogLine:
+    return LogLine(
+        uuid=uuid,
+        created_at=T0 + i,
+        timestamp=T0 + i * 250,
+        message=message,
+        service_id=service,
+        **flags,
+    )
+
+
 def events() -> list[LogEvent]:
     """A fixed session: service output, stderr, a system line, a drop and a backfill."""
     rows: list[LogEvent] = []
     for i in range(14):
         uuid = GW1 if i % 2 == 0 else GW2
         if i == 5:
-            rows.append(
-                LogLine(
-                    uuid, T0 + i, T0 + i * 250, "Supervisor: update check complete", is_system=True
-                )
-            )
+            rows.append(line(uuid, i, "Supervisor: update check complete", None, is_system=True))
         elif i % 4 == 3:
-            rows.append(
-                LogLine(
-                    uuid,
-                    T0 + i,
-                    T0 + i * 250,
-                    f"ERROR sensor timeout after {100 + i} ms",
-                    42,
-                    is_stderr=True,
-                )
-            )
+            rows.append(line(uuid, i, f"ERROR sensor timeout after {100 + i} ms", is_stderr=True))
         else:
             text = f"reading sensor bus: temperature={20 + i}.5C humidity={40 + i}% " + "x" * i
-            rows.append(LogLine(uuid, T0 + i, T0 + i * 250, text, 42 if i % 3 else 43))
+            rows.append(line(uuid, i, text, 42 if i % 3 else 43))
     rows.append(Notice(GW2, "stream of 3f0c5e1 dropped (server went away); reconnecting in 0.5 s"))
     rows.append(Gap(GW2, T0 + 13, T0 + 8_513, 3, True, "server went away"))
     for i in range(14, 18):
-        rows.append(LogLine(GW2, T0 + i, T0 + i * 250, f"backfilled sample {i} uploaded", 42))
+        rows.append(line(GW2, i, f"backfilled sample {i} uploaded"))
     return rows
 
 

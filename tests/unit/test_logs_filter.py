@@ -13,7 +13,8 @@ UUID = "0123456789abcdef0123456789abcdef"
 
 
 def line(message: str, **kw: object) -> LogLine:
-    return LogLine(UUID, 1_700_000_000_123, 1_700_000_000_123, message, **kw)  # type: ignore[arg-type]
+    stamp = 1_700_000_000_123
+    return LogLine(uuid=UUID, created_at=stamp, timestamp=stamp, message=message, **kw)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -74,4 +75,4 @@ def test_wrap_indents_continuations() -> None:
     [line("m", service_id=3, is_stderr=True), Gap(UUID, 1, 2, 3, True, "r"), Notice(UUID, "n")],
 )
 def test_spool_records_round_trip(event: object) -> None:
-    assert decode(encode(event)) == event  # type: ignore[arg-type]
+    assert decode(encode(event).decode()) == event  # type: ignore[arg-type]

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
+import msgspec
 
 from console.backends.errors import AuthError, ConsoleError, NotFound, Unavailable
 from console.backends.http import (
     MAX_RETRY_AFTER,
-    json_body,
     map_http_errors,
     raise_for_status,
     retry_after,
@@ -43,12 +42,21 @@ class LogsClient(Protocol):
     service_name: str
 
 
-@dataclass(frozen=True, slots=True)
-class LogLine:
-    """One line a device wrote.
+class LogLine(
+    msgspec.Struct,
+    kw_only=True,
+    gc=False,
+    rename={
+        "created_at": "createdAt",
+        "service_id": "serviceId",
+        "is_system": "isSystem",
+        "is_stderr": "isStdErr",
+    },
+):
+    """One line a device wrote (decoded straight from the API's JSON by msgspec).
 
     Attributes:
-        uuid: The device's full uuid.
+        uuid: The device's full uuid (not on the wire: set by the reader).
         created_at: Server receive time, ms since the epoch (orders and resumes).
         timestamp: The device's own time for the line, ms since the epoch.
         message: The text.
@@ -57,7 +65,7 @@ class LogLine:
         is_stderr: Written to stderr.
     """
 
-    uuid: str
+    uuid: str = ""
     created_at: int
     timestamp: int
     message: str
@@ -65,30 +73,9 @@ class LogLine:
     is_system: bool = False
     is_stderr: bool = False
 
-    @classmethod
-    def from_wire(cls, uuid: str, data: Any) -> LogLine:
-        """Build a line from one decoded JSON object of the API.
-
-        Raises:
-            ValueError: ``data`` is not a log line.
-        """
-        if not isinstance(data, dict) or not isinstance(data.get("message"), str):
-            raise ValueError("not a log line")
-        created = int(data["createdAt"])
-        service = data.get("serviceId")
-        return cls(
-            uuid=uuid,
-            created_at=created,
-            timestamp=int(data.get("timestamp", created)),
-            message=data["message"],
-            service_id=int(service) if service is not None else None,
-            is_system=bool(data.get("isSystem", False)),
-            is_stderr=bool(data.get("isStdErr", False)),
-        )
-
     def to_json(self) -> dict[str, Any]:
         """Return the line as the JSON object the CLI prints (API field names plus uuid)."""
-        record: dict[str, Any] = {
+        return {
             "uuid": self.uuid,
             "createdAt": self.created_at,
             "timestamp": self.timestamp,
@@ -97,7 +84,13 @@ class LogLine:
             "serviceId": self.service_id,
             "message": self.message,
         }
-        return record
+
+
+# msgspec decodes a whole NDJSON chunk in one call, ~10x faster than json.loads per
+# line plus building an object: at 50,000 lines/s that is most of the reader's budget.
+_LINES = msgspec.json.Decoder(LogLine)
+_HISTORY = msgspec.json.Decoder(list[LogLine])
+_DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,15 +199,15 @@ class DeviceLogs:
         response = await send(
             self._client.http, request, service=self._service, operation=operation
         )
-        body = json_body(response, service=self._service, operation=operation)
-        if not isinstance(body, list):
-            raise Unavailable(f"{self._service} sent logs that are not a list", operation=operation)
         try:
-            return [LogLine.from_wire(uuid, item) for item in body]
-        except (ValueError, TypeError, KeyError) as exc:
+            lines = _HISTORY.decode(response.content)
+        except _DECODE_ERRORS as exc:
             raise Unavailable(
-                f"{self._service} sent a malformed log line", operation=operation
+                f"{self._service} sent malformed log history", operation=operation
             ) from exc
+        for line in lines:
+            line.uuid = uuid
+        return lines
 
     async def stream(self, uuids: Iterable[str], *, count: int = 0) -> AsyncIterator[LogEvent]:
         """Follow the live logs of one or many devices, merged in arrival order.
@@ -311,6 +304,8 @@ class DeviceLogs:
                     if events:
                         state.backoff = 0.0
                         queue.put_nowait(events)
+                    # A socket with data waiting never suspends the read: let the UI run.
+                    await asyncio.sleep(0)
 
     async def _check(self, response: httpx.Response, state: _DeviceState, operation: str) -> None:
         if response.status_code < 400:
@@ -340,25 +335,40 @@ class DeviceLogs:
         return [gap, *lines]
 
     def _parse(self, state: _DeviceState, chunk: bytes) -> list[LogEvent]:
-        parts = (state.partial + chunk).split(b"\n")
-        # The last piece is a line still on its way (or b""): keep it for the next chunk.
-        state.partial = parts.pop()
-        events: list[LogEvent] = []
-        last = state.last
-        for raw in parts:
-            if not raw.strip():
-                continue  # keep-alive
-            try:
-                line = LogLine.from_wire(state.uuid, json.loads(raw))
-            except (ValueError, TypeError, KeyError):
-                events.append(Notice(state.uuid, "skipped a log line that is not valid JSON"))
-                continue
-            if last is not None and line.created_at <= last:
-                continue  # already seen (history and live overlap by createdAt)
-            last = line.created_at
-            events.append(line)
+        data = state.partial + chunk
+        end = data.rfind(b"\n") + 1
+        # After the last newline is a line still on its way: keep it for the next chunk.
+        state.partial = data[end:]
+        if not end:
+            return []
+        try:
+            lines: list[Any] = _LINES.decode_lines(data[:end])  # skips keep-alive blank lines
+        except _DECODE_ERRORS:
+            lines = _decode_each(state.uuid, data[:end])
+        kept: list[LogEvent] = []
+        uuid, last = state.uuid, state.last
+        for line in lines:
+            if type(line) is LogLine:
+                if last is not None and line.created_at <= last:
+                    continue  # history and live overlap by createdAt after a reconnect
+                line.uuid = uuid
+                last = line.created_at
+            kept.append(line)
         state.last = last
-        return events
+        return kept
+
+
+def _decode_each(uuid: str, data: bytes) -> list[Any]:
+    """Decode line by line, turning the malformed ones into notices."""
+    events: list[Any] = []
+    for raw in data.split(b"\n"):
+        if not raw.strip():
+            continue
+        try:
+            events.append(_LINES.decode(raw))
+        except _DECODE_ERRORS:
+            events.append(Notice(uuid, "skipped a log line that is not valid JSON"))
+    return events
 
 
 def _path(uuid: str) -> str:

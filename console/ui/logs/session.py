@@ -9,9 +9,10 @@ filter changes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import msgspec
 
 from console.backends.balena.logs import Gap, LogEvent, LogLine, Notice
 from console.profiles.spool import Spool
@@ -21,15 +22,19 @@ SCREEN_LIMIT = 5000
 """Events kept for the screen (older ones are still in the spool)."""
 
 
-def encode(event: LogEvent) -> str:
-    """One event as a spool record (compact JSON)."""
-    if isinstance(event, LogLine):
-        fields = [event.uuid, event.created_at, event.timestamp, event.message]
-        return json.dumps(["L", *fields, event.service_id, event.is_system, event.is_stderr])
+_ENCODE = msgspec.json.Encoder().encode
+_DECODE_LINE = msgspec.json.Decoder(LogLine).decode
+
+
+def encode(event: LogEvent) -> bytes:
+    """One event as a spool record: a kind letter, then JSON (never a newline inside)."""
+    if type(event) is LogLine:
+        return b"L" + _ENCODE(event)
     if isinstance(event, Gap):
-        fields2 = [event.uuid, event.start_ms, event.end_ms, event.backfilled]
-        return json.dumps(["G", *fields2, event.complete, event.reason])
-    return json.dumps(["N", event.uuid, event.message, event.level])
+        fields = [event.uuid, event.start_ms, event.end_ms, event.backfilled]
+        return b"G" + _ENCODE([*fields, event.complete, event.reason])
+    assert isinstance(event, Notice)
+    return b"N" + _ENCODE([event.uuid, event.message, event.level])
 
 
 def decode(record: str) -> LogEvent:
@@ -38,13 +43,16 @@ def decode(record: str) -> LogEvent:
     Raises:
         ValueError: not a record ``encode`` wrote.
     """
-    kind, *rest = json.loads(record)
-    if kind == "L":
-        return LogLine(rest[0], rest[1], rest[2], rest[3], rest[4], rest[5], rest[6])
-    if kind == "G":
-        return Gap(*rest)
-    if kind == "N":
-        return Notice(*rest)
+    kind, body = record[:1], record[1:]
+    try:
+        if kind == "L":
+            return _DECODE_LINE(body)
+        if kind == "G":
+            return Gap(*msgspec.json.decode(body))
+        if kind == "N":
+            return Notice(*msgspec.json.decode(body))
+    except (msgspec.DecodeError, msgspec.ValidationError, TypeError) as exc:
+        raise ValueError(f"unreadable spool record: {exc}") from exc
     raise ValueError(f"unknown spool record {kind!r}")
 
 
