@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from console.profiles import Profile
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from console.backends.postgres import PostgresClient
 
 
@@ -40,3 +42,13 @@ class ServiceClients:
             client, self._postgres = self._postgres, None
         if client is not None:
             client.close()
+
+
+def clients_of(node: DOMNode, profile: Profile) -> ServiceClients:
+    """Return the clients the app shares for ``profile`` (made on first use by a pane)."""
+    app = node.app
+    clients = getattr(app, "clients", None)
+    if not isinstance(clients, ServiceClients) or clients.profile.name != profile.name:
+        clients = ServiceClients(profile)
+        app.clients = clients  # type: ignore[attr-defined]
+    return clients

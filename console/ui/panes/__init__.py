@@ -2,5 +2,8 @@
 
 PANES: tuple[str, ...] = (
     # one line per pane
+    "console.ui.panes.fleets:FleetsPane",
+    "console.ui.panes.devices:DevicesPane",
     "console.ui.panes.logs:LogsPane",
+    "console.ui.panes.sql:SqlPane",
 )

@@ -1,0 +1,1 @@
+"""Widgets the console's own panes are built from."""

@@ -1,0 +1,294 @@
+"""The SQL pane driven by the pilot against the real local PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.worker import WorkerState
+
+from console import profiles
+from console.backends.postgres import PostgresClient
+from console.connect import postgres_client
+from console.profiles import history
+from console.ui.app import FleetConsole
+from console.ui.panes.sql import SqlPane
+from console.ui.sql_runner import FIRST_BATCH
+from console.ui.widgets.history_screen import HistoryScreen
+from console.ui.widgets.prompts import TextPrompt
+
+DB = "ui_sql_tests"
+ROWS = 3000
+SIZE = (100, 30)
+
+
+@pytest.fixture(scope="module")
+def client(local_pg: object) -> Iterator[PostgresClient]:
+    """A database of its own, with a table of ROWS items."""
+    client = postgres_client(profiles.load("local"))
+    if DB in [d.name for d in client.list_databases()]:
+        client.drop_database(DB, force=True)
+    client.create_database(DB)
+    client.run(DB, "create table items (id int primary key, name text, "
+                   "price numeric(12, 2))").close()
+    client.run(DB, f"insert into items select g, 'item-' || g, g * 1.25 "
+                   f"from generate_series(1, {ROWS}) g").close()
+    yield client
+    client.drop_database(DB, force=True)
+    client.close()
+
+
+def make_app() -> FleetConsole:
+    return FleetConsole(profiles.load("local"), start_services=False)
+
+
+async def open_sql(pilot) -> SqlPane:  # type: ignore[no-untyped-def]
+    """Show the SQL pane on the test database and wait for its catalog."""
+    pilot.app.workspace.show("sql")
+    pane = pilot.app.workspace.pane("sql")
+    assert isinstance(pane, SqlPane)
+    pane.use_database(DB)
+    await wait_for(pilot, lambda: pane.editor.catalog is not None)
+    return pane
+
+
+async def wait_for(pilot, condition, rounds: int = 600) -> None:  # type: ignore[no-untyped-def]
+    """Let the app work until ``condition()`` holds (a bound on rounds, not a timing check)."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never held")
+
+
+async def run(pilot, pane: SqlPane, sql: str, key: str = "ctrl+r",  # type: ignore[no-untyped-def]
+              cursor: tuple[int, int] = (0, 0)) -> None:
+    pane.editor.text = sql
+    pane.editor.cursor_location = cursor
+    pane.editor.focus()
+    await pilot.press(key)
+    await wait_for(pilot, lambda: pane._run_worker is None)
+
+
+async def test_query_shows_first_rows_and_status(client: PostgresClient) -> None:
+    """The first batch appears with its columns, and the status says more rows wait."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select id, name, price from items order by id")
+        view = pane.results.views[0]
+        assert view.grid is not None
+        assert view.grid.row_count == FIRST_BATCH
+        assert view.grid.get_row_at(0) == [1, "item-1", "1.25"]
+        assert "more on scroll" in str(view.query_one(".result--status").render())
+
+
+async def test_scrolling_to_the_end_streams_the_rest(client: PostgresClient) -> None:
+    """Moving to the last row fetches pages until every row is there."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select id from items order by id")
+        grid = pane.results.views[0].grid
+        assert grid is not None
+        grid.focus()
+        for _ in range(5):
+            await pilot.press("ctrl+end")
+            await pilot.pause(0.1)
+        await wait_for(pilot, lambda: not grid.more)
+        assert grid.row_count == ROWS
+        assert grid.get_row_at(ROWS - 1) == [ROWS]
+        status = str(pane.results.views[0].query_one(".result--status").render())
+        assert status.startswith(f"{ROWS:,} rows")
+
+
+async def test_run_all_keeps_each_result(client: PostgresClient) -> None:
+    """F5 runs every statement in order; each result is kept and `]` steps through them."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select 1 as a;\nselect 'two' as b;\nselect count(*) from items",
+                  key="f5")
+        views = pane.results.views
+        assert [v.grid.get_row_at(0) for v in views if v.grid] == [[1], ["two"], [ROWS]]
+        assert pane.results.current is views[-1]
+        views[-1].grid.focus()
+        await pilot.press("right_square_bracket")
+        assert pane.results.current is views[0]
+
+
+async def test_statement_without_rows_shows_its_status(client: PostgresClient) -> None:
+    """DDL and DML show the server's status instead of a grid."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "create temporary table t (x int);\n"
+                               "insert into t select generate_series(1, 3)", key="f5")
+        statuses = [str(v.query_one(".result--status").render()) for v in pane.results.views]
+        assert statuses[0].startswith("CREATE TABLE")
+        assert statuses[1].startswith("INSERT 0 3")
+
+
+async def test_cancel_sleep_gives_control_back(client: PostgresClient) -> None:
+    """ctrl+t cancels `select pg_sleep(30)`: the worker ends cancelled and typing still works."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        pane.editor.text = "select pg_sleep(30)"
+        pane.editor.focus()
+        await pilot.press("ctrl+r")
+        worker = pane._run_worker
+        assert worker is not None
+        await wait_for(pilot, lambda: pane.runner._current is not None)
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: pane._run_worker is None)
+        assert worker.state is WorkerState.CANCELLED
+        view = pane.results.views[0]
+        assert view.has_class("-error")
+        assert "cancelled" in str(view.query_one(".result--status").render())
+        pane.editor.cursor_location = (0, len(pane.editor.text))
+        await pilot.press("space", "x")
+        assert pane.editor.text.endswith(" x")
+        await run(pilot, pane, "select 7 as after_cancel")
+        assert pane.results.views[0].grid.get_row_at(0) == [7]
+
+
+async def test_error_marks_its_position(client: PostgresClient) -> None:
+    """A bad column is selected in the editor and its line and column are named."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select 1;\nselect nosuch from items;", cursor=(1, 3))
+        assert pane.editor.selection.start == (1, 7)
+        assert pane.editor.selected_text == "n"
+        message = str(pane.results.views[0].query_one(".result--message").render())
+        assert "nosuch" in message and "line 2, column 8" in message
+
+
+async def test_selection_runs_and_positions_count_from_it(client: PostgresClient) -> None:
+    """Running a selection maps the error position back into the whole buffer."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        pane.editor.text = "select 1;\nselect 2, bogus(1);"
+        pane.editor.select_line(1)
+        pane.editor.focus()
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: pane._run_worker is None)
+        assert pane.editor.selection.start == (1, 10)
+
+
+async def test_history_recalls_a_statement(client: PostgresClient) -> None:
+    """ctrl+l searches the profile's history; Enter puts the statement back in the editor."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select 42 as recalled_answer")
+        pane.editor.text = ""
+        pane.editor.focus()
+        await pilot.press("ctrl+l")
+        assert isinstance(pilot.app.screen, HistoryScreen)
+        await pilot.press(*"recalled_answer", "enter")
+        assert pane.editor.text == "select 42 as recalled_answer"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+async def test_full_disk_for_history_is_a_warning(client: PostgresClient) -> None:
+    """When the history cannot be written the query still shows, with a warning."""
+    path = history.History("local").path
+    saved = path.with_name("saved-history.jsonl")
+    if path.exists():
+        path.rename(saved)
+    os.symlink("/dev/full", path)
+    try:
+        async with make_app().run_test(size=SIZE) as pilot:
+            pane = await open_sql(pilot)
+            await run(pilot, pane, "select 5 as despite_full_disk")
+            await pilot.pause()
+            assert pane.results.views[0].grid.get_row_at(0) == [5]
+            warnings = [n for n in pilot.app._notifications if n.title == "Not saved"]
+            assert warnings and warnings[0].severity == "warning"
+    finally:
+        path.unlink()
+        if saved.exists():
+            saved.rename(path)
+
+
+async def test_buffer_survives_a_restart(client: PostgresClient) -> None:
+    """What is typed is saved for the profile and comes back in a new console."""
+    text = "select 'kept across restarts'"
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        pane.editor.text = text
+        await wait_for(pilot, lambda: history.load_buffer("local") == text)
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = pilot.app.workspace.pane("sql")
+        assert isinstance(pane, SqlPane)
+        assert pane.editor.text == text
+
+
+async def test_copy_cell_and_row(client: PostgresClient) -> None:
+    """`y` copies the cell, `Y` the row, tab-separated."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select id, name, price from items where id = 2")
+        grid = pane.results.views[0].grid
+        grid.focus()
+        await pilot.press("right", "y")
+        assert pilot.app.clipboard == "item-2"
+        await pilot.press("Y")
+        assert pilot.app.clipboard == "2\titem-2\t2.50"
+
+
+async def test_save_result_as_json(client: PostgresClient, tmp_path: Path) -> None:
+    """ctrl+s writes the shown result's rows to the named file."""
+    target = tmp_path / "items.json"
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select id, name from items where id <= 3 order by id")
+        await pilot.press("ctrl+s")
+        assert isinstance(pilot.app.screen, TextPrompt)
+        prompt = pilot.app.screen.query_one("#prompt-input")
+        prompt.value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: target.exists())
+    assert json.loads(target.read_text()) == [
+        {"id": 1, "name": "item-1"}, {"id": 2, "name": "item-2"}, {"id": 3, "name": "item-3"}]
+
+
+async def test_completion_from_the_catalog(client: PostgresClient) -> None:
+    """Table names complete from the database's catalog: ghost text, and the list on ctrl+space."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        pane.editor.text = ""
+        pane.editor.focus()
+        await pilot.press(*"select * from ite")
+        assert pane.editor.suggestion == "ms"
+        await pilot.press("ctrl+space")
+        listing = pane.query_one("#completions")
+        assert listing.display
+        await pilot.press("enter")
+        assert pane.editor.text == "select * from items"
+        assert not listing.display
+
+
+def start_server_elsewhere() -> None:
+    """Bring the local server back from another process, as an operator's shell would."""
+    code = "from console.sandbox import control; control.ensure_postgres('local')"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120, env=os.environ.copy())
+
+
+async def test_killed_server_is_reported_and_reconnected(client: PostgresClient) -> None:
+    """With the server down a query says so; once it is back the next query works."""
+    from console.sandbox import control
+
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select 1 as before_kill")
+        control.postgres("local").stop()
+        try:
+            await run(pilot, pane, "select 2 as while_down")
+            view = pane.results.views[0]
+            assert view.has_class("-error")
+            assert "unavailable" in str(view.query_one(".result--status").render()).lower()
+        finally:
+            start_server_elsewhere()
+        await run(pilot, pane, "select 3 as after_restart")
+        assert pane.results.views[0].grid.get_row_at(0) == [3]
