@@ -1,0 +1,168 @@
+"""The Fleets pane against the stand-in: counts, create-fleet dialog, tag and variable editor."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Input, Select, Static, TabbedContent
+
+from console.backends.balena import BalenaClient
+from console.profiles import Profile, ProfileSettings
+from console.sandbox.balena.app import create_app
+from console.sandbox.serve import ServerThread
+from console.ui.balena.fleet_detail import FleetDetailScreen
+from console.ui.balena.fleet_dialogs import CreateFleetScreen, KeyValueScreen
+from console.ui.panes.fleets import FleetsPane
+
+TOKEN = "ui-token-fleets"
+
+
+class PaneApp(App[None]):
+    def __init__(self, pane: FleetsPane) -> None:
+        super().__init__()
+        self.pane = pane
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerThread]:
+    with ServerThread(create_app(token=TOKEN, simulate=False)) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(server: ServerThread) -> AsyncIterator[BalenaClient]:
+    async with BalenaClient(server.url, TOKEN) as balena:
+        yield balena
+
+
+def make_pane(client: BalenaClient, tmp_path: Path) -> FleetsPane:
+    return FleetsPane(
+        Profile("uitest", ProfileSettings(), tmp_path), client=client, refresh_seconds=None
+    )
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(2):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def counts(server: ServerThread, fleet_id: int) -> tuple[int, int]:
+    devices = [
+        d
+        for d in server.app.state.balena.store.rows("device")
+        if d["belongs_to__application"] == fleet_id
+    ]
+    return len(devices), sum(1 for d in devices if d["is_online"])
+
+
+async def test_fleets_with_device_and_online_counts(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert pane.table.row_count == len(pane.fleets) >= 3
+        for fleet in pane.fleets.values():
+            assert (fleet.device_count, fleet.online_count) == counts(server, fleet.id)
+        cell = pane.table.get_cell(str(next(iter(pane.fleets))), "devices")
+        assert cell.replace(",", "").isdigit()
+
+
+async def test_create_fleet_dialog_keeps_input_on_error(
+    client: BalenaClient, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, CreateFleetScreen)
+        await pilot.press(*"ab", "enter")
+        await pilot.pause()
+        assert "4 to 100" in str(dialog.query_one(".dialog--error", Static).render())
+        dialog.query_one("#fleet-type", Select).value = "raspberrypi3"
+        dialog.query_one("#fleet-org", Select).value = "acme"
+        await pilot.press(*"cd", "enter")  # the name typed before the error is still there
+        await settle(pilot)
+        assert pilot.app.screen is not dialog
+        assert any(f.slug == "acme/abcd" for f in pane.fleets.values())
+
+
+async def test_duplicate_fleet_error_shows_in_the_dialog(
+    client: BalenaClient, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        dialog.query_one("#fleet-type", Select).value = "raspberrypi3"
+        dialog.query_one("#fleet-org", Select).value = "acme"
+        await pilot.press(*"sensors", "enter")
+        await settle(pilot)
+        assert pilot.app.screen is dialog
+        assert "unique" in str(dialog.query_one(".dialog--error", Static).render())
+        assert dialog.query_one("#fleet-name", Input).value == "sensors"
+
+
+async def test_fleet_detail_releases_and_tag_editor(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = pilot.app.screen
+        assert isinstance(detail, FleetDetailScreen) and detail.loaded
+        fleet_id = detail.fleet.id
+        releases = [
+            r
+            for r in server.app.state.balena.store.rows("release")
+            if r["belongs_to__application"] == fleet_id
+        ]
+        assert detail.table("fleet-releases").row_count == len(releases)
+        detail.query_one(TabbedContent).active = "fleet-tags"
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, KeyValueScreen)
+        await pilot.press(*"site", "tab", *"north", "enter")
+        await settle(pilot)
+        assert pilot.app.screen is detail
+        assert detail.table("fleet-tags").get_cell("site", "value") == "north"
+        detail.table("fleet-tags").move_cursor(row=detail.table("fleet-tags").get_row_index("site"))
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert "site" not in {row.value for row in detail.table("fleet-tags").rows}
+
+
+async def test_bad_variable_name_stays_in_the_editor(client: BalenaClient, tmp_path: Path) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = pilot.app.screen
+        detail.query_one(TabbedContent).active = "fleet-config"
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        editor = pilot.app.screen
+        await pilot.press(*"GPU_MEM", "tab", *"64", "enter")
+        await settle(pilot)
+        assert pilot.app.screen is editor
+        assert "BALENA_" in str(editor.query_one(".dialog--error", Static).render())
+        assert editor.query_one("#kv-value", Input).value == "64"
