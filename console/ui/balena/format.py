@@ -29,9 +29,19 @@ def when(value: str | None) -> str:
     return f"{value[5:10]} {value[11:16]}"
 
 
+SHORT_STATUS = {"reduced-functionality": "reduced", "post-provisioning": "provisioning"}
+
+
+def release(device: Device) -> str:
+    """Version (or short commit) of the running release, and whether it is pinned."""
+    running = device.running
+    label = (running.raw_version or running.commit[:7]) if running else ""
+    return f"{label} pinned" if device.pinned else label
+
+
 def device_cells(device: Device, selected: bool) -> dict[str, str]:
     """The text of every column for one device."""
-    status = device.status or ""
+    status = SHORT_STATUS.get(device.status or "", device.status or "")
     if device.status == "updating" and device.progress is not None:
         status = f"updating {device.progress}%"
     return {
@@ -40,7 +50,7 @@ def device_cells(device: Device, selected: bool) -> dict[str, str]:
         "uuid": device.short_uuid,
         "online": "online" if device.is_online else "offline",
         "status": status,
-        "release": device.release_label,
+        "release": release(device),
         "seen": when(device.last_seen),
         "os": (device.os_version or "").removeprefix("balenaOS "),
     }

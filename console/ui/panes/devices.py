@@ -326,12 +326,13 @@ class DevicesPane(Pane):
     def _update_status(self) -> None:
         loaded = len(self.table.devices) if self.is_mounted else 0
         arrow = "↓" if self.descending else "↑"
-        parts = [self.fleet_label, f"{loaded:,} of {self.total:,}", f"sort {self.sort} {arrow}"]
-        if self.filter_text:
-            parts.append(f"filter: {self.filter_text}")
+        parts = [self.fleet_label, f"{loaded:,} of {self.total:,}"]
         selected = len(self.table.selected) if self.is_mounted else 0
         if selected:
             parts.append(f"{selected} selected")
+        parts.append(f"sort {self.sort} {arrow}")
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text}")
         if self.loading:
             parts.append("loading…")
         self.query_one("#devices-status", Static).update(" · ".join(parts))
