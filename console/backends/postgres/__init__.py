@@ -1,0 +1,40 @@
+"""PostgreSQL: databases, catalog and streamed queries over psycopg2, from threads.
+
+Everything here blocks; call it from worker threads. Every error is a
+``console.backends.errors.ConsoleError`` subclass, translated by ``map_pg_errors``.
+"""
+
+from console.backends.postgres._classify import StatementKind, classify
+from console.backends.postgres._client import APPLICATION_NAME, PostgresClient
+from console.backends.postgres._errors import map_pg_errors
+from console.backends.postgres._export import export_query, json_default, write_json
+from console.backends.postgres._models import (
+    Column,
+    DatabaseInfo,
+    Relation,
+    ResultColumn,
+    Statement,
+)
+from console.backends.postgres._query import QueryRun
+from console.backends.postgres._session import Session
+from console.backends.postgres._statements import split_statements, statement_at
+
+__all__ = [
+    "APPLICATION_NAME",
+    "Column",
+    "DatabaseInfo",
+    "PostgresClient",
+    "QueryRun",
+    "Relation",
+    "ResultColumn",
+    "Session",
+    "Statement",
+    "StatementKind",
+    "classify",
+    "export_query",
+    "json_default",
+    "map_pg_errors",
+    "split_statements",
+    "statement_at",
+    "write_json",
+]

@@ -1,0 +1,140 @@
+"""Save a query's result to a file: CSV through ``COPY``, JSON from a named cursor.
+
+The file appears whole or not at all: rows go to a temporary file beside it,
+renamed over the target once the last row is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import math
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from console.backends.errors import BadQuery, ConsoleError
+from console.backends.postgres._classify import classify
+
+if TYPE_CHECKING:
+    from console.backends.postgres._client import PostgresClient
+    from console.backends.postgres._query import QueryRun
+
+FORMATS = ("csv", "json")
+BATCH = 5000
+"""Rows per fetch while writing JSON: ~1 MB of Python objects at a time."""
+
+
+def export_query(client: PostgresClient, database: str, sql: str, path: str | os.PathLike[str],
+                 fmt: str) -> int:
+    """Write the rows of one query to ``path`` as ``csv`` (with a header) or ``json``.
+
+    Args:
+        client: The profile's client.
+        database: The database to run the query in.
+        sql: One statement that returns rows (SELECT, WITH, VALUES, TABLE);
+            it is run again, so a statement that writes is refused.
+        path: The file to create or replace.
+        fmt: ``"csv"`` or ``"json"`` (an array of objects keyed by column).
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        BadQuery: unknown format, a statement that returns no rows, or the server
+            rejected it.
+        ConsoleError: the file cannot be written, or any error of ``PostgresClient.run``.
+    """
+    if fmt not in FORMATS:
+        raise BadQuery(f"cannot export as {fmt!r}: use csv or json", operation="export rows")
+    client.refuse_writes(classify(sql), copy=True)
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        rows = _write(client, database, sql, temporary, fmt)
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ConsoleError(f"cannot write {target}: {exc.strerror or exc}",
+                           title="Export failed", operation="export rows") from exc
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return rows
+
+
+def _write(client: PostgresClient, database: str, sql: str, path: Path, fmt: str) -> int:
+    if fmt == "csv":
+        with path.open("wb") as out:
+            return client.copy_csv(database, sql, out)
+    with client.run(database, sql, batch=BATCH) as run, path.open("w", encoding="utf-8") as out:
+        return write_json(run, out)
+
+
+def json_default(value: Any) -> Any:
+    """Encode what ``json`` does not know: dates as ISO 8601, decimals without loss."""
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal):
+        # A float holds 15 significant digits exactly; longer numbers stay strings.
+        # Trailing zeros (numeric's scale: 0.2500) carry no value, so they do not count.
+        if value.is_finite() and len(value.normalize().as_tuple().digits) <= 15:
+            return int(value) if value == value.to_integral_value() else float(value)
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """Make column names usable as object keys: a repeated ``a`` becomes ``a_2``."""
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{name}_{n}"
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or Infinity: such floats become strings, as PostgreSQL writes them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
+
+
+def write_json(run: QueryRun, out: IO[str], default: Callable[[Any], Any] = json_default,
+               *, batch: int = BATCH) -> int:
+    """Stream a run's rows to ``out`` as one JSON array of objects; return the row count.
+
+    Raises:
+        BadQuery: the statement returns no rows.
+        ConsoleError: fetching failed (see ``QueryRun.fetch``).
+    """
+    if not run.has_rows:
+        raise BadQuery(f"{run.kind.keyword or 'the'} statement returns no rows",
+                       operation="export rows")
+    names = unique_names(column.name for column in run.columns)
+    out.write("[")
+    count = 0
+    rows = run.first_rows
+    while rows:
+        for row in rows:
+            record = dict(zip(names, map(_finite, row)))
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(record, default=default, ensure_ascii=False))
+            count += 1
+        rows = run.fetch(batch)
+    out.write("\n]\n" if count else "]\n")
+    return count

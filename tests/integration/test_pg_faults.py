@@ -1,0 +1,84 @@
+"""The server stopped mid-query: the operator is told, and the same client works once it is back.
+
+Uses a profile of its own with its own embedded server, so stopping it does
+not pull the shared server out from under other tests. The server is started
+again from another process, as an operator would from another shell.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from console import profiles
+from console.backends.errors import Unavailable
+from console.backends.postgres import PostgresClient
+from console.connect import postgres_client
+from console.profiles import PostgresSettings, ProfileSettings
+from console.sandbox import control
+
+PROFILE = "pgfaults"
+
+
+@pytest.fixture(scope="module")
+def client(fleet_home: object) -> Iterator[PostgresClient]:
+    if PROFILE not in profiles.names():
+        profiles.add(PROFILE, ProfileSettings(postgres=PostgresSettings(embedded=True)))
+    client = postgres_client(profiles.load(PROFILE))
+    yield client
+    client.close()
+    control.stop(PROFILE)
+
+
+def _wait_until_sleeping(client: PostgresClient) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        run = client.run("postgres", "select count(*) from pg_stat_activity "
+                                     "where wait_event = 'PgSleep'")
+        if run.first_rows[0][0]:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the statement never started")
+
+
+def _start_from_another_process() -> None:
+    """Start the server again as an operator would, from another shell."""
+    code = f"from console.sandbox import control; control.ensure_postgres({PROFILE!r})"
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=60)
+
+
+def test_server_stopped_mid_query_then_back(client: PostgresClient) -> None:
+    sql = "select pg_sleep(30)"
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            client.run("postgres", sql)
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    _wait_until_sleeping(client)
+    control.postgres(PROFILE).stop()
+    worker.join(15)
+    assert not worker.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], Unavailable), errors
+    assert errors[0].operation == "run query"
+    assert "terminating connection" in str(errors[0]) or "server closed the connection" in str(
+        errors[0])
+
+    with pytest.raises(Unavailable):
+        client.run("postgres", "select 1")  # still down: said so, no traceback
+    with pytest.raises(Unavailable):
+        client.list_databases()
+
+    _start_from_another_process()
+    assert client.run("postgres", "select 1").first_rows == [(1,)]
+    assert "postgres" in [d.name for d in client.list_databases()]
+    assert client.schemas("postgres")[0] == "public"
