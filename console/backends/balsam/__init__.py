@@ -30,7 +30,7 @@ from console.backends.balsam.query import (
     Query,
 )
 from console.backends.balsam.resources import parse_tag
-from console.backends.balsam.summary import StateCounts, summarise
+from console.backends.balsam.summary import StateCounts, state_totals, summarise
 
 __all__ = [
     "BATCH_JOB_STATES",
@@ -54,5 +54,6 @@ __all__ = [
     "StateCounts",
     "TransferItem",
     "parse_tag",
+    "state_totals",
     "summarise",
 ]

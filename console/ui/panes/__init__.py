@@ -5,5 +5,7 @@ PANES: tuple[str, ...] = (
     "console.ui.panes.fleets:FleetsPane",
     "console.ui.panes.devices:DevicesPane",
     "console.ui.panes.logs:LogsPane",
+    "console.ui.panes.jobs:JobsPane",
+    "console.ui.panes.databases:DatabasesPane",
     "console.ui.panes.sql:SqlPane",
 )

@@ -1,0 +1,235 @@
+"""The Jobs pane driven by the pilot against the Balsam stand-in over loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+
+from console.backends.balsam import BalsamClient
+from console.profiles import Profile, ProfileSettings
+from console.sandbox.balsam import build_app
+from console.sandbox.serve import ServerThread
+from console.ui.confirm import ConfirmScreen
+from console.ui.jobs.dialogs import JobDetailScreen, StatePicker
+from console.ui.jobs.summary import StateSummary
+from console.ui.jobs.table import BatchJobTable, JobTable
+from console.ui.panes.jobs import JobsPane
+
+PASSWORD = "pane-test-password"
+OPTIONS = {"simulate": False, "jobs": 400, "epoch": "2026-11-23T12:00:00+00:00"}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerThread]:
+    with ServerThread(build_app(password=PASSWORD, options=OPTIONS)) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh() -> Iterator[ServerThread]:
+    """A server of its own, for tests that change jobs."""
+    with ServerThread(build_app(password=PASSWORD, options=OPTIONS)) as running:
+        yield running
+
+
+class JobsApp(App[None]):
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
+        super().__init__()
+        self.url = url
+        self.read_only = read_only
+
+    def compose(self) -> ComposeResult:
+        profile = Profile("test", ProfileSettings(read_only=self.read_only), Path("/nonexistent"))
+        client = BalsamClient(
+            self.url,
+            username="operator",
+            password=PASSWORD,
+            read_only=self.read_only,
+            profile="test",
+        )
+        yield JobsPane(profile, client=client, refresh=None)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until no worker runs, including workers started by finishing ones."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def store_of(server: ServerThread) -> Any:
+    return server.app.state.balsam.store
+
+
+def in_state(server: ServerThread, state: str) -> list[int]:
+    return [i for i, j in store_of(server).jobs.items() if j["state"] == state]
+
+
+def notes(app: App[None]) -> str:
+    return " | ".join(n.message for n in app._notifications)
+
+
+async def test_summary_counts_match_the_server(server: ServerThread) -> None:
+    app = JobsApp(server.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        summary = app.query_one(StateSummary)
+        assert summary.get_cell("FAILED", "All") == str(len(in_state(server, "FAILED")))
+        assert summary.get_cell("RUNNING", "@polaris") == str(
+            sum(
+                1
+                for i in in_state(server, "RUNNING")
+                if store_of(server).jobs[i]["app_id"] in (4, 5)
+            )
+        )
+
+
+async def test_summary_shows_change_since_last_look(fresh: ServerThread) -> None:
+    app = JobsApp(fresh.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = len(in_state(fresh, "FAILED"))
+        store = store_of(fresh)
+        for job_id in in_state(fresh, "RUNNING")[:3]:
+            store.update_job(store.jobs[job_id], {"state": "FAILED"})
+        app.query_one(JobsPane).load_summary()
+        await settle(pilot)
+        assert app.query_one(StateSummary).get_cell("FAILED", "All") == f"{before + 3} +3"
+        await pilot.press("z")
+        assert app.query_one(StateSummary).get_cell("FAILED", "All") == str(before + 3)
+
+
+async def test_filter_is_applied_by_the_server(server: ServerThread) -> None:
+    app = JobsApp(server.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(JobsPane)
+        pane.apply_filter("state=FAILED tag=exp:A")
+        await settle(pilot)
+        jobs = list(app.query_one(JobTable).jobs.values())
+        expected = [
+            i for i in in_state(server, "FAILED") if store_of(server).jobs[i]["tags"]["exp"] == "A"
+        ]
+        assert sorted(j.id for j in jobs) == sorted(expected)
+        assert pane.total == len(expected)
+        assert f"of {len(expected)}" in str(app.query_one("#jobs-status").render())
+
+
+async def test_bad_filter_is_reported_and_keeps_the_table(server: ServerThread) -> None:
+    app = JobsApp(server.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = list(app.query_one(JobTable).jobs)
+        app.query_one(JobsPane).apply_filter("colour=red")
+        await settle(pilot)
+        assert "'colour=red' is not a filter" in notes(app)
+        assert list(app.query_one(JobTable).jobs) == shown
+
+
+async def test_paging_and_ordering_are_server_side(server: ServerThread) -> None:
+    app = JobsApp(server.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.query_one(JobsPane).apply_filter("order=id")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        ids = list(app.query_one(JobTable).jobs)
+        assert ids == sorted(store_of(server).jobs)[100:200]
+        await pilot.press("o")  # id → -id
+        await settle(pilot)
+        assert next(iter(app.query_one(JobTable).jobs)) == max(store_of(server).jobs)
+
+
+async def test_bulk_retry_asks_with_the_count_then_reports(fresh: ServerThread) -> None:
+    app = JobsApp(fresh.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        failed = len(in_state(fresh, "FAILED"))
+        app.query_one(JobsPane).apply_filter("state=FAILED")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"Retry {failed} failed" in app.screen.message
+        await pilot.press("y")
+        await settle(pilot)
+        assert in_state(fresh, "FAILED") == []
+        assert f"{failed} of {failed} jobs retried" in notes(app)
+        assert app.query_one(JobsPane).total == 0
+
+
+async def test_cancelled_delete_changes_nothing(fresh: ServerThread) -> None:
+    app = JobsApp(fresh.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "space", "down", "space", "d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and "Delete 2 jobs" in app.screen.message
+        version = store_of(fresh).version
+        await pilot.press("n")
+        await settle(pilot)
+        assert store_of(fresh).version == version and len(store_of(fresh).jobs) == 400
+
+
+async def test_set_state_of_marked_jobs(fresh: ServerThread) -> None:
+    app = JobsApp(fresh.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(JobsPane)
+        pane.apply_filter("state=READY order=id")
+        await settle(pilot)
+        marked = list(app.query_one(JobTable).jobs)[:2]
+        await pilot.press("space", "down", "space", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, StatePicker)
+        await pilot.press(*["down"] * 12, "enter")  # JOB_FINISHED
+        await settle(pilot)
+        assert "Set 2 jobs to JOB_FINISHED" in app.screen.message
+        await pilot.press("y")
+        await settle(pilot)
+        assert [store_of(fresh).jobs[i]["state"] for i in marked] == ["JOB_FINISHED"] * 2
+        assert app.query_one(JobTable).selected == set()
+
+
+async def test_detail_shows_the_event_timeline(server: ServerThread) -> None:
+    app = JobsApp(server.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.query_one(JobsPane).apply_filter("state=JOB_FINISHED order=id")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, JobDetailScreen)
+        text = str(app.screen.query_one("#jobs-detail-text").render())
+        assert "CREATED" in text and "→ JOB_FINISHED" in text and "Events (oldest first)" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, JobDetailScreen)
+
+
+async def test_batch_jobs_view_lists_queued_and_running(server: ServerThread) -> None:
+    app = JobsApp(server.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        table = app.query_one(BatchJobTable)
+        states = {table.get_row_at(i)[6] for i in range(table.row_count)}
+        assert states == {"queued", "running"}
+
+
+async def test_read_only_profile_refuses_before_asking(server: ServerThread) -> None:
+    app = JobsApp(server.url, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        version = store_of(server).version
+        await pilot.press("j", "r")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "read-only" in notes(app)
+        assert store_of(server).version == version
