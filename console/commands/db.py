@@ -1,0 +1,113 @@
+"""``fleet-console db list|create|rename|drop``: the profile's PostgreSQL databases."""
+
+from __future__ import annotations
+
+import click
+
+from console.backends.errors import Conflict
+from console.backends.postgres import PostgresClient
+from console.commands.context import current, handles_errors
+from console.commands.output import emit
+from console.connect import postgres_client
+
+COLUMNS = ["name", "owner", "size_bytes", "encoding"]
+
+
+def _client(ctx: click.Context) -> PostgresClient:
+    return postgres_client(current(ctx).profile())
+
+
+@click.group()
+def db() -> None:
+    """List, create, rename and drop databases."""
+
+
+@db.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def list_databases(ctx: click.Context, as_json: bool) -> None:
+    """List databases with owner, size in bytes and encoding."""
+    client = _client(ctx)
+    try:
+        databases = client.list_databases()
+    finally:
+        client.close()
+    rows = [{"name": d.name, "owner": d.owner, "size_bytes": d.size_bytes,
+             "encoding": d.encoding, "allow_connections": d.allow_connections}
+            for d in databases]
+    emit(rows, COLUMNS + (["allow_connections"] if as_json else []), as_json)
+
+
+@db.command()
+@click.argument("name")
+@click.option("--owner", metavar="ROLE", help="Role to own the new database.")
+@click.pass_context
+@handles_errors
+def create(ctx: click.Context, name: str, owner: str | None) -> None:
+    """Create database NAME."""
+    client = _client(ctx)
+    try:
+        client.create_database(name, owner=owner)
+    finally:
+        client.close()
+    click.echo(f'Created database "{name}".')
+
+
+@db.command()
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+@handles_errors
+def rename(ctx: click.Context, old: str, new: str) -> None:
+    """Rename database OLD to NEW (nobody may be connected to it)."""
+    client = _client(ctx)
+    try:
+        client.rename_database(old, new)
+    finally:
+        client.close()
+    click.echo(f'Renamed database "{old}" to "{new}".')
+
+
+@db.command()
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Disconnect its sessions first (WITH (FORCE)).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+@handles_errors
+def drop(ctx: click.Context, name: str, force: bool, yes: bool) -> None:
+    """Drop database NAME and everything in it; asks first unless --yes."""
+    client = _client(ctx)
+    try:
+        if not yes and not _confirmed(client, name, force):
+            raise click.exceptions.Exit(1)
+        try:
+            client.drop_database(name, force=force)
+        except Conflict as exc:
+            if "in use" not in exc.message or force:
+                raise
+            raise Conflict(f"{exc.message} (--force disconnects them first)",
+                           operation=exc.operation, profile=exc.profile) from exc
+    finally:
+        client.close()
+    click.echo(f'Dropped database "{name}".')
+
+
+def _confirmed(client: PostgresClient, name: str, force: bool) -> bool:
+    """Ask on the terminal; without an answer (no stdin) the answer is no."""
+    known = {d.name: d for d in client.list_databases()}
+    if name not in known:
+        return True  # nothing to confirm: the server says it does not exist
+    size = known[name].size_bytes
+    what = f'database "{name}"' + (f" ({size:,} bytes)" if size is not None else "")
+    if force:
+        what += f", disconnecting {client.connections_to(name)} session(s)"
+    try:
+        answer = click.confirm(f"Drop {what}?", default=False, err=True)
+    except click.Abort:
+        click.echo(f'\nNot dropped: no answer on stdin. Pass --yes to drop "{name}" '
+                   "without asking.", err=True)
+        return False
+    if not answer:
+        click.echo(f'Not dropped: "{name}" is unchanged.', err=True)
+    return answer
