@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from console.backends.postgres import Column, DatabaseInfo, Relation
+    from console.backends.postgres import DatabaseInfo
     from console.ui.sql_runner import Outcome
+    from console.ui.widgets.catalog_tree import CatalogItem, Child
 
 
 @dataclass
@@ -52,30 +53,38 @@ class DatabasesLoaded(Message):
 
 
 @dataclass
-class SchemasLoaded(Message):
-    """The schemas of one database, for the catalog tree."""
+class CatalogNodeLoaded(Message):
+    """The children of one catalog tree node were read."""
 
-    database: str
-    schemas: list[str]
-
-
-@dataclass
-class RelationsLoaded(Message):
-    """The tables and views of one schema, for the catalog tree."""
-
-    database: str
-    schema: str
-    relations: list[Relation]
+    node_id: int
+    item: CatalogItem
+    children: list[Child]
 
 
 @dataclass
-class ColumnsLoaded(Message):
-    """The columns of one relation, for the catalog tree."""
+class CatalogNodeFailed(Message):
+    """The children of one catalog tree node could not be read."""
 
-    database: str
-    schema: str
-    relation: str
-    columns: list[Column]
+    node_id: int
+    item: CatalogItem
+    text: str
+
+
+@dataclass
+class DropRequested(Message):
+    """The operator asked to drop a database; this many sessions are connected to it."""
+
+    name: str
+    connections: int
+
+
+@dataclass
+class DatabaseChanged(Message):
+    """A database was created, renamed or dropped."""
+
+    text: str
+    select: str | None
+    """The database to put the cursor on afterwards."""
 
 
 @dataclass
