@@ -82,3 +82,26 @@ def test_server_stopped_mid_query_then_back(client: PostgresClient) -> None:
     assert client.run("postgres", "select 1").first_rows == [(1,)]
     assert "postgres" in [d.name for d in client.list_databases()]
     assert client.schemas("postgres")[0] == "public"
+
+
+def test_a_block_cut_off_by_a_restart_is_not_silently_left(client: PostgresClient) -> None:
+    """After the server drops a session mid-block, the next statement is refused once."""
+    client.run("postgres", "create table if not exists kept (a int)").close()
+    with client.session("postgres") as session:
+        session.run("select 1").close()
+        session.run("begin").close()
+        session.run("insert into kept values (1)").close()
+        control.postgres(PROFILE).stop()
+        _start_from_another_process()
+        with pytest.raises(Unavailable, match="inside a transaction block"):
+            session.run("insert into kept values (2)")
+        session.run("insert into kept values (3)").close()  # a new connection, autocommit
+    assert client.run("postgres", "select a from kept").first_rows == [(3,)]
+
+
+def test_a_session_outside_a_block_reconnects_quietly(client: PostgresClient) -> None:
+    with client.session("postgres") as session:
+        assert session.run("select 1").first_rows == [(1,)]
+        control.postgres(PROFILE).stop()
+        _start_from_another_process()
+        assert session.run("select 2").first_rows == [(2,)]

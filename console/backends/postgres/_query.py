@@ -163,6 +163,11 @@ class QueryRun:
                 conn.cancel()
 
     @property
+    def owns_transaction(self) -> bool:
+        """Whether the run holds a transaction of its own open (a cursor still streaming)."""
+        return self._own_transaction and self._conn is not None
+
+    @property
     def cancelled(self) -> bool:
         """Whether ``cancel()`` was called."""
         return self._cancelled

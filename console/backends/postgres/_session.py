@@ -8,13 +8,15 @@ tracks the operator's transaction block.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import IO, TYPE_CHECKING
 
 import psycopg2.extensions
 
+from console.backends.errors import ConsoleError, Unavailable
 from console.backends.postgres._classify import classify
 from console.backends.postgres._copy import copy_csv
-from console.backends.postgres._pool import DatabasePool
+from console.backends.postgres._pool import DatabasePool, looks_alive
 from console.backends.postgres._query import QueryRun
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ class Session:
         self._conn: psycopg2.extensions.connection | None = None
         self._current: QueryRun | None = None
         self._dirty = False
+        self._block_open = False
 
     def __enter__(self) -> Session:
         return self
@@ -61,7 +64,11 @@ class Session:
         run = QueryRun(conn, sql, kind, database=self.database, release=self._taken_back,
                        types=self._client.types, profile=self._client.profile.name)
         self._current = run
-        self._client.launch(run, batch, on_start)
+        try:
+            self._client.launch(run, batch, on_start)
+        finally:
+            if not conn.closed:  # a dropped connection keeps what was known before
+                self._block_open = self.in_transaction and not run.owns_transaction
         return run
 
     def copy_csv(self, query: str, out: IO[bytes], *, header: bool = True) -> int:
@@ -78,9 +85,24 @@ class Session:
         return conn is not None and not conn.closed and conn.info.transaction_status != _IDLE
 
     def _connection(self) -> psycopg2.extensions.connection:
-        if self._conn is not None and self._conn.closed:
-            self._pool.release(self._conn, discard=True)
+        """The kept connection; a dropped one is replaced, unless that would leave a block.
+
+        Raises:
+            Unavailable: the connection dropped inside the operator's ``BEGIN`` block;
+                running on would commit statements meant for the block, so the
+                next statement is refused once (a new connection serves the one after).
+        """
+        conn = self._conn
+        if conn is not None and not looks_alive(conn):
             self._conn = None
+            self._pool.release(conn, discard=True)
+            if self._block_open:
+                self._block_open = False
+                raise Unavailable(
+                    "the connection dropped inside a transaction block: nothing in it was "
+                    "committed, and this statement was not run",
+                    profile=self._client.profile.name, operation="run query",
+                )
         if self._conn is None:
             self._conn = self._pool.acquire()
         return self._conn
@@ -91,15 +113,18 @@ class Session:
             conn.close()
 
     def _end_current(self) -> None:
+        """Close the previous run; its late failure is old news to the next statement."""
         run, self._current = self._current, None
         if run is not None:
-            run.close()
+            with suppress(ConsoleError):
+                run.close()
 
     def close(self) -> None:
         """End the current run, roll back an open block and give the connection back."""
         try:
             self._end_current()
         finally:
+            self._block_open = False
             conn, self._conn = self._conn, None
             if conn is not None:
                 self._pool.release(conn, discard=self._dirty)
