@@ -2,9 +2,10 @@
 
 The Logs pane keeps only a bounded buffer on screen; everything the session
 received goes here so it can still be searched and saved. Lines are stored as
-UTF-8 text, one per line. A sparse index (the byte offset of every ``stride``-th
-line) keeps random access cheap while memory stays small: 3 million lines cost
-about 375 KB of index at the default stride.
+UTF-8 text, one per line. A sparse index (line number and byte offset of a line
+at least every ``stride`` lines, taken where a batch starts) keeps random access
+cheap while memory stays small: 3 million lines cost under 1 MB of index, and a
+batch of lines already joined by the caller is stored without a Python step per line.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import secrets
 import time
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -28,13 +30,14 @@ class Spool:
 
     Args:
         path: The spool file (created; an existing file is appended to and indexed).
-        stride: Lines between two indexed offsets.
+        stride: Fewest lines between two index marks.
     """
 
     def __init__(self, path: Path, *, stride: int = 64) -> None:
         self.path = path
         self.stride = stride
-        self._offsets = array("Q")
+        self._mark_lines = array("Q")
+        self._mark_offsets = array("Q")
         self._count = 0
         self._size = 0
         self._file: BinaryIO = open(path, "a+b")  # noqa: SIM115 - lives as long as the spool
@@ -65,22 +68,23 @@ class Spool:
 
         Text has its newlines turned into spaces; bytes (already UTF-8) must hold none.
         """
-        chunks: list[bytes] = []
-        offset, count = self._size, self._count
-        for line in lines:
-            if count % self.stride == 0:
-                self._offsets.append(offset)
-            if isinstance(line, bytes):
-                data = line + b"\n"
-            else:
-                data = line.replace("\n", " ").encode("utf-8", "replace") + b"\n"
-            chunks.append(data)
-            offset += len(data)
-            count += 1
-        self._file.write(b"".join(chunks))
-        added = count - self._count
-        self._size, self._count = offset, count
-        return added
+        records = [
+            line if isinstance(line, bytes) else line.replace("\n", " ").encode("utf-8", "replace")
+            for line in lines
+        ]
+        if records:
+            self.append_block(b"\n".join(records) + b"\n", len(records))
+        return len(records)
+
+    def append_block(self, data: bytes, count: int) -> None:
+        """Add ``count`` lines already joined, each ending in a newline (e.g. NDJSON)."""
+        if not count:
+            return
+        if not self._mark_lines or self._count - self._mark_lines[-1] >= self.stride:
+            self._mark(self._count, self._size)
+        self._file.write(data)
+        self._size += len(data)
+        self._count += count
 
     def flush(self) -> None:
         """Push buffered lines to the file (readers see them after this)."""
@@ -92,10 +96,10 @@ class Spool:
         if start >= stop:
             return
         self.flush()
-        block = start // self.stride
+        mark = bisect_right(self._mark_lines, start) - 1
         with open(self.path, "rb") as reader:
-            reader.seek(self._offsets[block])
-            index = block * self.stride
+            reader.seek(self._mark_offsets[mark])
+            index = self._mark_lines[mark]
             for raw in reader:
                 if index >= stop:
                     break
@@ -155,12 +159,16 @@ class Spool:
         """Close the file; the spool stays on disk."""
         self._file.close()
 
+    def _mark(self, line: int, offset: int) -> None:
+        self._mark_lines.append(line)
+        self._mark_offsets.append(offset)
+
     def _index_existing(self) -> None:
         self._file.seek(0)
         offset = 0
         for raw in self._file:
             if self._count % self.stride == 0:
-                self._offsets.append(offset)
+                self._mark(self._count, offset)
             offset += len(raw)
             self._count += 1
         self._size = offset

@@ -85,7 +85,7 @@ async def test_follow_shows_backlog_and_live_lines(hub: LogHub, client: Client) 
         await wait_for(pilot, any_line(pane, "backlog line"))
         hub.append(DEV_A, "live line", service_id=5)
         await wait_for(pilot, any_line(pane, "live line"))
-        assert "following" in pane._status
+        await wait_for(pilot, lambda: "following │ 2 lines" in pane._status)
 
 
 async def test_pause_keeps_buffering_and_resume_shows_what_came(

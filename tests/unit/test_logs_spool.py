@@ -68,3 +68,23 @@ def test_two_sessions_started_together_get_their_own_files() -> None:
     first, second = Spool.create("spooltest", "logs"), Spool.create("spooltest", "logs")
     first.append(["only in first"])
     assert first.path != second.path and len(second) == 0
+
+
+def test_blocks_of_joined_lines_are_indexed_for_random_access(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "s.spool", stride=5)
+    number = 0
+    for size in (3, 7, 1, 12, 2):
+        block = b"".join(b"b%d\n" % (number + i) for i in range(size))
+        spool.append_block(block, size)
+        number += size
+    assert len(spool) == number == 25
+    assert [spool.line(i) for i in (0, 2, 3, 10, 11, 22, 24)] == [
+        "b0",
+        "b2",
+        "b3",
+        "b10",
+        "b11",
+        "b22",
+        "b24",
+    ]
+    assert list(spool.lines(9, 13)) == ["b9", "b10", "b11", "b12"]

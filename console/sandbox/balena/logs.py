@@ -133,24 +133,22 @@ class LogHub:
             The line's ``createdAt`` (server receive time, ms, unique per device so
             a reader resuming at ``createdAt + 1`` neither skips nor repeats).
         """
+        now = int(time.time() * 1000)
         with self._lock:
-            created = max(int(time.time() * 1000), self._last_created.get(uuid, 0) + 1)
+            created = max(now, self._last_created.get(uuid, 0) + 1)
             self._last_created[uuid] = created
-            record: dict[str, Any] = {
-                "createdAt": created,
-                "timestamp": created if timestamp_ms is None else timestamp_ms,
-                "isSystem": is_system,
-                "isStdErr": is_stderr,
-            }
-            if service_id is not None and not is_system:
-                record["serviceId"] = service_id
-            record["message"] = message
-            line = (created, json.dumps(record, separators=(",", ":")).encode())
+            line = (
+                created,
+                _encode(created, timestamp_ms, message, service_id, is_system, is_stderr),
+            )
             history = self._history.get(uuid)
             if history is None:
                 history = self._history[uuid] = deque(maxlen=self._history_limit)
             history.append(line)
-            subscribers = list(self._subscribers.get(uuid, ()))
+            subscribers = self._subscribers.get(uuid)
+            if not subscribers:
+                return created
+            subscribers = list(subscribers)
             for sub in subscribers:
                 sub.push(line)
         for sub in subscribers:
@@ -225,6 +223,30 @@ class LogHub:
             first = lines[0][1] + b"\n"
             raise _Cut(first[: max(1, len(first) // 2)])
         return body
+
+
+_JSON_BOOL = (b"false", b"true")
+
+
+def _encode(
+    created: int,
+    timestamp: int | None,
+    message: str,
+    service_id: int | None,
+    is_system: bool,
+    is_stderr: bool,
+) -> bytes:
+    # The API's field order; built by hand because json.dumps of a dict costs 4x more
+    # and a stand-in feeding the 50,000 lines/s benchmark cannot afford it.
+    service = b"" if service_id is None or is_system else b',"serviceId":%d' % service_id
+    return b'{"createdAt":%d,"timestamp":%d,"isSystem":%s,"isStdErr":%s%s,"message":%s}' % (
+        created,
+        created if timestamp is None else timestamp,
+        _JSON_BOOL[is_system],
+        _JSON_BOOL[is_stderr],
+        service,
+        json.dumps(message).encode(),
+    )
 
 
 def _suppressed(count: int) -> Line:

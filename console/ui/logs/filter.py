@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from console.backends.balena.logs import LogLine
 
@@ -77,6 +78,20 @@ class LogFilter:
         if self.services and line.service_id not in self.services:
             return False
         return self.pattern is None or self.pattern.search(line.message) is not None
+
+    def select(self, events: list[Any]) -> list[Any]:
+        """The events the pane shows, in order (non-line events always pass).
+
+        The common filters (none, or only a text/pattern) take a fast path: at
+        50,000 lines/s a method call per line is a noticeable share of the loop.
+        """
+        if not self.active:
+            return events
+        search = self.pattern.search if self.pattern is not None else None
+        if search is not None and not self.services and {self.stderr, self.system} == {None}:
+            return [e for e in events if type(e) is not LogLine or search(e.message)]
+        matches = self.matches
+        return [e for e in events if type(e) is not LogLine or matches(e)]
 
     def spans(self, message: str) -> list[tuple[int, int]]:
         """Where the text or pattern matches in a message (to highlight)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from console.backends.balena.logs import Gap, LogEvent, LogLine, Notice
 
@@ -32,10 +33,15 @@ class Layout:
         return (13 if self.timestamps else 0) + (DEVICE_WIDTH + 1 if self.devices else 0) + 10
 
 
+@lru_cache(maxsize=4096)
+def _second(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%H:%M:%S.")
+
+
 def clock(ms: int) -> str:
-    """``HH:MM:SS.mmm`` in UTC."""
-    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
-    return moment.strftime("%H:%M:%S.") + f"{ms % 1000:03d}"
+    """``HH:MM:SS.mmm`` in UTC (the seconds part cached: lines come many per second)."""
+    seconds, millis = divmod(ms, 1000)
+    return f"{_second(seconds)}{millis:03d}"
 
 
 def label(uuid: str, labels: Mapping[str, str]) -> str:

@@ -22,19 +22,19 @@ SCREEN_LIMIT = 5000
 """Events kept for the screen (older ones are still in the spool)."""
 
 
-_ENCODE = msgspec.json.Encoder().encode
+_ENCODER = msgspec.json.Encoder()
 _DECODE_LINE = msgspec.json.Decoder(LogLine).decode
 
 
 def encode(event: LogEvent) -> bytes:
-    """One event as a spool record: a kind letter, then JSON (never a newline inside)."""
+    """One event as a spool record: a line as its JSON object, others as a tagged array."""
     if type(event) is LogLine:
-        return b"L" + _ENCODE(event)
+        return _ENCODER.encode(event)
     if isinstance(event, Gap):
         fields = [event.uuid, event.start_ms, event.end_ms, event.backfilled]
-        return b"G" + _ENCODE([*fields, event.complete, event.reason])
+        return _ENCODER.encode(["G", *fields, event.complete, event.reason])
     assert isinstance(event, Notice)
-    return b"N" + _ENCODE([event.uuid, event.message, event.level])
+    return _ENCODER.encode(["N", event.uuid, event.message, event.level])
 
 
 def decode(record: str) -> LogEvent:
@@ -43,15 +43,15 @@ def decode(record: str) -> LogEvent:
     Raises:
         ValueError: not a record ``encode`` wrote.
     """
-    kind, body = record[:1], record[1:]
     try:
-        if kind == "L":
-            return _DECODE_LINE(body)
+        if record.startswith("{"):
+            return _DECODE_LINE(record)
+        kind, *fields = msgspec.json.decode(record)
         if kind == "G":
-            return Gap(*msgspec.json.decode(body))
+            return Gap(*fields)
         if kind == "N":
-            return Notice(*msgspec.json.decode(body))
-    except (msgspec.DecodeError, msgspec.ValidationError, TypeError) as exc:
+            return Notice(*fields)
+    except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError) as exc:
         raise ValueError(f"unreadable spool record: {exc}") from exc
     raise ValueError(f"unknown spool record {kind!r}")
 
@@ -89,21 +89,27 @@ class LogSession:
 
     def ingest(self, events: list[LogEvent]) -> None:
         """Spool a batch that arrived and queue what the filter keeps for the screen."""
-        self.spool.append(encode(event) for event in events)
-        lines = sum(1 for e in events if isinstance(e, LogLine))
-        self.counters.received += lines
-        self.counters.gaps += sum(1 for e in events if isinstance(e, Gap))
+        lines = sum(type(e) is LogLine for e in events)
+        if lines == len(events):
+            # The usual batch: msgspec writes the whole NDJSON block in one call.
+            self.spool.append_block(_ENCODER.encode_lines(events), lines)
+        else:
+            self.spool.append([encode(event) for event in events])
+        counters = self.counters
+        counters.received += lines
+        if lines != len(events):
+            counters.gaps += sum(isinstance(e, Gap) for e in events)
         if self.paused:
-            self.counters.while_paused += lines
+            counters.while_paused += lines
             return
-        self._pending.extend(e for e in events if self.keeps(e))
+        self._pending.extend(self.filter.select(events))
         if len(self._pending) > self.screen_limit:
             del self._pending[: -self.screen_limit]
 
     def take_pending(self) -> list[LogEvent]:
         """Hand over the events waiting for the screen."""
         pending, self._pending = self._pending, []
-        self.counters.shown += sum(1 for e in pending if isinstance(e, LogLine))
+        self.counters.shown += sum(type(e) is LogLine for e in pending)
         return pending
 
     def tail(self) -> list[LogEvent]:
@@ -113,7 +119,7 @@ class LogSession:
         window = self.screen_limit
         while True:
             start = max(0, total - window)
-            kept = [e for e in self._read(start, total) if self.keeps(e)]
+            kept = self.filter.select(list(self._read(start, total)))
             if len(kept) >= self.screen_limit or start == 0:
                 return kept[-self.screen_limit :]
             window *= 4  # rare matches: look further back

@@ -12,7 +12,9 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 
 from rich.highlighter import Highlighter
+from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widgets import Log
 
 from console.backends.balena.logs import LogEvent
@@ -28,22 +30,21 @@ class _LogHighlighter(Highlighter):
 
     def highlight(self, text: Text) -> None:
         plain = text.plain
-        view = self.view
+        styles = self.view.styles_by_role()
         if plain.startswith(GAP_MARK):
-            text.stylize(view.get_component_rich_style("log-view--gap"))
+            text.stylize(styles["gap"])
             return
         if plain.startswith(NOTICE_MARK):
-            text.stylize(view.get_component_rich_style("log-view--notice"))
+            text.stylize(styles["notice"])
             return
-        offset = view.columns.prefix_width
+        offset = self.view.columns.prefix_width
         flag = plain[offset - 4 : offset - 1]
         if flag == "err":
-            text.stylize(view.get_component_rich_style("log-view--stderr"), offset - 4)
+            text.stylize(styles["stderr"], offset - 4)
         elif flag == "sys":
-            text.stylize(view.get_component_rich_style("log-view--system"), offset - 4)
-        match_style = view.get_component_rich_style("log-view--match")
-        for start, end in view.match_filter.spans(plain[offset:]):
-            text.stylize(match_style, offset + start, offset + end)
+            text.stylize(styles["system"], offset - 4)
+        for start, end in self.view.match_filter.spans(plain[offset:]):
+            text.stylize(styles["match"], offset + start, offset + end)
 
 
 class LogView(Log):
@@ -76,6 +77,30 @@ class LogView(Log):
         self.match_filter = LogFilter()
         self.wrap_lines = False
         self._wrapped_at = 0
+        self._styles: dict[str, Style] | None = None
+
+    def styles_by_role(self) -> dict[str, Style]:
+        """The component styles, looked up once per stylesheet change (not per line)."""
+        if self._styles is None:
+            self._styles = {
+                role: self.get_component_rich_style(f"log-view--{role}")
+                for role in ("match", "stderr", "system", "gap", "notice")
+            }
+        return self._styles
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _render_line_strip(self, y: int, rich_style: Style) -> Strip:
+        # Log caches a rendered line only while text is selected; cache it otherwise
+        # too, so scrolling a paused view does not re-highlight every line per frame.
+        if self.text_selection is not None:
+            return super()._render_line_strip(y, rich_style)
+        cached = self._render_line_cache.get(y)
+        if cached is None:
+            cached = self._render_line_cache[y] = super()._render_line_strip(y, rich_style)
+        return cached
 
     def add(self, events: Iterable[LogEvent]) -> int:
         """Append events to the view; return how many screen lines were written."""

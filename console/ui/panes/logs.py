@@ -36,6 +36,8 @@ from console.ui.panes.base import Pane
 
 FLUSH_SECONDS = 0.05
 """How often queued lines are drawn: one ``write_lines`` per 50 ms whatever the rate."""
+STATUS_SECONDS = 0.25
+"""Least time between two status-line updates while lines stream in."""
 BACKLOG = 100
 """History lines per device shown when following starts."""
 
@@ -74,11 +76,14 @@ class LogsPane(Pane):
         self._reader_options = reader or {}
         self._reader: DeviceLogs | None = None
         self._labels: dict[str, str] = {}
+        self._devices: list[str] = []
         self.session: LogSession | None = None
         self._arrivals: list[tuple[float, int]] = []
         self.lag_samples: deque[tuple[float, int]] = deque(maxlen=100_000)
         """(seconds from arrival to painted, lines) per batch, for the benchmark."""
         self._status = ""
+        self._status_at = 0.0
+        self._status_dirty = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="logs-status", markup=False)
@@ -95,10 +100,11 @@ class LogsPane(Pane):
 
     def tail(self, devices: Iterable[str] | Mapping[str, str]) -> None:
         """Follow devices: full uuids, or a mapping of uuid to the label to show."""
-        uuids = self.set_devices(devices)
+        uuids = self._devices = self.set_devices(devices)
         self._open_session()
         self.view.redraw([])
         self._follow(uuids)
+        self._update_status()
 
     def set_devices(self, devices: Iterable[str] | Mapping[str, str]) -> list[str]:
         """Name the devices shown (a device column appears for several); return the uuids."""
@@ -271,7 +277,9 @@ class LogsPane(Pane):
         if events:
             self.view.add(events)
             self.call_after_refresh(self._painted, arrivals)
-        if arrivals:
+        # Counters change with every batch; four redraws a second of them are plenty.
+        self._status_dirty |= bool(arrivals)
+        if self._status_dirty and time.monotonic() - self._status_at >= STATUS_SECONDS:
             self._update_status()
 
     def _painted(self, arrivals: list[tuple[float, int]]) -> None:
@@ -298,13 +306,15 @@ class LogsPane(Pane):
 
     def _update_status(self, override: str | None = None) -> None:
         text = override or self._status_text()
+        self._status_at, self._status_dirty = time.monotonic(), False
         if text != self._status:
             self._status = text
-            self.query_one("#logs-status", Static).update(text)
+            # One row of fixed height: no layout pass needed (it would redraw the screen).
+            self.query_one("#logs-status", Static).update(text, layout=False)
 
     def _status_text(self) -> str:
         session = self.session
-        if session is None or not (self._reader or session.counters.received):
+        if session is None or not (self._devices or session.counters.received):
             return "No device. Type :logs <device> (id, uuid or short uuid) to follow it."
         c = session.counters
         state = f"PAUSED ({c.while_paused:,} new)" if session.paused else "following"

@@ -1,0 +1,273 @@
+"""Logs benchmark: 50,000 lines/s for 60 s into the Logs pane with a filter active.
+
+A stand-in log server runs in a subprocess (its own core) and writes ``--rate``
+lines/s spread over ``--devices`` devices. Two readers follow the same streams in
+turn, each for ``--seconds``:
+
+1. a bare httpx reader (split lines, ``json.loads``, count; no UI): the peer;
+2. the Logs pane in a headless app at 120x40, with the filter ``re:ERROR|WARN``.
+
+Printed: lines/s of each and their ratio, the pane's ingest-to-screen lag (batch
+arrival in the pane until the frame that drew it) p50/p99, the app's 50 ms
+heartbeat lateness p95/max, and RSS at start, peak and end. Run alone with
+``python benchmarks/_fleet_logs.py [--seconds S] [--rate N] [--devices D]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TOKEN = secrets.token_hex(16)
+FILTER = "re:ERROR|WARN"
+
+
+def _uuids(devices: int) -> list[str]:
+    return [f"{i:032x}" for i in range(1, devices + 1)]
+
+
+# -- the producer (subprocess) ----------------------------------------------------------------
+
+
+async def _produce(hub: Any, uuids: list[str], rate: int) -> None:
+    tick = 0.01
+    per_tick = max(1, int(rate * tick))
+    start, n = time.perf_counter(), 0
+    while True:
+        now_ms = int(time.time() * 1000)
+        for _ in range(per_tick):
+            kind = n % 10
+            text = f"ERROR sample {n} failed" if kind == 0 else f"sample {n} ok value={n % 997}"
+            hub.append(
+                uuids[n % len(uuids)],
+                text,
+                service_id=1 + kind % 3,
+                timestamp_ms=now_ms,
+                is_stderr=kind == 0,
+            )
+            n += 1
+        behind = start + n / rate - time.perf_counter()
+        await asyncio.sleep(max(0.0, behind))
+
+
+def _serve(rate: int, devices: int, token: str) -> None:
+    import uvicorn
+
+    from console.sandbox.balena.logs import LogHub, standalone_app
+    from console.sandbox.serve import bind, url_of
+
+    uuids = _uuids(devices)
+    hub = LogHub(history_limit=100, keepalive=58.0, flush_interval=0.05, subscriber_limit=200_000)
+    app = standalone_app(hub, {u: {"uuid": u} for u in uuids}, token)
+    sock = bind()
+    print(url_of(sock), flush=True)
+
+    async def main() -> None:
+        server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
+        producer = asyncio.ensure_future(_produce(hub, uuids, rate))
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            producer.cancel()
+
+    asyncio.run(main())
+
+
+# -- the readers ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Client:
+    http: Any
+    service_name: str = "log benchmark stand-in"
+
+
+async def _bare_reader(url: str, uuids: list[str], seconds: float) -> int:
+    import httpx
+
+    count = 0
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+
+    async def one(http: httpx.AsyncClient, uuid: str) -> None:
+        nonlocal count
+        async with http.stream("GET", f"/device/v2/{uuid}/logs", params={"stream": "1"}) as r:
+            partial = b""
+            async for chunk in r.aiter_bytes():
+                *lines, partial = (partial + chunk).split(b"\n")
+                for raw in lines:
+                    if raw:
+                        json.loads(raw)
+                        count += 1
+
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=90) as http:
+        tasks = [asyncio.ensure_future(one(http, u)) for u in uuids]
+        await asyncio.sleep(1.0)  # let every stream open
+        start = count
+        await asyncio.sleep(seconds)
+        got = count - start
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return got
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def _pane_reader(url: str, uuids: list[str], seconds: float) -> dict[str, Any]:
+    import httpx
+    import psutil
+    from textual.app import App, ComposeResult
+
+    from console import profiles
+    from console.ui.panes.logs import LogsPane
+
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    proc = psutil.Process()
+    beats: list[float] = []
+
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=90) as http:
+        client = _Client(http)
+
+        class Bench(App[None]):
+            def compose(self) -> ComposeResult:
+                yield LogsPane(profiles.load("local"), client=client)
+
+            def on_mount(self) -> None:
+                self._last = time.perf_counter()
+                self.set_interval(0.05, self._beat)
+
+            def _beat(self) -> None:
+                now = time.perf_counter()
+                beats.append(now - self._last - 0.05)
+                self._last = now
+
+        app = Bench()
+        async with app.run_test(headless=True, size=(120, 40)) as pilot:
+            pane = app.query_one(LogsPane)
+            pane.apply_filter(FILTER)
+            pane.tail(uuids)
+            await pilot.pause(1.0)
+            rss = [proc.memory_info().rss]
+            received0, beats[:] = pane.session.counters.received, []
+            pane.lag_samples.clear()
+            for _ in range(int(seconds)):
+                await asyncio.sleep(1.0)
+                rss.append(proc.memory_info().rss)
+            received = pane.session.counters.received - received0
+            shown = len(pane.view.lines)
+            lags = [lag for lag, n in pane.lag_samples for _ in range(n)]
+            spool = pane.session.spool.path.stat().st_size
+            await pane._reader.stop() if pane._reader else None
+    return {
+        "received": received,
+        "lags": lags,
+        "beats": beats,
+        "rss": rss,
+        "shown": shown,
+        "spool": spool,
+    }
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+
+def logs_benchmark(seconds: float = 60.0, rate: int = 50_000, devices: int = 10) -> None:
+    """Run both readers against one producer and print the figures."""
+    home = tempfile.mkdtemp(prefix="fleet-console-bench-")
+    os.environ["FLEET_CONSOLE_HOME"] = home
+    env = {**os.environ, "FLEET_CONSOLE_HOME": home}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            "--rate",
+            str(rate),
+            "--devices",
+            str(devices),
+            "--token",
+            TOKEN,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        uuids = _uuids(devices)
+        print(f"logs: {rate:,} lines/s over {devices} devices, {seconds:.0f} s per reader")
+        bare = asyncio.run(_bare_reader(url, uuids, seconds)) / seconds
+        print(f"  bare httpx reader     {bare:>10,.0f} lines/s")
+        result = asyncio.run(_pane_reader(url, uuids, seconds))
+        _report(result, seconds, bare)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # open streams hold uvicorn's graceful shutdown
+            server.kill()
+            server.wait(timeout=5)
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _report(result: dict[str, Any], seconds: float, bare: float) -> None:
+    pane = result["received"] / seconds
+    lags_ms = [lag * 1000 for lag in result["lags"]]
+    beats_ms = [max(0.0, b * 1000) for b in result["beats"]]
+    rss = [r / 2**20 for r in result["rss"]]
+    print(f"  Logs pane (filter on) {pane:>10,.0f} lines/s   ratio pane/bare {pane / bare:.2f}")
+    print(
+        f"  ingest-to-screen lag  p50 {_percentile(lags_ms, 0.5):.1f} ms   "
+        f"p99 {_percentile(lags_ms, 0.99):.1f} ms   (target p99 < 100 ms)"
+    )
+    print(
+        f"  heartbeat 50 ms late  p95 {_percentile(beats_ms, 0.95):.1f} ms   "
+        f"max {max(beats_ms, default=0):.1f} ms   (target p95 < 20 ms)"
+    )
+    half = rss[len(rss) // 2]
+    print(
+        f"  RSS MiB  start {rss[0]:.0f}   peak {max(rss):.0f}   end {rss[-1]:.0f}   "
+        f"second-half growth {rss[-1] - half:+.0f}"
+    )
+    print(
+        f"  screen lines {result['shown']:,} (bounded)   spool {result['spool'] / 2**20:.0f} MiB"
+        f" on disk   median beat {statistics.median(beats_ms or [0]):.1f} ms late"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--rate", type=int, default=50_000)
+    parser.add_argument("--devices", type=int, default=10)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--token", default=TOKEN, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        _serve(args.rate, args.devices, args.token)
+    else:
+        logs_benchmark(args.seconds, args.rate, args.devices)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()
