@@ -24,9 +24,9 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from console.backends.balena.logs import DeviceLogs, LogEvent, LogsClient, Notice
-from console.backends.errors import ConsoleError
 from console.profiles import Profile, locations
 from console.profiles.spool import Spool
+from console.ui.balena.connect import ClientHolder
 from console.ui.errors import report_failure
 from console.ui.logs.filter import FilterError, LogFilter
 from console.ui.logs.render import Layout, format_event
@@ -72,7 +72,7 @@ class LogsPane(Pane):
         id: str | None = None,
     ) -> None:
         super().__init__(profile, id=id)
-        self._client = client
+        self._clients = ClientHolder(profile, client)  # type: ignore[arg-type]
         self._reader_options = reader or {}
         self._reader: DeviceLogs | None = None
         self._labels: dict[str, str] = {}
@@ -186,7 +186,10 @@ class LogsPane(Pane):
     def pane_hidden(self) -> None:
         """Keep following while hidden: the spool must not miss lines."""
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        if self._reader is not None:
+            await self._reader.stop()
+        await self._clients.close()
         if self.session is not None:
             self.session.spool.close()
 
@@ -256,17 +259,7 @@ class LogsPane(Pane):
         return session.spool.save(target, keep=keep, render=render)
 
     async def _get_client(self) -> Any:
-        if self._client is None:
-            clients = getattr(self.app, "clients", None)
-            factory = getattr(clients, "balena", None)
-            if factory is None:
-                raise ConsoleError(
-                    "this console has no balena client: add a balena section to the profile",
-                    title="Logs",
-                )
-            client = factory()
-            self._client = await client if asyncio.iscoroutine(client) else client
-        return self._client
+        return await self._clients.get(self.app)
 
     def _flush(self) -> None:
         session = self.session

@@ -1,0 +1,72 @@
+"""The Logs pane end to end: a real BalenaClient against the balena stand-in app."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+
+from console import profiles
+from console.backends.balena import BalenaClient
+from console.sandbox.serve import ServerThread
+from console.ui.panes.logs import LogsPane
+
+TOKEN = "standin-logs-token-77aa"
+
+
+@pytest.fixture(scope="module")
+def stand_in() -> Iterator[tuple[ServerThread, Any]]:
+    from console.sandbox.balena.app import create_app
+
+    app = create_app(token=TOKEN, devices=12, simulate=False)
+    with ServerThread(app) as server:
+        yield server, app.state.balena
+
+
+class PaneApp(App[None]):
+    def __init__(self, client: BalenaClient) -> None:
+        super().__init__()
+        self.client = client
+
+    def compose(self) -> ComposeResult:
+        yield LogsPane(profiles.load("local"), client=self.client)
+
+
+async def wait_for(condition: Callable[[], bool]) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition never held")
+
+
+async def test_logs_command_resolves_short_uuids_and_merges_devices(
+    stand_in: tuple[ServerThread, Any],
+) -> None:
+    server, state = stand_in
+    first, second = sorted(state.store.rows("device"), key=lambda d: d["id"])[:2]
+    client = BalenaClient(server.url, TOKEN)
+    async with client, PaneApp(client).run_test(size=(120, 40)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.run_command(f"{first['uuid'][:7]} {second['id']}")
+        await wait_for(lambda: all(state.hub.subscriber_count(d["uuid"]) for d in (first, second)))
+        state.hub.append(first["uuid"], "hello from first", service_id=1)
+        state.hub.append(second["uuid"], "hello from second", service_id=1)
+        await wait_for(lambda: sum("hello from" in line for line in pane.view.lines) == 2)
+        text = "\n".join(pane.view.lines)
+        assert first["device_name"][:10] in text and second["device_name"][:10] in text
+
+
+async def test_unknown_device_is_a_notification_not_a_crash(
+    stand_in: tuple[ServerThread, Any],
+) -> None:
+    server, _ = stand_in
+    client = BalenaClient(server.url, TOKEN)
+    async with client, PaneApp(client).run_test(size=(80, 24)) as pilot:
+        pilot.app.query_one(LogsPane).run_command("fffffff")
+        await wait_for(lambda: bool(pilot.app._notifications))
+        messages = [n.message for n in pilot.app._notifications]
+        assert any("fffffff" in m for m in messages) and pilot.app.is_running
