@@ -210,3 +210,54 @@ async def test_stop_ends_the_stream(logs: DeviceLogs) -> None:
     await asyncio.sleep(0.2)
     await logs.stop()
     assert await asyncio.wait_for(task, timeout=5) == 0
+
+
+async def test_keepalives_hold_a_quiet_stream_open(hub: LogHub, logs: DeviceLogs) -> None:
+    logs.read_timeout = 0.4  # the hub sends a keep-alive every 0.05 s
+    stream = await tail(logs, hub, [DEV_B])
+    await asyncio.sleep(1.2)
+    hub.append(DEV_B, "still here")
+    seen = await stream.until(has("still here"))
+    assert not any(isinstance(e, (Gap, Notice)) for e in seen)
+
+
+async def test_a_silent_stream_times_out_and_reconnects(hub: LogHub, logs: DeviceLogs) -> None:
+    logs.read_timeout = 0.3
+    hub.keepalive = 30.0  # no keep-alives: the link looks dead to the reader
+    try:
+        stream = await tail(logs, hub, [DEV_C])
+        seen = await stream.until(lambda s: any(isinstance(e, Gap) for e in s))
+    finally:
+        hub.keepalive = 0.05
+    notice = next(e for e in seen if isinstance(e, Notice))
+    assert "did not answer in time" in notice.message
+
+
+async def test_slow_reader_gets_the_suppressed_warning(hub: LogHub, logs: DeviceLogs) -> None:
+    hub.subscriber_limit = 5
+    try:
+        stream = await tail(logs, hub, [DEV_A])
+    finally:
+        hub.subscriber_limit = 100_000
+    for i in range(20):  # all before the stream's next write: 15 do not fit its buffer
+        hub.append(DEV_A, f"burst {i}")
+    seen = await stream.until(lambda s: any("Suppressed" in m for m in messages(s)))
+    warning = next(e for e in seen if isinstance(e, LogLine) and "Suppressed" in e.message)
+    assert warning.is_system and warning.is_stderr and warning.service_id is None
+    assert warning.message == "Warning: Suppressed 15 message(s) due to slow reading"
+
+
+async def test_history_cap_makes_an_incomplete_gap(
+    hub: LogHub, server: ServerThread, logs: DeviceLogs
+) -> None:
+    stream = await tail(logs, hub, [DEV_B])
+    hub.append(DEV_B, "before the long outage")
+    await stream.until(has("before the long outage"))
+    server.stop()
+    for i in range(1200):
+        hub.append(DEV_B, f"missed {i}")
+    server.start()
+    seen = await stream.until(has("missed 1199"))
+    gap = next(e for e in seen if isinstance(e, Gap))
+    assert gap.backfilled == 1000 and not gap.complete
+    assert messages(seen)[1] == "missed 200"  # the 200 oldest are beyond the API's cap

@@ -55,7 +55,8 @@ class LogFaults:
 class _Subscriber:
     """One live stream: a bounded buffer, woken in the loop that reads it."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, limit: int) -> None:
+    def __init__(self, uuid: str, loop: asyncio.AbstractEventLoop, limit: int) -> None:
+        self.uuid = uuid
         self.loop = loop
         self.limit = limit
         self.lines: deque[Line] = deque()
@@ -163,7 +164,7 @@ class LogHub:
 
     def subscribe(self, uuid: str, *, start_ms: int, count: int) -> tuple[_Subscriber, list[Line]]:
         """Register a live reader; return it with the backlog it gets first (no gap, no dup)."""
-        sub = _Subscriber(asyncio.get_running_loop(), self.subscriber_limit)
+        sub = _Subscriber(uuid, asyncio.get_running_loop(), self.subscriber_limit)
         with self._lock:
             self._subscribers.setdefault(uuid, set()).add(sub)
             stored = [line for line in self._history.get(uuid, ()) if line[0] >= start_ms]
@@ -211,8 +212,12 @@ class LogHub:
             lines = [line for line in sub.lines if line[0] > after]
             sub.lines.clear()
             dropped, sub.dropped = sub.dropped, 0
-        if dropped:
-            lines.append(_suppressed(dropped))
+            if dropped:
+                # Its own createdAt in the device's sequence, so readers that drop
+                # lines at or before the last one they saw keep this warning.
+                created = self._last_created[sub.uuid] = self._last_created[sub.uuid] + 1
+                text = f"Warning: Suppressed {dropped} message(s) due to slow reading"
+                lines.append((created, _encode(created, None, text, None, True, True)))
         return lines
 
     def _encode(self, lines: list[Line]) -> bytes:
@@ -247,18 +252,6 @@ def _encode(
         service,
         json.dumps(message).encode(),
     )
-
-
-def _suppressed(count: int) -> Line:
-    now = int(time.time() * 1000)
-    record = {
-        "createdAt": now,
-        "timestamp": now,
-        "isSystem": True,
-        "isStdErr": True,
-        "message": f"Warning: Suppressed {count} message(s) due to slow reading",
-    }
-    return now, json.dumps(record, separators=(",", ":")).encode()
 
 
 class _NdjsonStream:
