@@ -25,8 +25,9 @@ from console.ui.clients import ServiceClients
 if TYPE_CHECKING:
     from console.backends.postgres import QueryRun, Session, Statement
 
-FIRST_BATCH = 1000
-"""Rows read before the first page is shown (a named cursor gives them in a few ms)."""
+FIRST_BATCH = 200
+"""Rows read before the first page is shown: a screenful and then some. Converting and
+drawing them is most of the time to first rows, so the next page waits for the scroll."""
 PAGE = 5000
 """Rows fetched each time the operator scrolls near the end (~50 ms to add to the grid)."""
 

@@ -80,10 +80,10 @@ async def test_header_shows_profile_name_colour_and_read_only(staging: str) -> N
 
 
 async def test_number_keys_switch_tabs(staging: str) -> None:
-    """Each number key opens its tab, in catalogue order."""
+    """Each number key opens its tab, in catalogue order (Escape first leaves an editor)."""
     async with app_for(staging).run_test(size=SIZE) as pilot:
         for spec in pilot.app.specs[:8]:
-            await pilot.press(spec.key)
+            await pilot.press("escape", spec.key)
             assert pilot.app.workspace.tabs.active == f"tab-{spec.pane_id}"
 
 

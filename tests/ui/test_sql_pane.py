@@ -84,7 +84,7 @@ async def test_query_shows_first_rows_and_status(client: PostgresClient) -> None
         assert view.grid is not None
         assert view.grid.row_count == FIRST_BATCH
         assert view.grid.get_row_at(0) == [1, "item-1", "1.25"]
-        assert "more on scroll" in str(view.query_one(".result--status").render())
+        assert "more on scroll" in view.status
 
 
 async def test_scrolling_to_the_end_streams_the_rest(client: PostgresClient) -> None:
@@ -101,7 +101,7 @@ async def test_scrolling_to_the_end_streams_the_rest(client: PostgresClient) -> 
         await wait_for(pilot, lambda: not grid.more)
         assert grid.row_count == ROWS
         assert grid.get_row_at(ROWS - 1) == [ROWS]
-        status = str(pane.results.views[0].query_one(".result--status").render())
+        status = pane.results.views[0].status
         assert status.startswith(f"{ROWS:,} rows")
 
 
@@ -125,7 +125,7 @@ async def test_statement_without_rows_shows_its_status(client: PostgresClient) -
         pane = await open_sql(pilot)
         await run(pilot, pane, "create temporary table t (x int);\n"
                                "insert into t select generate_series(1, 3)", key="f5")
-        statuses = [str(v.query_one(".result--status").render()) for v in pane.results.views]
+        statuses = [v.status for v in pane.results.views]
         assert statuses[0].startswith("CREATE TABLE")
         assert statuses[1].startswith("INSERT 0 3")
 
@@ -145,7 +145,7 @@ async def test_cancel_sleep_gives_control_back(client: PostgresClient) -> None:
         assert worker.state is WorkerState.CANCELLED
         view = pane.results.views[0]
         assert view.has_class("-error")
-        assert "cancelled" in str(view.query_one(".result--status").render())
+        assert "cancelled" in view.status
         pane.editor.cursor_location = (0, len(pane.editor.text))
         await pilot.press("space", "x")
         assert pane.editor.text.endswith(" x")
@@ -160,7 +160,7 @@ async def test_error_marks_its_position(client: PostgresClient) -> None:
         await run(pilot, pane, "select 1;\nselect nosuch from items;", cursor=(1, 3))
         assert pane.editor.selection.start == (1, 7)
         assert pane.editor.selected_text == "n"
-        message = str(pane.results.views[0].query_one(".result--message").render())
+        message = pane.results.views[0].message
         assert "nosuch" in message and "line 2, column 8" in message
 
 
@@ -287,7 +287,7 @@ async def test_killed_server_is_reported_and_reconnected(client: PostgresClient)
             await run(pilot, pane, "select 2 as while_down")
             view = pane.results.views[0]
             assert view.has_class("-error")
-            assert "unavailable" in str(view.query_one(".result--status").render()).lower()
+            assert "unavailable" in view.status.lower()
         finally:
             start_server_elsewhere()
         await run(pilot, pane, "select 3 as after_restart")

@@ -160,11 +160,12 @@ class SqlPane(Pane):
         if not statements:
             self.notify("Nothing to run: the editor holds no statement here.", severity="warning")
             return
-        await self.results.clear()
         self._live.clear()
         count = len(statements)
         self._set_state(f"running {count} statement{'s' if count > 1 else ''}… ctrl+t cancels")
+        removing = self.results.begin()
         self._run_worker = self.execute(self.database, statements, target.base)
+        await removing  # the old results go while the statement travels to the server
 
     @work(thread=True, exclusive=True, group="sql-run", description="Running SQL",
           exit_on_error=False)
@@ -191,18 +192,20 @@ class SqlPane(Pane):
         run = outcome.run
         assert run is not None
         if outcome.schema is None:
-            view = ResultView(outcome.index, outcome.statement.text, message=run.status or "OK")
+            view = ResultView(outcome.index, outcome.statement.text, run=self.results.run,
+                              message=run.status or "OK")
             await self.results.add(view)
-            view.set_status(result_table.status_text(rows=run.rowcount, exhausted=True,
-                                                     elapsed=run.elapsed, status=run.status,
-                                                     has_rows=False))
+            self.results.set_status(view, result_table.status_text(
+                rows=run.rowcount, exhausted=True, elapsed=run.elapsed, status=run.status,
+                has_rows=False))
             return
         await self._show_rows(outcome)
 
     async def _show_rows(self, outcome: Outcome) -> None:
         run, schema = outcome.run, outcome.schema
         assert run is not None and schema is not None
-        view = ResultView(outcome.index, outcome.statement.text, table=outcome.table)
+        view = ResultView(outcome.index, outcome.statement.text, run=self.results.run,
+                          table=outcome.table)
         await self.results.add(view)
         grid = view.grid
         assert grid is not None
@@ -214,7 +217,7 @@ class SqlPane(Pane):
     def _update_status(self, view: ResultView, run: QueryRun, *, cancelled: bool = False) -> None:
         grid = view.grid
         rows = grid.row_count if grid is not None else 0
-        view.set_status(result_table.status_text(
+        self.results.set_status(view, result_table.status_text(
             rows=rows, exhausted=not (grid is not None and grid.more),
             elapsed=run.elapsed, status=run.status,
             has_rows=True, cancelled=cancelled,
@@ -227,8 +230,8 @@ class SqlPane(Pane):
             view = self.results.view(earlier)
             if view is not None and view.grid is not None:
                 view.grid.more = False
-                view.set_status(f"{view.grid.row_count:,} rows shown; the result closed when "
-                                "the next statement ran")
+                self.results.set_status(view, f"{view.grid.row_count:,} rows shown; the result "
+                                        "closed when the next statement ran")
 
     async def _show_error(self, outcome: Outcome, base: int) -> None:
         error = outcome.error
@@ -238,10 +241,12 @@ class SqlPane(Pane):
             line, column = self.editor.mark(base + outcome.statement.start + error.position - 1)
             text = f"{text} (line {line}, column {column})"
             self.editor.focus()
-        view = ResultView(outcome.index, outcome.statement.text, message=text)
+        view = ResultView(outcome.index, outcome.statement.text, run=self.results.run,
+                          message=text)
         view.add_class("-error")
         await self.results.add(view)
-        view.set_status("cancelled" if isinstance(error, Cancelled) else error.title)
+        self.results.set_status(view, "cancelled" if isinstance(error, Cancelled)
+                                else error.title)
         severity = "warning" if isinstance(error, Cancelled) else "error"
         self.notify(text, title=error.title, severity=severity)
 

@@ -11,18 +11,70 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
+from textual.await_remove import AwaitRemove
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
+from textual.css.styles import RenderStyles
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import ContentSwitcher, Static
 from textual_fastdatatable import ArrowBackend
 from textual_fastdatatable.data_table import DataTable
 
 from console.ui.result_table import as_text
 
-NEAR_END = 200
-"""Rows from the end at which the next page is asked for."""
+NEAR_END = 100
+"""Rows from the end at which the next page is asked for (the first page holds 200)."""
+ELLIPSIS = "…"
+
+
+def cell_text(value: Any, null: str) -> tuple[str, str]:
+    """Return what a cell shows and how it aligns (``left``, ``right`` or ``center``).
+
+    The grid holds only what ``result_table`` converted: ``None``, ``bool``,
+    ``int``, ``float`` or ``str``; numbers read right-aligned, as psql shows them.
+    """
+    if value is None:
+        return null, "center"
+    if isinstance(value, bool):
+        return ("true" if value else "false"), "left"
+    if isinstance(value, (int, float)):
+        return str(value), "right"
+    text = str(value)
+    first, newline, _ = text.partition("\n")
+    return (first + ELLIPSIS if newline else first), "left"
+
+
+def fit(text: str, width: int, align: str) -> str:
+    """Pad or cut ``text`` to exactly ``width`` terminal cells (wide characters count twice)."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + ELLIPSIS
+    room = width - length
+    if align == "right":
+        return " " * room + text
+    if align == "center":
+        return " " * (room // 2) + text + " " * (room - room // 2)
+    return text + " " * room
+
+
+class _PaintStyles:
+    """A component's styles with ``rich_style`` worked out once, for the length of a paint."""
+
+    def __init__(self, styles: RenderStyles) -> None:
+        self._styles = styles
+        self.rich_style = styles.rich_style
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._styles, name)
 
 
 class ResultGrid(DataTable):
@@ -49,6 +101,69 @@ class ResultGrid(DataTable):
                          zebra_stripes=True, max_column_content_width=60, id=id)
         self.more = True
         """Whether the result may have rows not fetched yet (the pane sets it)."""
+        self._painted = False
+        self._memo: dict[Any, Any] | None = None
+
+    @property
+    def rich_style(self) -> Style:
+        if self._memo is None:
+            return super().rich_style
+        if "self" not in self._memo:
+            self._memo["self"] = super().rich_style
+        return self._memo["self"]  # type: ignore[no-any-return]
+
+    def get_component_styles(self, *names: str) -> RenderStyles:
+        if self._memo is None:
+            return super().get_component_styles(*names)
+        if names not in self._memo:
+            self._memo[names] = _PaintStyles(super().get_component_styles(*names))
+        return self._memo[names]  # type: ignore[no-any-return]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The library asks for the same computed styles once per line (each walks every
+        # ancestor's CSS); within one paint they cannot change, so each is worked out once.
+        self._memo = {}
+        try:
+            lines = super().render_lines(crop)
+        finally:
+            self._memo = None
+        if not self._painted and self.row_count:
+            # the first page is on screen: only now may the next one be fetched, so its
+            # conversion never competes with drawing the first rows
+            self._painted = True
+            self.call_later(self.check_near_end)
+        return lines
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False,
+                     in_range: bool = False) -> list[list[Segment]]:
+        # Body cells here hold only text and numbers, so one padded segment replaces
+        # the library's per-cell Rich render (Padding + Styled + render_lines): that
+        # took most of the ~50 ms of painting the first screenful of a result.
+        if row_index < 0 or column_index < 0:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor,
+                                        hover, in_range)
+        key = (row_index, column_index, base_style, cursor, hover, in_range,
+               self._show_hover_cursor, self._update_count, self._pseudo_class_state)
+        lines = self._cell_render_cache.get(key)
+        if lines is None:
+            lines = [[self._cell_segment(row_index, column_index, base_style, width, cursor,
+                                         hover, in_range)]]
+            self._cell_render_cache[key] = lines
+        return lines
+
+    def _cell_segment(self, row_index: int, column_index: int, base_style: Style, width: int,
+                      cursor: bool, hover: bool, in_range: bool) -> Segment:
+        value = self.get_cell_at(Coordinate(row=row_index, column=column_index))
+        text, align = cell_text(value, self.null_rep.plain)
+        fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+        component, post = self._get_styles_to_render_cell(
+            False, False, fixed, hover, cursor, in_range, self.show_cursor,
+            self._show_hover_cursor, self.cursor_type == "range",
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
+        )
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        return Segment(f" {fit(text, width - 2, align)} ", base_style + meta + component + post)
 
     def append(self, cells: list[list[Any]]) -> None:
         """Add a page of converted rows at the end."""
@@ -57,7 +172,7 @@ class ResultGrid(DataTable):
 
     def check_near_end(self) -> None:
         """Ask for more rows when the cursor or the view is close to the end."""
-        if not self.more:
+        if not self.more or not self._painted:
             return
         bottom = int(self.scroll_y) + self.scrollable_content_region.height
         if max(bottom, self.cursor_row) >= self.row_count - NEAR_END:
@@ -86,41 +201,40 @@ class ResultGrid(DataTable):
 
 
 class ResultView(Vertical):
-    """One statement's result: its grid (or its status alone) and a status line."""
+    """One statement's result: its grid, or its message alone (status, error)."""
 
     DEFAULT_CSS = """
     ResultView { height: 1fr; }
     ResultView > ResultGrid { height: 1fr; }
     ResultView > .result--message { height: 1fr; padding: 0 1; }
-    ResultView > .result--status { height: 1; padding: 0 1; background: $panel; }
     ResultView.-error > .result--message { color: $error; }
     """
 
-    def __init__(self, index: int, sql: str, *, table: pa.Table | None = None,
+    def __init__(self, index: int, sql: str, *, run: int = 0, table: pa.Table | None = None,
                  message: str = "") -> None:
-        super().__init__(id=f"result-{index}")
+        super().__init__(id=f"result-{run}-{index}")
+        self.run = run
+        """Which run of the editor produced it (results of older runs are being removed)."""
         self.index = index
         self.sql = sql
         """The statement that produced it."""
+        self.message = message
+        """What it says instead of rows (a status or an error), if it has no grid."""
+        self.status = ""
+        """Its status line (rows, time), shown under it while it is on show."""
         self._table = table
-        self._message = message
 
     def compose(self) -> ComposeResult:
         if self._table is not None:
-            yield ResultGrid(self._table, id=f"grid-{self.index}")
+            yield ResultGrid(self._table)
         else:
-            yield Static(self._message, classes="result--message", markup=False)
-        yield Static("", classes="result--status", markup=False)
+            yield Static(self.message, classes="result--message", markup=False)
 
     @property
     def grid(self) -> ResultGrid | None:
         """The grid, for results with rows."""
         found = self.query(ResultGrid)
         return found.first() if found else None
-
-    def set_status(self, text: str) -> None:
-        """Show ``text`` on the status line."""
-        self.query_one(".result--status", Static).update(text)
 
 
 class ResultsPanel(Vertical):
@@ -131,17 +245,22 @@ class ResultsPanel(Vertical):
     ResultsPanel > #results-title { height: 1; padding: 0 1; background: $boost;
                                     text-style: bold; }
     ResultsPanel > ContentSwitcher { height: 1fr; }
+    ResultsPanel > #results-status { height: 1; padding: 0 1; background: $panel; }
     """
 
     def compose(self) -> ComposeResult:
         yield Static("No results yet: ctrl+r runs the statement at the cursor, f5 them all.",
                      id="results-title", markup=False)
         yield ContentSwitcher(id="results")
+        yield Static("", id="results-status", markup=False)
+
+    run = 0
+    """The run whose results are shown; each ``begin()`` starts a new one."""
 
     @property
     def views(self) -> list[ResultView]:
-        """The results, in statement order."""
-        return list(self.query(ResultView))
+        """The results of the current run, in statement order."""
+        return [view for view in self.query(ResultView) if view.run == self.run]
 
     @property
     def current(self) -> ResultView | None:
@@ -149,9 +268,17 @@ class ResultsPanel(Vertical):
         shown = self.query_one(ContentSwitcher).current
         return self.query_one(f"#{shown}", ResultView) if shown else None
 
-    async def clear(self) -> None:
-        """Remove every result (a new run starts)."""
-        await self.query_one(ContentSwitcher).remove_children()
+    def begin(self) -> AwaitRemove:
+        """Start a new run: the old results go (await the answer to see them gone)."""
+        self.run += 1
+        self.query_one("#results-status", Static).update("")
+        return self.query_one(ContentSwitcher).remove_children()
+
+    def set_status(self, view: ResultView, text: str) -> None:
+        """Set ``view``'s status line, shown at once if ``view`` is on show."""
+        view.status = text
+        if self.current is view:
+            self.query_one("#results-status", Static).update(text)
 
     async def add(self, view: ResultView) -> None:
         """Add a result and show it."""
@@ -160,8 +287,8 @@ class ResultsPanel(Vertical):
         self.show(view.index)
 
     def view(self, index: int) -> ResultView | None:
-        """Return the result of statement ``index``, if it is still shown."""
-        found = self.query(f"#result-{index}")
+        """Return the result of statement ``index`` of the current run, if it is shown."""
+        found = self.query(f"#result-{self.run}-{index}")
         return found.first(ResultView) if found else None
 
     def show(self, index: int) -> None:
@@ -174,6 +301,7 @@ class ResultsPanel(Vertical):
         first_line = view.sql.strip().splitlines()[0] if view.sql.strip() else ""
         title = f"Result {views.index(view) + 1} of {len(views)}: {first_line}"
         self.query_one("#results-title", Static).update(title)
+        self.query_one("#results-status", Static).update(view.status)
 
     def step(self, delta: int) -> None:
         """Show the previous (-1) or next (+1) result."""
