@@ -21,18 +21,19 @@ DB = "clitest_data"
 
 @pytest.fixture(scope="module")
 def data_db(local_pg: object) -> Iterator[str]:
-    """A database with a small table, made and dropped through the CLI itself."""
-    from tests.conftest import run_cli
+    """A database with a small table (made through the client: quicker than subprocesses)."""
+    from console.connect import postgres_client
 
-    run_cli("db", "drop", DB, "--force", "--yes")
-    assert run_cli("db", "create", DB).returncode == 0
-    setup = run_cli("sql", "--db", DB, "-q",
-                    "create table t (id int, label text, at timestamptz, price numeric(10,2));"
-                    "insert into t select g, 'row ' || g, timestamptz '2026-03-01 12:00+00' "
-                    "+ g * interval '1 minute', g * 0.5 from generate_series(1, 25) g")
-    assert setup.returncode == 0, setup.stderr
+    client = postgres_client(profiles.load("local"))
+    if DB in [d.name for d in client.list_databases()]:
+        client.drop_database(DB, force=True)
+    client.create_database(DB)
+    client.run(DB, "create table t (id int, label text, at timestamptz, price numeric(10,2))")
+    client.run(DB, "insert into t select g, 'row ' || g, timestamptz '2026-03-01 12:00+00' "
+                   "+ g * interval '1 minute', g * 0.5 from generate_series(1, 25) g")
     yield DB
-    run_cli("db", "drop", DB, "--force", "--yes")
+    client.drop_database(DB, force=True)
+    client.close()
 
 
 def test_db_list_json(cli: Cli, data_db: str) -> None:

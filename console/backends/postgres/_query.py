@@ -36,7 +36,7 @@ Release = Callable[[Connection, bool], None]
 """Gives the connection back; the flag says it must not be reused."""
 
 _IDLE = psycopg2.extensions.TRANSACTION_STATUS_IDLE
-_names = (f"fleet_console_{n}" for n in itertools.count(1))
+_cursor_numbers = itertools.count(1)  # next() on a count is atomic; a generator's is not
 
 
 class QueryRun:
@@ -109,8 +109,8 @@ class QueryRun:
         if conn.info.transaction_status == _IDLE:
             conn.autocommit = False  # psycopg2 opens the transaction the cursor lives in
             self._own_transaction = True
-            return conn.cursor(name=next(_names))
-        return conn.cursor(name=next(_names), withhold=True)
+            return conn.cursor(name=_cursor_name())
+        return conn.cursor(name=_cursor_name(), withhold=True)
 
     def _result_columns(self) -> list[ResultColumn]:
         description = self._cursor.description or []
@@ -125,7 +125,7 @@ class QueryRun:
             Cancelled: ``cancel()`` was called.
             ConsoleError: the server failed while producing the rows.
         """
-        if self._conn is None:
+        if self._conn is None or n <= 0:
             return []
         with self._guard("fetch rows"):
             self._stop_if_cancelled()
@@ -249,3 +249,7 @@ class QueryRun:
         offset = max(text.find(self.sql), 0)
         inside = position - offset
         return inside if 1 <= inside <= len(self.sql) + 1 else None
+
+
+def _cursor_name() -> str:
+    return f"fleet_console_{next(_cursor_numbers)}"
