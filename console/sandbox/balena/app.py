@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from console.sandbox.balena.cache import QueryCache
 from console.sandbox.balena.faults import Faults
 from console.sandbox.balena.odata_routes import odata_route
 from console.sandbox.balena.seed import seed
@@ -38,6 +39,7 @@ class BalenaStandIn:
         self.token = token
         self.store = Store()
         seed(self.store, devices=devices, seed=seed_value)
+        self.cache = QueryCache(self.store)
         self.faults = Faults()
         logs = _logs_module()
         self.logs = logs

@@ -256,10 +256,11 @@ def select_rows(
 
 def _ordered(compiler: Compiler, resource: str, rows: Iterable[Row], orderby, skip: int, top):
     keys = [(compiler.compile(node, resource), direction) for node, direction in orderby]
-    if len(keys) == 1 and top is not None:
-        (fn, direction) = keys[0]
-        pick = heapq.nsmallest if direction == "asc" else heapq.nlargest
-        ordered = pick(skip + top, rows, key=lambda row: _key(fn(row, {})))
+    directions = {direction for _, direction in keys}
+    if len(directions) == 1 and top is not None:
+        fns = [fn for fn, _ in keys]
+        pick = heapq.nsmallest if directions == {"asc"} else heapq.nlargest
+        ordered = pick(skip + top, rows, key=lambda row: tuple(_key(fn(row, {})) for fn in fns))
         return ordered[skip:]
     ordered = list(rows)
     for fn, direction in reversed(keys):  # stable sorts, last key first

@@ -130,6 +130,8 @@ def _display(request: Request) -> str:
 
 def _matched(state: BalenaStandIn, parsed: ODataRequest, options: Options) -> list[Row]:
     store = state.store
+    if parsed.key is None:
+        return state.cache.select(parsed.resource, options, parsed.params)
     rows: Any = store.rows(parsed.resource)
     if parsed.key is not None:
         if set(parsed.key) == {"id"}:

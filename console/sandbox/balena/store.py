@@ -31,6 +31,10 @@ class Store:
         )
         self.version = 0
         """Bumped on every write, so caches can tell when data changed."""
+        self.row_versions: dict[str, int] = defaultdict(int)
+        """Bumped when a resource gains or loses rows."""
+        self.field_versions: dict[tuple[str, str], int] = defaultdict(int)
+        """Bumped when a field of a resource changes in any row."""
 
     def resource(self, name: str) -> Resource:
         """Return a resource's schema; ``KeyError`` when unknown."""
@@ -44,11 +48,15 @@ class Store:
         table[row["id"]] = row
         self._index(name, row, add=True)
         self.version += 1
+        self.row_versions[name] += 1
         return row
 
     def update(self, name: str, row: Row, changes: dict[str, Any]) -> None:
         """Apply changes to a row, keeping the child indexes right."""
         self._index(name, row, add=False)
+        for key, value in changes.items():
+            if row.get(key) != value:
+                self.field_versions[(name, key)] += 1
         row.update(changes)
         self._index(name, row, add=True)
         self.version += 1
@@ -58,6 +66,7 @@ class Store:
         self._index(name, row, add=False)
         del self.tables[name][row["id"]]
         self.version += 1
+        self.row_versions[name] += 1
 
     def _index(self, name: str, row: Row, *, add: bool) -> None:
         for nav in RESOURCES[name].to_one:
