@@ -114,11 +114,11 @@ def update(store: Store, resource: str, rows: list[Row], body: dict[str, Any]) -
         raise StoreError(400, "No fields to update")
     schema = RESOURCES[resource]
     _check_fields(schema, body)
-    _check_links(store, schema, body)
     for row in rows:
         changes = dict(body)
         if resource == "device":
             changes = _device_changes(store, row, changes)
+        _check_links(store, schema, changes)
         _check_unique(store, schema, {**row, **changes}, skip=row["id"])
         store.update(resource, row, changes)
 
