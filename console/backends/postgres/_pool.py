@@ -33,10 +33,18 @@ def looks_alive(conn: Connection) -> bool:
     if conn.closed:
         return False
     try:
-        readable, _, _ = select.select([conn], [], [], 0)
-    except (OSError, ValueError):
+        return not _readable(conn.fileno())
+    except (OSError, ValueError, psycopg2.Error):
         return False
-    return not readable
+
+
+def _readable(fd: int) -> bool:
+    if hasattr(select, "poll"):  # select() cannot watch descriptors above 1023
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))
+    readable, _, _ = select.select([fd], [], [], 0)
+    return bool(readable)
 
 
 class DatabasePool:
