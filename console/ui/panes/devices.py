@@ -277,7 +277,9 @@ class DevicesPane(Pane):
             )
 
     def _refresh_now(self) -> None:
-        if self.table.devices:
+        if not self.size.area:  # in a tab never shown yet: keep the loop, skip the fetch
+            self._arm_refresh()
+        elif self.table.devices:
             self._refresh(list(self.table.devices))
 
     @work(

@@ -139,7 +139,13 @@ class FleetsPane(Pane):
             self._timer.stop()
         self._timer = None
         if self.refresh_seconds and self._shown:
-            self._timer = self.set_timer(self.refresh_seconds, self._load, name="fleets-refresh")
+            self._timer = self.set_timer(self.refresh_seconds, self._tick, name="fleets-refresh")
+
+    def _tick(self) -> None:
+        if self.size.area:
+            self._load()
+        else:  # in a tab never shown yet: keep the loop, skip the fetch
+            self._arm_refresh()
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
