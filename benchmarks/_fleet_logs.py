@@ -184,6 +184,44 @@ async def _pane_reader(url: str, uuids: list[str], seconds: float) -> dict[str, 
     }
 
 
+async def _log_baseline(seconds: float, rate: int) -> list[float]:
+    """DESIGN.md's reference on this machine: a bare ``Log`` fed by ``write_lines`` per 50 ms."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Log
+
+    beats: list[float] = []
+    per_tick = rate // 20
+
+    class Baseline(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Log(max_lines=10_000)
+
+        def on_mount(self) -> None:
+            self._last, self._n = time.perf_counter(), 0
+            self.set_interval(0.05, self._beat)
+            self.set_interval(0.05, self._write)
+
+        def _write(self) -> None:
+            start = self._n
+            self._n += per_tick
+            lines = [
+                f"12:00:00.000    1     sample {i} ok value={i % 997}"
+                for i in range(start, self._n)
+            ]
+            self.query_one(Log).write_lines(lines)
+
+        def _beat(self) -> None:
+            now = time.perf_counter()
+            beats.append(now - self._last - 0.05)
+            self._last = now
+
+    async with Baseline().run_test(headless=True, size=(120, 40)) as pilot:
+        await pilot.pause(1.0)
+        beats.clear()
+        await asyncio.sleep(seconds)
+    return beats
+
+
 # -- the run ----------------------------------------------------------------------------------
 
 
@@ -218,15 +256,25 @@ def logs_benchmark(seconds: float = 60.0, rate: int = 50_000, devices: int = 10)
         result = asyncio.run(_pane_reader(url, uuids, seconds))
         _report(result, seconds, bare)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # open streams hold uvicorn's graceful shutdown
-            server.kill()
-            server.wait(timeout=5)
+        _stop(server)
         import shutil
 
         shutil.rmtree(home, ignore_errors=True)
+    baseline = [max(0.0, b * 1000) for b in asyncio.run(_log_baseline(min(seconds, 20), rate))]
+    print(f"  peer: bare Log, write_lines of {rate:,} lines/s in 50 ms batches, same machine:")
+    print(
+        f"    heartbeat 50 ms late  p95 {_percentile(baseline, 0.95):.1f} ms   "
+        f"max {max(baseline, default=0):.1f} ms"
+    )
+
+
+def _stop(server: subprocess.Popen[str]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # open streams hold uvicorn's graceful shutdown
+        server.kill()
+        server.wait(timeout=5)
 
 
 def _report(result: dict[str, Any], seconds: float, bare: float) -> None:

@@ -11,7 +11,6 @@ sees what the link lost.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
@@ -167,7 +166,7 @@ class DeviceLogs:
         self.read_timeout = read_timeout
         self.backoff = backoff
         self.max_backoff = max_backoff
-        self._stopped = asyncio.Event()
+        self._queue: asyncio.Queue[Any] | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -230,27 +229,28 @@ class DeviceLogs:
         self, uuids: Iterable[str], *, count: int = 0
     ) -> AsyncIterator[list[LogEvent]]:
         """Like ``stream`` but yield events in the batches they arrived in (cheaper)."""
-        queue: asyncio.Queue[list[LogEvent] | BaseException] = asyncio.Queue()
-        self._stopped.clear()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._queue = queue
         self._tasks = [
             asyncio.ensure_future(self._follow(_DeviceState(uuid), count, queue))
             for uuid in dict.fromkeys(uuids)
         ]
         try:
-            while not self._stopped.is_set():
-                if queue.empty() and all(task.done() for task in self._tasks):
-                    break
-                item = await _next(queue, self._stopped)
-                if isinstance(item, BaseException):
-                    raise item
-                if item:
-                    yield item
+            while True:
+                events, end = _drain(await queue.get(), queue)
+                if events:
+                    yield events
+                if isinstance(end, BaseException):
+                    raise end
+                if end is _STOP:
+                    return
         finally:
             await self.stop()
 
     async def stop(self) -> None:
         """End every stream this reader has open."""
-        self._stopped.set()
+        if self._queue is not None:
+            self._queue.put_nowait(_STOP)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -379,16 +379,22 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-async def _next(queue: asyncio.Queue[Any], stopped: asyncio.Event) -> Any:
-    """Wait for the next queue item, or return None once ``stopped`` is set."""
-    if not queue.empty():
-        return queue.get_nowait()
-    getter = asyncio.ensure_future(queue.get())
-    waiter = asyncio.ensure_future(stopped.wait())
-    done, _ = await asyncio.wait({getter, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    for task in (getter, waiter):
-        if task not in done:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-    return getter.result() if getter in done else None
+_STOP = object()
+"""Put in a reader's queue by ``stop()``: the merged stream ends."""
+
+
+def _drain(first: Any, queue: asyncio.Queue[Any]) -> tuple[list[LogEvent], Any]:
+    """Merge ``first`` and every batch already queued (fewer, bigger batches for the UI).
+
+    Returns:
+        The events, and what ended the drain early (an error or ``_STOP``), else None.
+    """
+    events: list[LogEvent] = []
+    item = first
+    while True:
+        if item is _STOP or isinstance(item, BaseException):
+            return events, item
+        events.extend(item)
+        if queue.empty():
+            return events, None
+        item = queue.get_nowait()

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from rich.highlighter import Highlighter
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widgets import Log
 
@@ -78,6 +79,9 @@ class LogView(Log):
         self.wrap_lines = False
         self._wrapped_at = 0
         self._styles: dict[str, Style] | None = None
+        # Two screens of rendered lines are all a scroll reuses; Log's 1024 strips (each
+        # with seven small caches) only add work for the garbage collector at high rates.
+        self._render_line_cache = LRUCache(128)
 
     def styles_by_role(self) -> dict[str, Style]:
         """The component styles, looked up once per stylesheet change (not per line)."""
