@@ -189,3 +189,21 @@ async def test_wrap_cuts_long_lines_and_save_writes_the_session(
         await wait_for(pilot, lambda: set(locations.exports_dir("local").glob("*.log")) - before)
         saved = (set(locations.exports_dir("local").glob("*.log")) - before).pop()
         assert "END" in saved.read_text()
+
+
+async def test_find_counts_matches_in_the_whole_spooled_session(
+    hub: LogHub, client: Client
+) -> None:
+    async with make_app(client).run_test(size=(100, 30)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.tail([DEV_B])
+        await wait_for(pilot, lambda: hub.subscriber_count(DEV_B) > 0)
+        for i in range(30):
+            hub.append(DEV_B, f"needle {i}" if i % 10 == 0 else f"hay {i}", service_id=1)
+        await wait_for(pilot, any_line(pane, "hay 29"))
+        pane.run_command("find needle")
+        await wait_for(pilot, lambda: any("match" in n.message for n in pilot.app._notifications))
+        note = next(n.message for n in pilot.app._notifications if "match" in n.message)
+        assert note.startswith("3 of ")
+        await wait_for(pilot, lambda: not any_line(pane, "hay 29")())
+        assert sum("needle" in line for line in shown(pane)) == 3

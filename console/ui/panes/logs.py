@@ -124,10 +124,12 @@ class LogsPane(Pane):
         self._arrivals.append((time.monotonic(), len(events)))
 
     def run_command(self, args: str) -> None:
-        """``:logs ID [ID...]`` follows those devices (any identifier form)."""
-        identifiers = args.split()
-        if identifiers:
-            self._resolve_and_follow(identifiers)
+        """``:logs ID [ID...]`` follows devices; ``:logs find FILTER`` searches the session."""
+        words = args.split(maxsplit=1)
+        if words and words[0] == "find":
+            self._find(words[1] if len(words) > 1 else "")
+        elif words:
+            self._resolve_and_follow(args.split())
         else:
             self.notify("Name a device: ':logs <id, uuid or short uuid> ...'", severity="warning")
 
@@ -236,6 +238,29 @@ class LogsPane(Pane):
         session.take_pending()  # the tail already holds them
         self.view.redraw(events)
         self._update_status()
+
+    @work(
+        exclusive=True,
+        group="logs-find",
+        description="Searching the log session",
+        exit_on_error=False,
+    )
+    async def _find(self, spec: str) -> None:
+        session = self.session
+        try:
+            flt = LogFilter.parse(spec)
+        except FilterError as exc:
+            self.notify(str(exc), title="Bad filter", severity="error")
+            return
+        if session is None or not flt.active:
+            self.notify("Follow a device first, then ':logs find <filter>'.", severity="warning")
+            return
+        # The whole spooled session, not just the screen: blocking reads of a big file.
+        found = await asyncio.to_thread(lambda: sum(1 for _ in session.search(flt)))
+        self.notify(
+            f"{found:,} of {session.counters.received:,} lines of this session match", title="Logs"
+        )
+        self._set_filter(flt)
 
     @work(exclusive=True, group="logs-save", description="Saving logs", exit_on_error=False)
     async def _save(self) -> None:
