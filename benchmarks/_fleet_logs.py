@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -228,7 +229,8 @@ async def _log_baseline(seconds: float, rate: int) -> list[float]:
 def logs_benchmark(seconds: float = 60.0, rate: int = 50_000, devices: int = 10) -> None:
     """Run both readers against one producer and print the figures."""
     home = tempfile.mkdtemp(prefix="fleet-console-bench-")
-    os.environ["FLEET_CONSOLE_HOME"] = home
+    previous = os.environ.get("FLEET_CONSOLE_HOME")
+    os.environ["FLEET_CONSOLE_HOME"] = home  # the pane's spool goes here, removed after
     env = {**os.environ, "FLEET_CONSOLE_HOME": home}
     server = subprocess.Popen(
         [
@@ -257,9 +259,11 @@ def logs_benchmark(seconds: float = 60.0, rate: int = 50_000, devices: int = 10)
         _report(result, seconds, bare)
     finally:
         _stop(server)
-        import shutil
-
         shutil.rmtree(home, ignore_errors=True)
+        if previous is None:
+            os.environ.pop("FLEET_CONSOLE_HOME", None)
+        else:
+            os.environ["FLEET_CONSOLE_HOME"] = previous
     baseline = [max(0.0, b * 1000) for b in asyncio.run(_log_baseline(min(seconds, 20), rate))]
     print(f"  peer: bare Log, write_lines of {rate:,} lines/s in 50 ms batches, same machine:")
     print(
