@@ -190,7 +190,7 @@ async def test_wrong_token_is_a_clear_auth_error_without_the_token(server: Serve
             await Tail(reader.stream([DEV_A])).until(lambda s: False)
         with pytest.raises(AuthError):
             await reader.history(DEV_A)
-    assert "401" in str(caught.value)
+    assert "401" in str(caught.value) and "user token" in str(caught.value)
     assert wrong not in str(caught.value) and TOKEN not in str(caught.value)
 
 
@@ -261,3 +261,16 @@ async def test_history_cap_makes_an_incomplete_gap(
     gap = next(e for e in seen if isinstance(e, Gap))
     assert gap.backfilled == 1000 and not gap.complete
     assert messages(seen)[1] == "missed 200"  # the 200 oldest are beyond the API's cap
+
+
+async def test_rate_limited_stream_waits_retry_after_then_follows(
+    hub: LogHub, logs: DeviceLogs
+) -> None:
+    hub.faults.rate_limited = 1
+    stream = Tail(logs.stream([DEV_C]))
+    await stream.until(lambda s: any(isinstance(e, Notice) for e in s))
+    notice = next(e for e in stream.seen if isinstance(e, Notice))
+    assert "429" in notice.message and "reconnecting in 1 s" in notice.message
+    await stream.until(lambda _: hub.subscriber_count(DEV_C) > 0)
+    hub.append(DEV_C, "after the limit")
+    await stream.until(has("after the limit"))

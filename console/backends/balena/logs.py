@@ -195,9 +195,12 @@ class DeviceLogs:
             params["start"] = str(start)
         operation = f"read logs of {uuid[:7]}"
         request = self._client.http.build_request("GET", _path(uuid), params=params)
-        response = await send(
-            self._client.http, request, service=self._service, operation=operation
-        )
+        try:
+            response = await send(
+                self._client.http, request, service=self._service, operation=operation
+            )
+        except AuthError as exc:
+            raise AuthError(_AUTH_HINT.format(self._service), operation=operation) from exc
         try:
             lines = _HISTORY.decode(response.content)
         except _DECODE_ERRORS as exc:
@@ -315,7 +318,7 @@ class DeviceLogs:
             wait = retry_after(response)
             if wait is not None:
                 state.retry_after = min(wait, MAX_RETRY_AFTER)
-        raise_for_status(response, service=self._service, operation=operation)
+        _refuse(response, self._service, operation)
 
     async def _backfill(self, state: _DeviceState) -> list[LogEvent]:
         start = state.last + 1 if state.last is not None else state.opened_ms
@@ -369,6 +372,19 @@ def _decode_each(uuid: str, data: bytes) -> list[Any]:
         except _DECODE_ERRORS:
             events.append(Notice(uuid, "skipped a log line that is not valid JSON"))
     return events
+
+
+_AUTH_HINT = (
+    "{} refused the credentials (401): reading logs needs a user token or user API key "
+    "(not a device key); check the profile's balena token"
+)
+
+
+def _refuse(response: httpx.Response, service: str, operation: str) -> None:
+    """Raise the console error for an error status, with the logs-specific 401 advice."""
+    if response.status_code == 401:
+        raise AuthError(_AUTH_HINT.format(service), operation=operation)
+    raise_for_status(response, service=service, operation=operation)
 
 
 def _path(uuid: str) -> str:

@@ -50,6 +50,8 @@ class LogFaults:
     """The next N stream writes send half a line, then drop the connection."""
     malformed: int = 0
     """The next N stream writes are preceded by a line that is not JSON."""
+    rate_limited: int = 0
+    """The next N log requests answer ``429`` with ``Retry-After: 1``."""
 
 
 class _Subscriber:
@@ -343,6 +345,13 @@ def log_routes(
         if refused is not None:
             return refused
         uuid = request.path_params["uuid"]
+        if hub.take_fault("rate_limited"):
+            return Response(
+                json.dumps("Too Many Requests"),
+                status_code=429,
+                headers={"Retry-After": "1"},
+                media_type="application/json",
+            )
         if find_device(uuid) is None:
             return _error(404, f"No device with uuid {uuid}")
         query = request.query_params
