@@ -207,3 +207,21 @@ async def test_find_counts_matches_in_the_whole_spooled_session(
         assert note.startswith("3 of ")
         await wait_for(pilot, lambda: not any_line(pane, "hay 29")())
         assert sum("needle" in line for line in shown(pane)) == 3
+
+
+async def test_lines_arriving_during_a_filter_redraw_are_shown_once(
+    hub: LogHub, client: Client
+) -> None:
+    async with make_app(client).run_test(size=(100, 30)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.tail([DEV_A])
+        await wait_for(pilot, lambda: hub.subscriber_count(DEV_A) > 0)
+        for i in range(100):
+            hub.append(DEV_A, f"tick {i}", service_id=1)
+        pane.apply_filter("tick")
+        for i in range(100, 200):
+            hub.append(DEV_A, f"tick {i}", service_id=1)
+        await wait_for(pilot, any_line(pane, "tick 199"))
+        await pilot.pause(0.2)
+        ticks = [line.split("tick ")[1] for line in shown(pane) if "tick " in line]
+        assert ticks == [str(i) for i in range(200)]

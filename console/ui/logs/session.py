@@ -112,10 +112,13 @@ class LogSession:
         self.counters.shown += sum(type(e) is LogLine for e in pending)
         return pending
 
-    def tail(self) -> list[LogEvent]:
-        """The newest ``screen_limit`` spooled events the filter keeps (blocking file I/O)."""
+    def tail(self, stop: int | None = None) -> list[LogEvent]:
+        """The newest ``screen_limit`` events the filter keeps among the first ``stop`` spooled.
+
+        Blocking file I/O: call it from a thread.
+        """
         self.spool.flush()
-        total = len(self.spool)
+        total = len(self.spool) if stop is None else stop
         window = self.screen_limit
         while True:
             start = max(0, total - window)

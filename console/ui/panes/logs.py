@@ -84,6 +84,7 @@ class LogsPane(Pane):
         self._status = ""
         self._status_at = 0.0
         self._status_dirty = False
+        self._redrawing = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="logs-status", markup=False)
@@ -233,10 +234,16 @@ class LogsPane(Pane):
         session = self.session
         if session is None:
             return
-        # Reading back the spool is blocking file I/O, possibly of a long session.
-        events = await asyncio.to_thread(session.tail)
-        session.take_pending()  # the tail already holds them
-        self.view.redraw(events)
+        # The spool up to here is read back; what arrives meanwhile waits in pending
+        # (the flush holds off) and is drawn after, so nothing is lost or shown twice.
+        session.take_pending()
+        stop = len(session.spool)
+        self._redrawing = True
+        try:
+            events = await asyncio.to_thread(session.tail, stop)  # blocking file reads
+            self.view.redraw(events)
+        finally:
+            self._redrawing = False
         self._update_status()
 
     @work(
@@ -288,7 +295,7 @@ class LogsPane(Pane):
 
     def _flush(self) -> None:
         session = self.session
-        if session is None:
+        if session is None or self._redrawing:
             return
         arrivals, self._arrivals = self._arrivals, []
         events = session.take_pending()
