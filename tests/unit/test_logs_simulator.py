@@ -1,0 +1,36 @@
+"""The stand-in's log simulator: watched devices write at the rate, the rest a sample."""
+
+from __future__ import annotations
+
+import json
+
+from console.sandbox.balena.logs import LogHub, LogSimulator
+
+WATCHED = "a" * 32
+IDLE = [f"{i:032x}" for i in range(1, 41)]
+
+
+async def test_watched_devices_write_at_the_rate_and_idle_ones_within_budget() -> None:
+    hub = LogHub()
+    online = [(WATCHED, [7, 8]), *[(uuid, [9]) for uuid in IDLE]]
+    simulator = LogSimulator(hub, lambda: online, rate=4.0, budget=10, seed=3)
+    sub, _ = hub.subscribe(WATCHED, start_ms=0, count=0)
+    for _ in range(4):
+        simulator.step(0.25)
+    watched = hub.history(WATCHED, start_ms=0, count=None)
+    assert len(watched) == 4 and len(sub.lines) == 4
+    idle_devices = [u for u in IDLE if hub.history(u, start_ms=0, count=None)]
+    assert 0 < len(idle_devices) <= 10
+
+
+async def test_lines_follow_the_wire_format() -> None:
+    hub = LogHub()
+    simulator = LogSimulator(hub, lambda: [(WATCHED, [7])], rate=400.0, seed=5)
+    hub.subscribe(WATCHED, start_ms=0, count=0)
+    simulator.step(1.0)
+    records = [json.loads(data) for _, data in hub.history(WATCHED, start_ms=0, count=None)]
+    assert len(records) == 400
+    assert all(("serviceId" in r) != r["isSystem"] for r in records)
+    assert any(r["isStdErr"] for r in records) and any(r["isSystem"] for r in records)
+    created = [r["createdAt"] for r in records]
+    assert created == sorted(set(created))  # unique and increasing per device
