@@ -22,7 +22,10 @@ from typing import BinaryIO
 
 from console.profiles import locations
 
-__all__ = ["Spool"]
+__all__ = ["KEEP_SESSIONS", "Spool"]
+
+KEEP_SESSIONS = 10
+"""Spools of one kind kept per profile; older sessions are deleted when a new one starts."""
 
 
 class Spool:
@@ -52,13 +55,16 @@ class Spool:
             label: A word for the file name, e.g. ``"logs"``.
 
         Returns:
-            An empty spool named ``<label>-<UTC time>-<pid>-<tag>.spool``.
+            An empty spool named ``<label>-<UTC time>-<pid>-<tag>.spool``; spools of
+            the same label beyond the newest ``KEEP_SESSIONS`` are deleted.
         """
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
         # Two sessions can start in the same second in one process: a random tag keeps
         # each on a file of its own (reopening another's would merge their lines).
         name = f"{label}-{stamp}-{os.getpid()}-{secrets.token_hex(3)}.spool"
-        return cls(locations.spool_dir(profile) / name)
+        folder = locations.spool_dir(profile)
+        _prune(folder, label, keep=KEEP_SESSIONS - 1)  # the new one makes ten
+        return cls(folder / name)
 
     def __len__(self) -> int:
         return self._count
@@ -172,6 +178,18 @@ class Spool:
             offset += len(raw)
             self._count += 1
         self._size = offset
+
+
+def _prune(folder: Path, label: str, *, keep: int) -> None:
+    """Delete all but the ``keep`` newest spools of a kind (a flood fills a disk fast).
+
+    A spool written in the last hour is spared: another console may still be using it.
+    """
+    spools = sorted(folder.glob(f"{label}-*.spool"), key=lambda p: p.stat().st_mtime)
+    idle_since = time.time() - 3600
+    for old in spools[: max(0, len(spools) - keep)]:
+        if old.stat().st_mtime < idle_since:
+            old.unlink(missing_ok=True)
 
 
 def _matcher(pattern: str | re.Pattern[str] | Callable[[str], bool]) -> Callable[[str], bool]:

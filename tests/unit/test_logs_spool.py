@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -88,3 +89,16 @@ def test_blocks_of_joined_lines_are_indexed_for_random_access(tmp_path: Path) ->
         "b24",
     ]
     assert list(spool.lines(9, 13)) == ["b9", "b10", "b11", "b12"]
+
+
+def test_old_sessions_are_pruned_to_the_newest_ten_but_recent_ones_stay() -> None:
+    folder = locations.spool_dir("prunetest")
+    made = [Spool.create("prunetest", "logs") for _ in range(11)]
+    assert len(list(folder.glob("logs-*.spool"))) == 11  # all written within the hour
+    for spool in made[:5]:
+        os.utime(spool.path, (1_000_000_000, 1_000_000_000))  # idle for years
+    newest = Spool.create("prunetest", "logs")
+    kept = set(folder.glob("logs-*.spool"))
+    assert len(kept) == 10 and newest.path in kept
+    assert sum(spool.path in kept for spool in made[:5]) == 3  # two idle ones went
+    assert all(spool.path in kept for spool in made[5:])
