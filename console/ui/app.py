@@ -77,7 +77,9 @@ class FleetConsole(App[None]):
         yield self._workspace()
         yield CommandLine([spec.pane_id for spec in self.specs] + list(tabs.ALIASES))
         yield FilterBar()
-        yield Footer()
+        # compact, and no palette entry: at 80 columns every cell counts; the header
+        # names ^p and ? instead
+        yield Footer(compact=True, show_command_palette=False)
 
     def _workspace(self) -> Workspace:
         return Workspace(self.profile, self.specs, self.found, self.stand_ins)

@@ -14,6 +14,9 @@ from textual.widgets import Static
 from console.profiles import Profile
 from console.profiles.settings import COLORS
 
+HINT = "? keys · ^p commands · : command line"
+"""What the status slot says when there is no notice."""
+
 
 def badge_text(profile: Profile) -> str:
     """Return what the badge says for ``profile``."""
@@ -27,7 +30,7 @@ class ProfileHeader(Horizontal):
     DEFAULT_CSS = """
     ProfileHeader { height: 1; dock: top; }
     ProfileHeader #header-title { width: auto; padding: 0 1; text-style: bold; }
-    ProfileHeader #header-status { width: 1fr; padding: 0 1; }
+    ProfileHeader #header-status { width: 1fr; padding: 0 1; color: $text-muted; }
     ProfileHeader #header-badge { width: auto; text-style: bold; }
     """
 
@@ -37,7 +40,7 @@ class ProfileHeader(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("Fleet Console", id="header-title", markup=False)
-        yield Static("", id="header-status", markup=False)
+        yield Static(HINT, id="header-status", markup=False)
         yield Static(badge_text(self.profile), id="header-badge", markup=False)
 
     def on_mount(self) -> None:
@@ -53,5 +56,5 @@ class ProfileHeader(Horizontal):
         badge.set_class(profile.read_only, "-read-only")
 
     def show_status(self, text: str) -> None:
-        """Show a short notice (e.g. services starting); empty clears it."""
-        self.query_one("#header-status", Static).update(text)
+        """Show a short notice (e.g. services starting); empty brings back the key hint."""
+        self.query_one("#header-status", Static).update(text or HINT)

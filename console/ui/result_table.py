@@ -72,10 +72,15 @@ def to_cells(result_schema: pa.Schema, rows: Sequence[Sequence[Any]]) -> list[li
     return [[convert(cell) for convert, cell in zip(converters, row)] for row in rows]
 
 
+def elapsed_text(seconds: float) -> str:
+    """Return a duration as the status line shows it: ``4 ms`` under 10 s, else ``12.5 s``."""
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
 def status_text(*, rows: int, exhausted: bool, elapsed: float, status: str, has_rows: bool,
                 cancelled: bool = False) -> str:
     """Return the result's status line, e.g. ``1,000+ rows, more on scroll · 4 ms``."""
-    took = f"{elapsed * 1000:,.0f} ms" if elapsed < 10 else f"{elapsed:,.1f} s"
+    took = elapsed_text(elapsed)
     if not has_rows:
         return f"{status or 'OK'} · {took}"
     noun = "row" if rows == 1 else "rows"

@@ -180,3 +180,25 @@ async def test_palette_offers_every_pane(staging: str) -> None:
     async with app_for(staging).run_test(size=SIZE) as pilot:
         titles = {c.title for c in pilot.app.get_system_commands(pilot.app.screen)}
         assert {f"Go to {s.title}" for s in pilot.app.specs} <= titles
+
+
+async def test_sandbox_profile_starts_its_services_in_a_worker() -> None:
+    """A sandbox profile starts its local services without blocking, saying so in the header;
+    once they run, the tabs they serve show their panes instead of the hint."""
+    name = "shell-sbx"
+    if name not in profiles.names():
+        profiles.add(name, ProfileSettings(color="cyan", sandbox=True,
+                                           postgres=PostgresSettings(embedded=True)))
+    app = FleetConsole(profiles.load(name))
+    async with app.run_test(size=SIZE) as pilot:
+        status = pilot.app.query_one("#header-status", Static)
+        assert "starting local services" in str(status.render())
+        worker = next(w for w in pilot.app.workers if w.group == "services")
+        await worker.wait()
+        await pilot.pause()
+        assert any(n.title == name and "running" in n.message for n in pilot.app._notifications)
+        assert "starting" not in str(status.render())
+        served = stand_in_sections()
+        for spec in pilot.app.specs:
+            if spec.section in served and spec.pane_id in pilot.app.found.classes:
+                assert not isinstance(pilot.app.workspace.pane(spec.pane_id), UnconfiguredPane)
