@@ -6,6 +6,7 @@ row and time on screen is the same on every run.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from console.backends.balsam import BalsamClient
 from console.profiles import Profile, ProfileSettings
@@ -44,9 +46,12 @@ class JobsApp(App[None]):
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until no worker runs, including workers started by finishing ones."""
-    for _ in range(3):
+    for _ in range(10):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # replaced by a newer load: fine
+            await pilot.app.workers.wait_for_complete()
+        if all(worker.is_finished for worker in pilot.app.workers):
+            break
     await pilot.pause(0.1)
 
 

@@ -8,6 +8,7 @@ reports that the token is no longer accepted.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -61,6 +62,7 @@ class BalsamClient:
         self.profile = profile
         self.requests_sent = 0
         """How many requests went to the server (login included); tests and benchmarks read it."""
+        self._login_lock = asyncio.Lock()
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(timeout=timeout)
         self.sites = Manager(self, SITES)
@@ -161,7 +163,9 @@ class BalsamClient:
         if method != "GET":
             self.check_writable(operation)
         if self._token is None:
-            await self.login()
+            async with self._login_lock:  # concurrent first calls share one login
+                if self._token is None:
+                    await self.login()
         try:
             response = await self._authorised(method, path, params, json, operation)
         except AuthError:

@@ -185,11 +185,11 @@ def _jobs(store: Store, count: int, rng: random.Random, epoch: dt.datetime) -> N
         if state == "JOB_FINISHED":
             finished.append(job_id)
         if app["transfers"] and n % 3 == 0:
-            store.add_transfer(
+            item = store.add_transfer(
                 job_id, "in", "input.dat", f"/projects/inputs/{system}.xyz", "theta_dtn"
             )
             if state in ("JOB_FINISHED", "STAGED_OUT"):
-                store.transfers[max(store.transfers)]["state"] = "done"
+                item["state"] = "done"
 
 
 def _history(store: Store, row: dict[str, Any], when: dt.datetime, full: bool) -> None:

@@ -202,7 +202,9 @@ class Store:
         }
         self.events_by_job[job_id].append(event_id)
 
-    def add_transfer(self, job_id: int, direction: str, slot: str, path: str, alias: str) -> None:
+    def add_transfer(
+        self, job_id: int, direction: str, slot: str, path: str, alias: str
+    ) -> dict[str, Any]:
         """Attach one transfer item to a job (stage-in starts pending, stage-out waits)."""
         item_id = self.next_id("transfer")
         self.transfers[item_id] = {
@@ -218,3 +220,4 @@ class Store:
             "transfer_info": {},
         }
         self.transfers_by_job[job_id].append(item_id)
+        return self.transfers[item_id]

@@ -132,9 +132,8 @@ class JobsPane(Pane):
                 yield BatchJobTable(id="jobs-batch-list")
 
     def on_mount(self) -> None:
+        # Totals first: the table and batch jobs load once they are on screen.
         self._quick_totals()
-        self.load_page()
-        self.load_batch_jobs()
 
     async def on_unmount(self) -> None:
         if self._client is not None:
@@ -187,7 +186,7 @@ class JobsPane(Pane):
 
     @work(
         exclusive=True,
-        group="jobs-summary",
+        group="jobs-totals",
         description="Counting jobs by state",
         exit_on_error=False,
     )
@@ -198,6 +197,8 @@ class JobsPane(Pane):
         self.query_one(StateSummary).show(totals, None)
         self._status()
         self.load_summary()
+        self.load_page()
+        self.load_batch_jobs()
 
     @work(
         exclusive=True,
