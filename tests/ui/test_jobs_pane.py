@@ -238,3 +238,39 @@ async def test_read_only_profile_refuses_before_asking(server: ServerThread) -> 
         assert not isinstance(app.screen, ConfirmScreen)
         assert "read-only" in notes(app)
         assert store_of(server).version == version
+
+
+class LiveApp(App[None]):
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+        self.client = BalsamClient(url, username="operator", password=PASSWORD)
+
+    def compose(self) -> ComposeResult:
+        profile = Profile("test", ProfileSettings(), Path("/nonexistent"))
+        yield JobsPane(profile, client=self.client, refresh=0.1)
+
+
+async def test_refresh_runs_while_shown_and_pauses_while_hidden(fresh: ServerThread) -> None:
+    app = LiveApp(fresh.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.query_one(JobsPane)
+        await settle(pilot)
+        sent = app.client.requests_sent
+        await pilot.pause(0.5)
+        assert app.client.requests_sent == sent, "a hidden pane must not poll"
+        pane.pane_shown()
+        store = store_of(fresh)
+        for job_id in in_state(fresh, "RUNNING")[:2]:
+            store.update_job(store.jobs[job_id], {"state": "FAILED"})
+        failed = len(in_state(fresh, "FAILED"))
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if app.query_one(StateSummary).get_cell("FAILED", "All").startswith(str(failed)):
+                break
+        assert app.query_one(StateSummary).get_cell("FAILED", "All") == f"{failed} +2"
+        pane.pane_hidden()
+        await settle(pilot)
+        sent = app.client.requests_sent
+        await pilot.pause(0.5)
+        assert app.client.requests_sent == sent

@@ -118,7 +118,8 @@ class JobsPane(Pane):
         self.baseline: StateCounts | None = None
         """Counts at the operator's last look: changes are shown against these."""
         self._timer: Timer | None = None
-        self._shown = True
+        self._shown = False
+        """Whether the pane's tab is active: the refresh loop runs only then."""
 
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="jobs-status", markup=False)
