@@ -21,13 +21,14 @@ STEPS = {
     "RUN_TIMEOUT": "RESTART_READY",
     "RUN_DONE": "POSTPROCESSED",
     "POSTPROCESSED": "STAGED_OUT",
+    "STAGED_OUT": "JOB_FINISHED",
 }
 
 
 class Simulator:
     """Advances jobs and batch jobs one tick at a time."""
 
-    def __init__(self, store: Store, rng: random.Random, *, per_state: int = 6) -> None:
+    def __init__(self, store: Store, rng: random.Random, *, per_state: int = 3) -> None:
         self.store = store
         self.rng = rng
         self.per_state = per_state
@@ -49,24 +50,27 @@ class Simulator:
             "RUN_TIMEOUT",
             "RUN_DONE",
             "POSTPROCESSED",
+            "STAGED_OUT",
             "READY",
             "STAGED_IN",
         ):
-            for row in self._sample(state):
+            # Runs end faster than they start, or RUNNING would only grow.
+            for row in self._sample(state, 2 if state == "RUNNING" else 1):
                 self._advance(row)
         for state in ("PREPROCESSED", "RESTART_READY"):
             for row in self._sample(state):
                 self._launch(row)
         self._batch_jobs()
-        if self.ticks % 5 == 0:
-            self._arrivals()
+        self._arrivals()
 
-    def _sample(self, state: str) -> list[dict[str, Any]]:
+    def _sample(self, state: str, factor: int = 1) -> list[dict[str, Any]]:
+        groups = [m for (_, s), m in self.store.by_app_state.items() if s == state and m]
+        # A few jobs or 2.5% of the state per tick, whichever is more: every state drains.
+        wanted = max(self.per_state, sum(map(len, groups)) // 40) * factor
         ids: list[int] = []
-        for (_, s), members in self.store.by_app_state.items():
-            if s == state and members:
-                ids.extend(self.rng.sample(sorted(members), min(len(members), self.per_state)))
-        picked = self.rng.sample(ids, min(len(ids), self.per_state))
+        for members in groups:
+            ids.extend(self.rng.sample(sorted(members), min(len(members), wanted)))
+        picked = self.rng.sample(ids, min(len(ids), wanted))
         return [self.store.jobs[i] for i in picked]
 
     def _advance(self, row: dict[str, Any]) -> None:
@@ -113,11 +117,34 @@ class Simulator:
                 running[0].update(state="finished", end_time=now)
             if not running and queued:
                 queued[0].update(state="running", start_time=now)
+            if not queued:
+                self._submit(site_id)
         self.store.version += 1
+
+    def _submit(self, site_id: int) -> None:
+        """Queue a new allocation, as a site's elastic queue service would."""
+        batch_id = self.store.next_id("batch_job")
+        self.store.batch_jobs[batch_id] = {
+            "id": batch_id,
+            "site_id": site_id,
+            "scheduler_id": 500_000 + batch_id,
+            "project": "chem",
+            "queue": "default",
+            "num_nodes": self.rng.choice((8, 16, 32)),
+            "wall_time_min": 60,
+            "job_mode": "mpi",
+            "optional_params": {},
+            "filter_tags": {},
+            "partitions": None,
+            "state": "queued",
+            "status_info": {},
+            "start_time": None,
+            "end_time": None,
+        }
 
     def _arrivals(self) -> None:
         app_id = self.rng.choice(list(self.store.apps))
-        for _ in range(self.rng.randint(1, 4)):
+        for _ in range(self.rng.randint(0, 3)):
             job_id = self.store.next_id("job")
             row = dict(JOB_DEFAULTS)
             row.update(
