@@ -185,3 +185,30 @@ async def test_enter_opens_detail_with_tags_and_services(
         assert screen.query_one("#detail-services").row_count == 2
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, DeviceDetailScreen)
+
+
+async def test_bulk_tag_asks_for_its_value_then_confirms(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.apply_filter("name^kiosk-02")
+        await settle(pilot)
+        await pilot.press("a", "b")  # every loaded device, then the action menu
+        await pilot.pause()
+        await pilot.press(*["down"] * 8, "enter")  # "Set a tag…"
+        await pilot.pause()
+        await pilot.press("enter")  # nothing typed: the dialog stays
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BulkActionScreen)
+        await pilot.press(*"batch=b7", "enter")
+        await pilot.pause()
+        confirm = pilot.app.screen
+        assert isinstance(confirm, ConfirmScreen) and "10 device(s)" in confirm.message
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, BulkResultScreen)
+        assert all(r.ok for r in pilot.app.screen.results)
+        store = server.app.state.balena.store
+        tagged = {t["device"] for t in store.rows("device_tag") if t["tag_key"] == "batch"}
+        assert tagged == set(pane.table.devices)

@@ -56,6 +56,7 @@ class DevicesPane(Pane):
         ),
         Binding("b", "bulk", "Action", tooltip="Act on the selected devices", id="devices-bulk"),
         Binding("r", "reload", "Reload", tooltip="Fetch the devices again", id="devices-reload"),
+        Binding("l", "logs", "Logs", tooltip="Follow the logs of these devices", id="devices-logs"),
         Binding("escape", "clear_filter", "Clear", tooltip="Clear the filter", id="devices-clear"),
     ]
     DEFAULT_CSS = """
@@ -178,6 +179,15 @@ class DevicesPane(Pane):
         if device is not None:
             self._open(device)
 
+    def action_logs(self) -> None:
+        targets = self.table.targets()
+        workspace = getattr(self.app, "workspace", None)
+        if not targets or workspace is None:
+            return
+        tail = getattr(workspace.show("logs"), "tail", None)
+        if tail is not None:
+            tail({d.uuid: d.name for d in targets})
+
     # -- bulk actions ------------------------------------------------------------
 
     def action_bulk(self) -> None:
@@ -193,9 +203,8 @@ class DevicesPane(Pane):
         count = len(targets)
         names = ", ".join(d.name for d in targets[:3]) + (" …" if count > 3 else "")
         question = f"{request.label} {count} device(s)? ({names})"
-        if request.action not in DESTRUCTIVE and request.action not in FORCEABLE:
-            self._run_bulk(request, [d.id for d in targets], False)
-            return
+        if request.action in DESTRUCTIVE:
+            question += "\nThis interrupts what the devices are doing."
         force = "Override update locks (force)" if request.action in FORCEABLE else None
         screen = ConfirmScreen(
             f"{request.label}: {count} device(s)", question, action=request.label, force=force
