@@ -105,12 +105,15 @@ class FleetConsole(App[None]):
         if self.start_services:
             self.query_one(ProfileHeader).show_status("starting local services…")
             self.notify("Starting the local services…", title=profile.name)
-            self.start_local_services(profile.name)
+            self.start_local_services(profile.name, self.clients)
 
     @work(thread=True, exclusive=True, group="services", description="Starting local services",
           exit_on_error=False)
-    def start_local_services(self, profile_name: str) -> str:
+    def start_local_services(self, profile_name: str, clients: ServiceClients) -> str:
         # a thread: control.start spawns a process and polls its pid file (blocking calls)
+        settings = clients.profile.service("postgres")
+        if settings is not None and settings.embedded:
+            clients.postgres()  # the embedded server starts once, under the lock panes wait on
         return local_services.summary(local_services.start(profile_name))
 
     @on(Worker.StateChanged)
@@ -120,7 +123,22 @@ class FleetConsole(App[None]):
         self.query_one(ProfileHeader).show_status("")
         if report_failure(self, event) is None and event.state is WorkerState.SUCCESS:
             self.notify(f"Local services: {event.worker.result}", title=self.profile.name)
-            await self.workspace.refresh_unconfigured()
+            await self._services_started()
+
+    async def _services_started(self) -> None:
+        """Show the panes the stand-ins now serve (their credentials were just written)."""
+        try:
+            self.profile = profiles.load(self.profile.name)
+        except ConsoleError as exc:
+            report_error(self, exc)
+            return
+        workspace = self.workspace
+        workspace.profile = self.profile
+        showing = workspace.tabs.active
+        await workspace.refresh_unconfigured()
+        workspace.tabs.active = showing  # a new pane that takes the focus must not switch tabs
+        if workspace.current is not None:
+            focus_first(workspace.current)
 
     def action_show_tab(self, pane_id: str) -> None:
         self.workspace.show(pane_id)
