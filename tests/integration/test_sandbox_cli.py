@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import time
+from pathlib import Path
 
 import pytest
 
@@ -42,16 +45,22 @@ def test_start_twice_is_harmless_and_status_lists_services(cli, sandbox_profile)
 
 
 def test_stale_supervisor_pid_is_cleaned(cli, sandbox_profile) -> None:
+    """A supervisor killed hard leaves its pid file; status cleans it, start recovers."""
     cli("--profile", PROFILE, "sandbox", "start")
     if control.supervisor_pid(PROFILE) is None:
         pytest.skip("no stand-ins registered yet: nothing supervises")
-    pid_file = locations.sandbox_dir(PROFILE) / control.PID_FILE
-    real = pid_file.read_text()
-    os.kill(int(real), 15)
-    control.supervisor_pid(PROFILE)  # notices the dead pid
-    assert not pid_file.exists()
+    sandbox = locations.sandbox_dir(PROFILE)
+    crashed = int((sandbox / control.PID_FILE).read_text())
+    os.kill(crashed, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{crashed}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert control.supervisor_pid(PROFILE) is None
+    assert not (sandbox / control.PID_FILE).exists()
+    assert not (sandbox / "services.json").exists()
     assert cli("--profile", PROFILE, "sandbox", "start").returncode == 0
-    assert control.supervisor_pid(PROFILE) not in (None, int(real))
+    assert control.supervisor_pid(PROFILE) not in (None, crashed)
+    assert all(s["state"] == "running" for s in _status(cli).values())
 
 
 def test_stale_postmaster_pid_after_crash_is_cleaned(sandbox_profile) -> None:
@@ -77,3 +86,13 @@ def test_profile_without_local_services_is_refused(cli) -> None:
     result = cli("--profile", "sbx-remote", "sandbox", "start")
     assert result.returncode == 1
     assert "no local services" in result.stderr
+
+
+def test_restart_in_the_same_process(sandbox_profile) -> None:
+    """A console that saw its server stopped can start it again without restarting itself."""
+    pg = control.postgres(PROFILE)
+    first = pg.ensure_running()
+    pg.stop()
+    assert not pg.state().running
+    second = pg.ensure_running()
+    assert second.running and second.pid != first.pid
