@@ -46,7 +46,7 @@ class StateSummary(DataTable[str]):
     def _put(self, state: str, cells: list[str]) -> None:
         if state in self.rows:
             for label, cell in zip(self._columns, cells):
-                self.update_cell(state, label, cell)
+                self.update_cell(state, label, cell, update_width=True)
         else:
             self.add_row(state, *cells, key=state)
 
