@@ -134,7 +134,7 @@ async def _measure_pane(url: str, rounds: int) -> dict[str, Any]:
         )
         # A different filter each round, so no round is answered from the stand-in's cache.
         texts = iter(f"{FILTER}{i}" for i in range(rounds))
-        result["filter_ms"] = await _timed(
+        result["filter_ms"], result["filter_data_ms"] = await _timed(
             pilot, pane, rounds, lambda: pane.apply_filter(next(texts))
         )
         result["filter_total"] = pane.total
