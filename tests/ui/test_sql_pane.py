@@ -292,3 +292,19 @@ async def test_killed_server_is_reported_and_reconnected(client: PostgresClient)
             start_server_elsewhere()
         await run(pilot, pane, "select 3 as after_restart")
         assert pane.results.views[0].grid.get_row_at(0) == [3]
+
+
+async def test_unknown_database_is_reported_and_the_pane_recovers(client: PostgresClient) -> None:
+    """`:sql nosuchdb` says the database does not exist; switching back runs queries again."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await pilot.press("escape", *":sql ui_no_such_db", "enter")
+        await wait_for(pilot, lambda: pane.database == "ui_no_such_db")
+        await wait_for(pilot, lambda: any("ui_no_such_db" in n.message
+                                          for n in pilot.app._notifications))
+        await run(pilot, pane, "select 1")
+        assert pane.results.views[0].has_class("-error")
+        assert "ui_no_such_db" in pane.results.views[0].message
+        pane.use_database(DB)
+        await run(pilot, pane, "select 8 as back")
+        assert pane.results.views[0].grid.get_row_at(0) == [8]
