@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import json
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import click
 
+from console.backends.encoding import json_default as encode_value
+
 
 def json_default(value: Any) -> Any:
-    """Encode the values services return that ``json`` does not know."""
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds()
-    if isinstance(value, decimal.Decimal):
-        # Exact when it fits a float's 15 significant digits, else a string: never lossy.
-        if value.is_finite() and len(value.as_tuple().digits) <= 15:
-            return int(value) if value == value.to_integral_value() else float(value)
-        return str(value)
-    if isinstance(value, (uuid.UUID,)):
-        return str(value)
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).hex()
+    """Encode what ``json`` does not know, the same way for every ``--json`` output."""
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     if hasattr(value, "to_json"):
         return value.to_json()
-    return str(value)
+    return encode_value(value)
 
 
 def dumps(value: Any) -> str:

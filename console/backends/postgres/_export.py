@@ -6,16 +6,14 @@ renamed over the target once the last row is written.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import json
 import math
 import os
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from console.backends.encoding import json_default
 from console.backends.errors import BadQuery, ConsoleError
 from console.backends.postgres._classify import classify
 
@@ -72,25 +70,6 @@ def _write(client: PostgresClient, database: str, sql: str, path: Path, fmt: str
             return client.copy_csv(database, sql, out)
     with client.run(database, sql, batch=BATCH) as run, path.open("w", encoding="utf-8") as out:
         return write_json(run, out)
-
-
-def json_default(value: Any) -> Any:
-    """Encode what ``json`` does not know: dates as ISO 8601, decimals without loss."""
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds()
-    if isinstance(value, decimal.Decimal):
-        # A float holds 15 significant digits exactly; longer numbers stay strings.
-        # Trailing zeros (numeric's scale: 0.2500) carry no value, so they do not count.
-        if value.is_finite() and len(value.normalize().as_tuple().digits) <= 15:
-            return int(value) if value == value.to_integral_value() else float(value)
-        return str(value)
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).hex()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return str(value)
 
 
 def unique_names(names: Iterable[str]) -> list[str]:
