@@ -212,3 +212,24 @@ async def test_bulk_tag_asks_for_its_value_then_confirms(
         store = server.app.state.balena.store
         tagged = {t["device"] for t in store.rows("device_tag") if t["tag_key"] == "batch"}
         assert tagged == set(pane.table.devices)
+
+
+async def test_pane_builds_its_client_from_the_profile_and_counts_down_a_429(
+    server: ServerThread, tmp_path: Path
+) -> None:
+    from pydantic import SecretStr
+
+    from console.profiles import BalenaSettings
+
+    settings = ProfileSettings(balena=BalenaSettings(url=server.url))
+    profile = Profile("ui429", settings, tmp_path, {"balena": {"token": SecretStr(TOKEN)}})
+    pane = DevicesPane(profile, refresh_seconds=None)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        server.app.state.faults.set({"rate_limited": 1, "retry_after": 1})
+        pane.reload()
+        await settle(pilot)
+        messages = [n.message for n in pilot.app._notifications]
+        assert any("retrying in 1 s" in m for m in messages)
+        assert len(pane.table.devices) == 100
+        assert TOKEN not in " ".join(messages)

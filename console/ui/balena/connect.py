@@ -25,7 +25,7 @@ class ClientHolder:
                 made = factory()
                 self._client = await made if asyncio.iscoroutine(made) else made
             else:
-                self._client = BalenaClient.from_profile(self.profile)
+                self._client = BalenaClient.from_profile(self.profile, on_wait=_countdown(app))
                 self._owned = True
         return self._client
 
@@ -34,3 +34,14 @@ class ClientHolder:
         if self._owned and self._client is not None:
             await self._client.aclose()
         self._client = None
+
+
+def _countdown(app: Any) -> Any:
+    """Tell the operator a 429 is being waited out, as the protocol notes ask."""
+
+    def waiting(seconds: float) -> None:
+        app.notify(
+            f"Rate limited by the balena API: retrying in {seconds:.0f} s", severity="warning"
+        )
+
+    return waiting
