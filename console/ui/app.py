@@ -7,6 +7,7 @@ its own workers and keys.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import partial
 
@@ -36,6 +37,11 @@ _TAB_BINDINGS = [
             tooltip=f"Open the {spec.title} pane", id=f"go-{spec.pane_id}")
     for spec in tabs.CATALOGUE
 ]
+
+
+def env_class(profile_name: str) -> str:
+    """Return the app class naming the environment, e.g. ``-env-prod`` (``.`` becomes ``-``)."""
+    return "-env-" + re.sub(r"[^A-Za-z0-9_-]", "-", profile_name)
 
 
 class FleetConsole(App[None]):
@@ -98,7 +104,7 @@ class FleetConsole(App[None]):
     def _apply_profile(self, profile: Profile) -> None:
         for name in [c for c in self.classes if c.startswith(("-env-", "-color-"))]:
             self.remove_class(name)
-        self.add_class(f"-env-{profile.name}", f"-color-{profile.settings.color}")
+        self.add_class(env_class(profile.name), f"-color-{profile.settings.color}")
         self.set_class(profile.read_only, "-read-only")
         self.set_keymap(profile.settings.keymap)
         self.sub_title = profile.name

@@ -118,6 +118,15 @@ async def test_command_passes_arguments_to_the_pane(staging: str) -> None:
         assert any("takes no arguments" in n.message for n in pilot.app._notifications)
 
 
+async def test_profile_name_with_a_dot_is_a_valid_env_class() -> None:
+    """A profile called `prod.eu` opens (its env class is `-env-prod-eu`)."""
+    if "prod.eu" not in profiles.names():
+        profiles.add("prod.eu", ProfileSettings(color="red"))
+    async with app_for("prod.eu").run_test(size=SIZE) as pilot:
+        assert pilot.app.has_class("-env-prod-eu")
+        assert "prod.eu" in badge(pilot.app)
+
+
 def test_parse_splits_name_and_arguments() -> None:
     """`:jobs state=FAILED` splits into a lower-cased name and its arguments."""
     command = parse(":Jobs  state=FAILED site=a")
