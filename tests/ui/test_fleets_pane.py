@@ -166,3 +166,20 @@ async def test_bad_variable_name_stays_in_the_editor(client: BalenaClient, tmp_p
         assert pilot.app.screen is editor
         assert "BALENA_" in str(editor.query_one(".dialog--error", Static).render())
         assert editor.query_one("#kv-value", Input).value == "64"
+
+
+async def test_reload_updates_counts_in_place(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        store = server.app.state.balena.store
+        device = next(d for d in store.rows("device") if d["belongs_to__application"] == 1)
+        row_keys = [row.value for row in pane.table.rows]
+        store.update("device", device, {"is_online": not device["is_online"]})
+        await pilot.press("r")
+        await settle(pilot)
+        assert [row.value for row in pane.table.rows] == row_keys
+        online = counts(server, 1)[1]
+        assert pane.table.get_cell("1", "online") == f"{online:,}"
