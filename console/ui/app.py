@@ -124,10 +124,11 @@ class FleetConsole(App[None]):
 
     @on(Worker.StateChanged)
     async def _worker_changed(self, event: Worker.StateChanged) -> None:
+        error = report_failure(self, event)
         if event.worker.group != "services" or not event.worker.is_finished:
             return
         self.query_one(ProfileHeader).show_status("")
-        if report_failure(self, event) is None and event.state is WorkerState.SUCCESS:
+        if error is None and event.state is WorkerState.SUCCESS:
             self.notify(f"Local services: {event.worker.result}", title=self.profile.name)
             await self._services_started()
 
