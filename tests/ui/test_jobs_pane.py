@@ -274,3 +274,16 @@ async def test_refresh_runs_while_shown_and_pauses_while_hidden(fresh: ServerThr
         sent = app.client.requests_sent
         await pilot.pause(0.5)
         assert app.client.requests_sent == sent
+
+
+async def test_enter_on_a_summary_state_lists_its_jobs(server: ServerThread) -> None:
+    app = JobsApp(server.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.query_one(StateSummary).focus()
+        await pilot.press("down", "down", "enter")  # CREATED, AWAITING_PARENTS, READY
+        await settle(pilot)
+        pane = app.query_one(JobsPane)
+        assert pane.spec.states == ("READY",)
+        assert {j.state for j in app.query_one(JobTable).jobs.values()} == {"READY"}
+        assert pane.total == len(in_state(server, "READY"))

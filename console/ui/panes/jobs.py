@@ -285,8 +285,9 @@ class JobsPane(Pane):
         self._status()
 
     def action_mark(self) -> None:
-        self.table.toggle()
-        self._status()
+        if self.query_one(ContentSwitcher).current == VIEWS["jobs"]:
+            self.table.toggle()
+            self._status()
 
     def action_unmark(self) -> None:
         self.table.clear_selection()
@@ -367,6 +368,11 @@ class JobsPane(Pane):
         self.notify(report, title=TITLES[chosen.action])
         self.table.clear_selection()
         self.action_reload()
+
+    @on(DataTable.RowSelected, "#jobs-summary-table")
+    def _drill_down(self, event: DataTable.RowSelected) -> None:
+        """Enter on a state in the summary lists the jobs in that state."""
+        self.apply_filter(f"state={event.row_key.value}")
 
     @on(DataTable.RowSelected, "#jobs-list")
     def _open_detail(self, event: DataTable.RowSelected) -> None:
