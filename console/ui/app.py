@@ -67,7 +67,8 @@ class FleetConsole(App[None]):
         self.clients = ServiceClients(profile)
         self.found = tabs.registered()
         self.specs = tabs.tab_specs(self.found)
-        self.stand_ins = stand_in_sections()
+        # importing the stand-ins costs a few hundred ms: only a sandbox profile's hints need them
+        self.stand_ins = stand_in_sections() if profile.settings.sandbox else frozenset()
         self.start_services = profile.settings.sandbox if start_services is None else start_services
         self._loaded_themes = themes.load_themes()
         for theme in self._loaded_themes.themes:
@@ -193,6 +194,8 @@ class FleetConsole(App[None]):
         old_clients, self.clients = self.clients, ServiceClients(profile)
         self.profile = profile
         self.start_services = profile.settings.sandbox
+        if profile.settings.sandbox and not self.stand_ins:
+            self.stand_ins = stand_in_sections()
         await self.workspace.remove()
         await self.mount(self._workspace(), before=self.query_one(CommandLine))
         self.workspace.show(self.workspace.first_ready())
