@@ -10,7 +10,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from console.sandbox.balena.computed import getter
+from console.sandbox.balena.computed import COMPUTED, getter
 from console.sandbox.balena.query import (
     Bin,
     Call,
@@ -110,6 +110,9 @@ class Compiler:
             if not parts:
                 raise Unsupported(f"lambda variable {start!r} needs a field")
         steps = self._steps(resource, parts)
+        if start is None and len(parts) == 1 and (resource, parts[0]) not in COMPUTED:
+            field = parts[0]  # the common case, read straight from the row: scans stay cheap
+            return lambda row, scope: row.get(field)
         if start is None:
             return lambda row, scope: _walk(row, steps)
         return lambda row, scope: _walk(scope.get(start), steps)
@@ -198,6 +201,11 @@ class Compiler:
         if node.op == "or":
             return lambda row, scope: bool(left(row, scope)) or bool(right(row, scope))
         op = _COMPARE.get(node.op) or _ARITH[node.op]
+        if node.op in ("eq", "ne") and isinstance(node.right, Lit):
+            value = node.right.value  # field eq literal: one call per row instead of four
+            if node.op == "eq":
+                return lambda row, scope: left(row, scope) == value
+            return lambda row, scope: left(row, scope) != value
 
         def apply(row: Row, scope: Scope) -> Any:
             try:
