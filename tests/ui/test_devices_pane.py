@@ -233,3 +233,25 @@ async def test_pane_builds_its_client_from_the_profile_and_counts_down_a_429(
         assert any("retrying in 1 s" in m for m in messages)
         assert len(pane.table.devices) == 100
         assert TOKEN not in " ".join(messages)
+
+
+async def test_names_and_values_are_shown_literally_never_as_markup(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    """A device named like Rich markup must neither crash the table nor lose characters."""
+    store = server.app.state.balena.store
+    device = store.get("device", 299)
+    store.update("device", device, {"device_name": "[/]aaa[bold"})
+    store.insert("device_tag", {"device": 299, "tag_key": "[red]", "value": "[/]"})
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert str(pane.table.get_cell("299", "name")) == "[/]aaa[bold"
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, DeviceDetailScreen) and screen.loaded
+        tags = screen.query_one("#detail-tags")
+        assert ("[red]", "[/]") in [
+            tuple(str(c) for c in tags.get_row_at(i)) for i in range(tags.row_count)
+        ]

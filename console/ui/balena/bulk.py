@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from console.backends.balena import ActionResult
+from console.ui.balena.format import plain
 
 ACTIONS: tuple[tuple[str, str, str | None], ...] = (
     # (action, label, what the parameter is, if it takes one)
@@ -103,7 +104,7 @@ class BulkActionScreen(ModalScreen[BulkRequest | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         options = options_for(self.action or "", event.value)
         if options is None:
-            self.notify(f"Type the {event.input.placeholder}", severity="warning")
+            self.notify(f"Type the {event.input.placeholder}", severity="warning", markup=False)
             return
         self.dismiss(BulkRequest(self.action or "", options))
 
@@ -141,12 +142,13 @@ class BulkResultScreen(ModalScreen[None]):
         table.add_columns("Device", "UUID", "Result", "Detail")
         for result in self.results:
             device = result.device
-            table.add_row(
+            cells = (
                 device.name if device else result.target,
                 device.short_uuid if device else "",
                 "ok" if result.ok else "FAILED",
                 result.message,
             )
+            table.add_row(*(plain(cell) for cell in cells))
         table.focus()
 
     def action_close(self) -> None:

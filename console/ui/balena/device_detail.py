@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from console.backends.balena import BalenaClient, Device
-from console.ui.balena.format import when
+from console.ui.balena.format import plain, when
 from console.ui.errors import report_failure
 
 
@@ -97,7 +97,7 @@ class DeviceDetailScreen(ModalScreen[None]):
 
     def _fill(self, selector: str, rows: list[tuple[Any, ...]]) -> None:
         table = self.query_one(selector, DataTable)
-        table.add_rows(rows)
+        table.add_rows([tuple(plain(cell) for cell in row) for row in rows])
         if not rows:
             table.add_row(*(["—"] + [""] * (len(table.columns) - 1)))
 

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from console.backends.balena import Device
-from console.ui.balena.format import DEVICE_COLUMNS, device_cells
+from console.ui.balena.format import DEVICE_COLUMNS, device_cells, plain
 
 MARK_SECONDS = 1.5
 """How long a changed cell stays highlighted."""
@@ -88,7 +88,7 @@ class DeviceTable(DataTable[str | Text]):
                 continue
             self.devices[device.id] = device
             cells = device_cells(device, device.id in self.selected)
-            self.add_row(*(cells[key] for key, _, _ in DEVICE_COLUMNS), key=str(device.id))
+            self.add_row(*(plain(cells[key]) for key, _, _ in DEVICE_COLUMNS), key=str(device.id))
 
     def update_devices(self, fresh: list[Device]) -> int:
         """Update rows in place from fresh copies; return how many cells changed."""
@@ -109,7 +109,7 @@ class DeviceTable(DataTable[str | Text]):
         return changed
 
     def _mark(self, row: str, column: str, value: str) -> None:
-        self.update_cell(row, column, Text(value, style="reverse"))
+        self.update_cell(row, column, Text(value, style="reverse", no_wrap=True, end=""))
         self._marked.add((row, column))
 
     def _unmark(self) -> None:
@@ -117,7 +117,7 @@ class DeviceTable(DataTable[str | Text]):
             device = self.devices.get(int(row))
             if device is not None:
                 text = device_cells(device, device.id in self.selected)[column]
-                self.update_cell(row, column, text)
+                self.update_cell(row, column, plain(text))
         self._marked.clear()
 
     @property
@@ -144,14 +144,16 @@ class DeviceTable(DataTable[str | Text]):
         if device is None:
             return
         self.selected ^= {device.id}
-        self.update_cell(str(device.id), "sel", "✓" if device.id in self.selected else " ")
+        self.update_cell(str(device.id), "sel", plain("✓" if device.id in self.selected else " "))
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_select_all(self) -> None:
         everything = set(self.devices)
         self.selected = set() if self.selected >= everything else everything
         for device_id in self.devices:
-            self.update_cell(str(device_id), "sel", "✓" if device_id in self.selected else " ")
+            self.update_cell(
+                str(device_id), "sel", plain("✓" if device_id in self.selected else " ")
+            )
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_scroll_end(self) -> None:

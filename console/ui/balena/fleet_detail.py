@@ -15,6 +15,7 @@ from textual.worker import Worker
 
 from console.backends.balena import BalenaClient, Fleet
 from console.ui.balena.fleet_dialogs import KeyValueScreen
+from console.ui.balena.format import plain
 from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_failure
 
@@ -93,9 +94,8 @@ class FleetDetailScreen(ModalScreen[None]):
         table = self.table("fleet-releases")
         table.clear()
         for r in releases:
-            table.add_row(
-                r.raw_version or "", r.commit[:12], r.status or "", (r.created_at or "")[:16]
-            )
+            cells = (r.raw_version, r.commit[:12], r.status, (r.created_at or "")[:16])
+            table.add_row(*(plain(cell) for cell in cells))
         self._fill("fleet-tags", [(t.key, t.value) for t in tags])
         self._fill("fleet-env", [(v.name, v.value) for v in env])
         self._fill("fleet-config", [(v.name, v.value) for v in config])
@@ -105,7 +105,7 @@ class FleetDetailScreen(ModalScreen[None]):
         table = self.table(tab_id)
         table.clear()
         for key, value in rows:
-            table.add_row(key, value, key=key)
+            table.add_row(plain(key), plain(value), key=key)
 
     def _active(self) -> str | None:
         active = self.query_one(TabbedContent).active

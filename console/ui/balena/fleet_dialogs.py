@@ -19,6 +19,7 @@ from textual.worker import Worker
 
 from console.backends.balena import BalenaClient, Fleet
 from console.backends.errors import ConsoleError
+from console.ui.balena.format import plain
 from console.ui.errors import report_failure
 
 DIALOG_CSS = """
@@ -71,12 +72,12 @@ class CreateFleetScreen(_SavingDialog):
             yield Label("New fleet")
             yield Input(placeholder="name (4 to 100 characters)", id="fleet-name")
             yield Select(
-                [(f"{t['name']} ({t['slug']})", t["slug"]) for t in self.device_types],
+                [(plain(f"{t['name']} ({t['slug']})"), t["slug"]) for t in self.device_types],
                 prompt="device type",
                 id="fleet-type",
             )
             yield Select(
-                [(o["handle"], o["handle"]) for o in self.orgs],
+                [(plain(o["handle"]), o["handle"]) for o in self.orgs],
                 prompt="organization",
                 id="fleet-org",
             )
@@ -149,7 +150,7 @@ class KeyValueScreen(_SavingDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
+            yield Label(self.title_text, markup=False)
             yield Input(self.key, placeholder=self.key_label, id="kv-key", disabled=bool(self.key))
             yield Input(self.value, placeholder="value", id="kv-value")
             yield Static("", classes="dialog--error", markup=False)

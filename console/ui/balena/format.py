@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
+
 from console.backends.balena import Device, Fleet
 
 DEVICE_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
@@ -20,6 +22,11 @@ DEVICE_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
 """The Devices table's columns, in order."""
 
 SORT_CYCLE = ("name", "status", "seen", "online", "os", "uuid")
+
+
+def plain(value: object) -> Text:
+    """A cell as literal text: names and values from the API are never read as markup."""
+    return Text("" if value is None else str(value), no_wrap=True, end="")
 
 
 def when(value: str | None) -> str:

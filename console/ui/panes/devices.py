@@ -115,7 +115,7 @@ class DevicesPane(Pane):
         try:
             filters.parse(text)
         except BadQuery as exc:
-            self.notify(exc.message, title="Filter not applied", severity="error")
+            self.notify(exc.message, title="Filter not applied", severity="error", markup=False)
             return
         self.filter_text = text.strip()
         self.reload()

@@ -17,7 +17,7 @@ from console.profiles import Profile
 from console.ui.balena.connect import ClientHolder
 from console.ui.balena.fleet_detail import FleetDetailScreen
 from console.ui.balena.fleet_dialogs import CreateFleetScreen
-from console.ui.balena.format import fleet_cells
+from console.ui.balena.format import fleet_cells, plain
 from console.ui.balena.messages import FleetsLoaded
 from console.ui.errors import report_failure
 from console.ui.panes.base import Pane
@@ -119,11 +119,11 @@ class FleetsPane(Pane):
         for fleet in wanted:
             cells = fleet_cells(fleet)
             if str(fleet.id) not in present:
-                self.table.add_row(*cells, key=str(fleet.id))
+                self.table.add_row(*(plain(c) for c in cells), key=str(fleet.id))
                 continue
             for (column, _), value in zip(COLUMNS, cells):
-                if self.table.get_cell(str(fleet.id), column) != value:
-                    self.table.update_cell(str(fleet.id), column, value)
+                if str(self.table.get_cell(str(fleet.id), column)) != str(value):
+                    self.table.update_cell(str(fleet.id), column, plain(value))
         total = sum(f.device_count or 0 for f in fleets)
         online = sum(f.online_count or 0 for f in fleets)
         status = f"{len(fleets)} fleets · {total:,} devices · {online:,} online"
@@ -176,7 +176,7 @@ class FleetsPane(Pane):
 
     def _created(self, fleet: Fleet | None) -> None:
         if fleet is not None:
-            self.notify(f"Created {fleet.fleet_class} {fleet.slug}", title="Fleets")
+            self.notify(f"Created {fleet.fleet_class} {fleet.slug}", title="Fleets", markup=False)
             self._load()
 
     def action_devices(self) -> None:
