@@ -80,6 +80,7 @@ def test_jobs_list_by_app_name(cli: Any, server: ServerThread) -> None:
 
 def test_count_by_state_matches_server(cli: Any, server: ServerThread) -> None:
     result = jobs_cli(cli, "jobs", "count", "--json")
+    assert result.returncode == 0, result.stderr
     counts = {r["state"]: r["count"] for r in json.loads(result.stdout)}
     store = server.app.state.balsam.store
     assert sum(counts.values()) == len(store.jobs)
