@@ -1,8 +1,8 @@
 """Snapshots of the SQL and Databases panes in the real app, at 80x24 and 120x40.
 
 Deterministic: a database of fixed rows of its own, the cursor blink frozen,
-elapsed times shown as a fixed figure, notifications cleared, every worker
-awaited before the picture is taken.
+elapsed times and database sizes shown as fixed figures, notifications
+cleared, every worker awaited before the picture is taken.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from console.ui import result_table
 from console.ui.app import FleetConsole
 from console.ui.panes.databases import DatabasesPane
 from console.ui.panes.sql import SqlPane
+from console.ui.widgets import database_table
 
 DB = "ui_snapshots"
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -51,9 +52,15 @@ def client(local_pg: object) -> Iterator[PostgresClient]:
 
 
 @pytest.fixture(autouse=True)
-def fixed_elapsed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Show every duration as 3 ms, so the status line is the same on every run."""
+def fixed_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Show every duration as 3 ms and every database size as 7.3 MB.
+
+    Both vary from run to run (a database's size moves by a few kB with the
+    server's own bookkeeping); the columns and their places are what is pinned.
+    """
     monkeypatch.setattr(result_table, "elapsed_text", lambda seconds: "3 ms")
+    monkeypatch.setattr(database_table, "human_size",
+                        lambda size: "—" if size is None else "7.3 MB")
 
 
 async def settle(pilot: Pilot[Any]) -> None:
