@@ -73,6 +73,8 @@ class QueryRun:
         self._cursor: Any = None
         self._own_transaction = False
         self._cancelled = False
+        self._in_flight = False
+        """A statement or fetch is on its way to or from the server."""
         self._lock = threading.Lock()
 
     def __enter__(self) -> QueryRun:
@@ -92,10 +94,14 @@ class QueryRun:
             self._stop_if_cancelled()
             began = time.perf_counter()
             self._cursor = self._open_cursor()
-            self._cursor.execute(self.sql)
-            if self._cursor.name or self._cursor.description is not None:
-                self.has_rows = True
-                self.first_rows = self._cursor.fetchmany(batch)
+            self._in_flight = True
+            try:
+                self._cursor.execute(self.sql)
+                if self._cursor.name or self._cursor.description is not None:
+                    self.has_rows = True
+                    self.first_rows = self._cursor.fetchmany(batch)
+            finally:
+                self._in_flight = False
             self.elapsed = time.perf_counter() - began
             if self._own_transaction:  # rows read in a transaction of its own: undo and stop
                 self._stop_if_cancelled()
@@ -129,7 +135,11 @@ class QueryRun:
             return []
         with self._guard("fetch rows"):
             self._stop_if_cancelled()
-            rows: list[tuple[Any, ...]] = self._cursor.fetchmany(n)
+            self._in_flight = True
+            try:
+                rows: list[tuple[Any, ...]] = self._cursor.fetchmany(n)
+            finally:
+                self._in_flight = False
             self._stop_if_cancelled()
             self._advance(rows, n)
         return rows
@@ -154,6 +164,13 @@ class QueryRun:
         round trip) while the statement holds the connection.
         """
         self._cancelled = True
+        self._send_cancel()
+        if self._in_flight:
+            # A cancel request that reaches the server before the statement does cancels
+            # nothing; keep asking until the statement comes back.
+            threading.Thread(target=self._keep_cancelling, daemon=True).start()
+
+    def _send_cancel(self) -> None:
         with self._lock:
             conn = self._conn
             if conn is None or conn.closed:
@@ -161,6 +178,13 @@ class QueryRun:
             # If the server is gone, the running thread finds out and says so.
             with suppress(psycopg2.Error):
                 conn.cancel()
+
+    def _keep_cancelling(self, interval: float = 0.1, limit: float = 10.0) -> None:
+        deadline = time.monotonic() + limit
+        while self._in_flight and time.monotonic() < deadline:
+            time.sleep(interval)
+            if self._in_flight:
+                self._send_cancel()
 
     @property
     def owns_transaction(self) -> bool:
