@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import multiprocessing as mp
 import secrets
-import socket
 import time
 from collections import Counter
 from pathlib import Path
@@ -37,10 +36,6 @@ def serve(jobs: int, password: str, queue: Any) -> None:
     app = build_app(password=password, options={"simulate": False, "jobs": jobs})
     seeded = time.perf_counter() - started
     sock = serving.bind()
-    # Without TCP_NODELAY on the listener (serving.bind leaves it off, and asyncio only
-    # sets it for sockets created with IPPROTO_TCP), uvicorn's two writes per reply
-    # meet the client's delayed ACK and every request takes ~45 ms on loopback.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     server = serving.make_server(app)
     queue.put((serving.url_of(sock), seeded))
     asyncio.run(server.serve(sockets=[sock]))
