@@ -20,7 +20,7 @@ import tomli_w
 from pydantic import SecretStr, ValidationError
 
 from console.backends.errors import Conflict, ConsoleError, NotFound
-from console.profiles import locations
+from console.profiles import locations, toml_lines
 from console.profiles.settings import (
     PROFILE_NAME,
     SERVICE_SECTIONS,
@@ -136,10 +136,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _validation_message(path: Path, exc: ValidationError) -> str:
+    """Name the file, then each wrong key with its line (never its value: it may be secret)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:  # gone since it was parsed: the keys alone still help
+        text = ""
     problems = []
     for error in exc.errors():
         where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        problems.append(f"  {where}: {error['msg']}")
+        line = toml_lines.line_of(text, error["loc"])
+        at = f"line {line}: " if line is not None else ""
+        problems.append(f"  {at}{where}: {error['msg']}")
     return f"{path}: invalid settings\n" + "\n".join(problems)
 
 

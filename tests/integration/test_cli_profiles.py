@@ -74,5 +74,17 @@ def test_corrupt_settings_reported_with_file_and_line(cli) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_wrong_value_reported_with_file_key_and_line(cli) -> None:
+    """Valid TOML with a wrong value: the file, the key and its line, never a traceback."""
+    cli("profiles", "add", "cli-badport")
+    locations.settings_file("cli-badport").write_text(
+        '[postgres]\nhost = "db.example"\nport = "abc"\n')
+    result = cli("--profile", "cli-badport", "profiles", "show")
+    assert result.returncode == 1
+    assert "cli-badport/settings.toml" in result.stderr
+    assert "line 3: postgres.port:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_bad_usage_exits_2(cli) -> None:
     assert cli("profiles", "add").returncode == 2

@@ -9,6 +9,7 @@ import pytest
 from console import profiles
 from console.backends.errors import Conflict, NotFound
 from console.profiles import ProfileInvalid, ProfileSettings, locations
+from console.profiles.toml_lines import line_of
 
 
 def test_local_always_exists(fleet_home) -> None:
@@ -59,6 +60,53 @@ def test_invalid_value_names_the_field() -> None:
     locations.settings_file("p-badcolor").write_text('color = "chartreuse"\n')
     with pytest.raises(ProfileInvalid, match="color"):
         profiles.load("p-badcolor")
+
+
+def test_wrong_value_names_file_key_and_line() -> None:
+    """A file that parses but holds a wrong value points at the key's own line."""
+    profiles.add("p-badport", ProfileSettings())
+    locations.settings_file("p-badport").write_text(
+        'color = "blue"\n\n[postgres]\nhost = "db"\nport = "abc"\n')
+    with pytest.raises(ProfileInvalid) as caught:
+        profiles.load("p-badport")
+    message = str(caught.value)
+    assert "p-badport/settings.toml" in message
+    assert "line 5: postgres.port:" in message
+    assert "abc" not in message  # values are never echoed: a misplaced one may be a secret
+
+
+SETTINGS = """\
+color = "blue"
+keymap = { quit = "ctrl+q" }
+[postgres]
+description = '''
+port = 1
+'''
+port = "abc"
+"host" = 1
+[balsam . 'opts']
+[[jobs]]
+x = 1
+[[jobs]]
+x = 2
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        pytest.param(("color",), 1, id="top-level"),
+        pytest.param(("keymap", "quit"), 2, id="inline-table-points-at-its-key"),
+        pytest.param(("postgres", "port"), 7, id="not-inside-a-multiline-string"),
+        pytest.param(("postgres", "host"), 8, id="quoted-key"),
+        pytest.param(("postgres", "user"), 3, id="missing-key-points-at-its-table"),
+        pytest.param(("balsam", "opts", "url"), 9, id="dotted-quoted-header"),
+        pytest.param(("jobs", 1, "x"), 13, id="second-array-table"),
+        pytest.param(("cratedb", "nodes"), None, id="absent"),
+    ],
+)
+def test_line_of_a_key(path: tuple[str | int, ...], line: int | None) -> None:
+    assert line_of(SETTINGS, path) == line
 
 
 def test_unknown_profile_lists_known_ones() -> None:
