@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 import uuid
 from typing import Any
 
@@ -15,13 +16,31 @@ def json_default(value: Any) -> Any:
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     if isinstance(value, decimal.Decimal):
-        # A float holds 15 significant digits exactly; longer numbers stay strings.
-        # Trailing zeros (numeric's scale: 0.2500) carry no value, so they do not count.
-        if value.is_finite() and len(value.normalize().as_tuple().digits) <= 15:
-            return int(value) if value == value.to_integral_value() else float(value)
-        return str(value)
+        return _decimal(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value).hex()
     if isinstance(value, uuid.UUID):
         return str(value)
+    return str(value)
+
+
+_EXACT_INTEGERS = 2**53
+"""Integers up to this size survive a reader that parses every JSON number as a float."""
+
+
+def _decimal(value: decimal.Decimal) -> int | float | str:
+    """A number when a JSON reader gets exactly ``value`` back, else its text.
+
+    Counting digits is not enough: ``1E-400`` has one digit, but as a float it
+    is 0.0. A float is written as its shortest repr, so it is exact when that
+    text reads back as the same decimal (trailing zeros such as numeric's
+    ``0.2500`` carry no value and do not count).
+    """
+    if not value.is_finite():
+        return str(value)  # NaN, Infinity: not JSON numbers
+    if value == value.to_integral_value() and abs(value) <= _EXACT_INTEGERS:
+        return int(value)
+    number = float(value)
+    if math.isfinite(number) and decimal.Decimal(repr(number)) == value:
+        return number
     return str(value)

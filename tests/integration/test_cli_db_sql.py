@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -109,6 +110,18 @@ def test_sql_json_keeps_types(cli: Cli, data_db: str) -> None:
     assert json.loads(result.stdout) == [{"id": 3, "label": "row 3",
                                           "at": "2026-03-01T12:03:00+00:00", "price": 1.5,
                                           "nothing": None}]
+
+
+def test_sql_json_keeps_numerics_exact(cli: Cli, local_pg: object) -> None:
+    """A numeric a float would change (1e-400 is 0.0 as a float) is written as its text."""
+    result = cli("sql", "--format", "json", "-q",
+                 "select 1e-400::numeric as tiny, 12345678901234567890::numeric as big, "
+                 "2.50::numeric(4, 2) as price")
+    assert result.returncode == 0, result.stderr
+    [row] = json.loads(result.stdout)
+    assert Decimal(row["tiny"]) == Decimal("1e-400")
+    assert row["big"] == "12345678901234567890"
+    assert row["price"] == 2.5
 
 
 def test_sql_csv_of_a_query_and_of_other_statements(cli: Cli, data_db: str) -> None:
