@@ -1,4 +1,5 @@
-"""Faults: expired tokens, bad passwords, a server that is down, 500s, cut and malformed replies."""
+"""Faults: expired tokens, bad passwords, a server that is down, 500s, cut and malformed replies,
+gateway errors (retried for GETs only), and redirects."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import pytest
 
 from console.backends.balsam import BalsamClient
-from console.backends.errors import AuthError, Unavailable
+from console.backends.errors import AuthError, ConsoleError, Unavailable
 from console.sandbox.balsam import build_app
 from console.sandbox.serve import ServerThread
 
@@ -26,7 +27,7 @@ def server() -> Iterator[ServerThread]:
 def state(server: ServerThread) -> Iterator[Any]:
     balsam = server.app.state.balsam
     yield balsam
-    balsam.faults.fail = balsam.faults.drop = balsam.faults.malformed = 0
+    balsam.faults.reset()
 
 
 def client_for(server: ServerThread, **kwargs: Any) -> BalsamClient:
@@ -115,3 +116,94 @@ async def test_slow_server_times_out(server: ServerThread, state: Any) -> None:
                 await client.jobs.count()
         finally:
             state.faults.delay = 0.0
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+async def test_a_get_is_retried_through_gateway_errors(
+    server: ServerThread, state: Any, status: int
+) -> None:
+    async with client_for(server, password=PASSWORD) as client:
+        await client.login()
+        seen = state.faults.seen["GET"]
+        state.faults.gateway, state.faults.gateway_status = 2, status
+        assert await client.jobs.count() == 100
+        assert state.faults.seen["GET"] - seen == 3
+
+
+async def test_a_get_gives_up_after_three_tries(server: ServerThread, state: Any) -> None:
+    async with client_for(server, password=PASSWORD) as client:
+        await client.login()
+        state.faults.gateway, state.faults.gateway_status = 3, 504
+        with pytest.raises(Unavailable, match="504"):
+            await client.jobs.count()
+        assert await client.jobs.count() == 100
+
+
+async def test_a_filtered_put_that_may_have_applied_is_not_repeated(
+    server: ServerThread, state: Any
+) -> None:
+    """The gateway passes the PUT on, then answers 502: the change is made once, and reported."""
+    store = state.store
+    chosen = sorted(i for i, j in store.jobs.items() if j["state"] == "JOB_FINISHED")[:5]
+    events = {i: len(store.events_by_job[i]) for i in chosen}
+    async with client_for(server, password=PASSWORD) as client:
+        await client.login()
+        puts = state.faults.seen["PUT"]
+        state.faults.gateway, state.faults.gateway_method = 1, "PUT"
+        state.faults.gateway_after = True
+        with pytest.raises(Unavailable, match="502"):
+            await client.jobs.filter(id=chosen).update(state="RESTART_READY")
+    assert state.faults.seen["PUT"] - puts == 1
+    assert len(chosen) == 5
+    assert all(store.jobs[i]["state"] == "RESTART_READY" for i in chosen)
+    assert all(len(store.events_by_job[i]) == events[i] + 1 for i in chosen)
+
+
+async def test_a_delete_answered_503_is_not_repeated(server: ServerThread, state: Any) -> None:
+    async with client_for(server, password=PASSWORD) as client:
+        await client.login()
+        target = client.jobs.filter(state="FAILED", tags={"exp": "A"})
+        before = await target.count()
+        deletes = state.faults.seen["DELETE"]
+        state.faults.gateway, state.faults.gateway_status = 1, 503
+        state.faults.gateway_method = "DELETE"
+        with pytest.raises(Unavailable, match="503"):
+            await target.delete()
+        assert state.faults.seen["DELETE"] - deletes == 1
+        assert await target._clone().count() == before > 0
+
+
+async def test_a_write_that_never_connected_is_tried_again() -> None:
+    """Connection refused: nothing reached the server, so even a DELETE may be sent again."""
+    app = build_app(password=PASSWORD, options={"simulate": False, "jobs": 10})
+    running = ServerThread(app).start()
+    url = running.url
+    running.stop()
+    async with BalsamClient(url, token="any-token") as client:
+        with pytest.raises(Unavailable, match="cannot reach"):
+            await client.request("DELETE", "/jobs/", params=[("id", "1")], operation="delete jobs")
+        assert client.requests_sent == 3
+
+
+async def test_a_slashless_get_reports_the_redirect(server: ServerThread, state: Any) -> None:
+    async with client_for(server, password=PASSWORD) as client:
+        with pytest.raises(ConsoleError, match="307") as info:
+            await client.request("GET", "/jobs", params=[("limit", "1")], operation="list jobs")
+    assert "/jobs/?limit=1" in str(info.value) and "trailing slash" in str(info.value)
+    assert info.value.title == "Unexpected redirect"
+
+
+async def test_a_slashless_put_changes_nothing_and_is_reported(
+    server: ServerThread, state: Any
+) -> None:
+    version = state.store.version
+    async with client_for(server, password=PASSWORD) as client:
+        with pytest.raises(ConsoleError, match="307 to PUT /jobs"):
+            await client.request(
+                "PUT",
+                "/jobs",
+                params=[("state", "FAILED")],
+                json={"state": "RESTART_READY"},
+                operation="update jobs",
+            )
+    assert state.store.version == version

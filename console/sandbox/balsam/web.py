@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
@@ -78,12 +79,37 @@ class Faults:
         fail: Answer the next N requests with a bare 500.
         drop: Cut the next N replies off mid-body (the connection closes).
         malformed: Answer the next N requests with a 200 that is not JSON.
+        gateway: Answer the next N requests (of ``gateway_method``, when set) with
+            ``gateway_status``, as a proxy in front of a sick server would.
+        gateway_status: ``502``, ``503`` or ``504``.
+        gateway_method: Only requests of this method count toward ``gateway``.
+        gateway_after: Pass those requests on first and answer the status in place
+            of the reply: the change is made, and the caller cannot know it.
+        seen: Requests received, by method (faulted ones included).
     """
 
     delay: float = 0.0
     fail: int = 0
     drop: int = 0
     malformed: int = 0
+    gateway: int = 0
+    gateway_status: int = 502
+    gateway_method: str = ""
+    gateway_after: bool = False
+    seen: Counter[str] = field(default_factory=Counter)
+
+    def reset(self) -> None:
+        """Behave again (the counts in ``seen`` are kept)."""
+        self.delay, self.fail, self.drop, self.malformed = 0.0, 0, 0, 0
+        self.gateway, self.gateway_status, self.gateway_method = 0, 502, ""
+        self.gateway_after = False
+
+    def take_gateway(self, method: str) -> bool:
+        """Whether this request meets the gateway fault (and count it off)."""
+        if self.gateway <= 0 or self.gateway_method not in ("", method):
+            return False
+        self.gateway -= 1
+        return True
 
 
 class FaultMiddleware:
@@ -98,9 +124,12 @@ class FaultMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        f.seen[scope["method"]] += 1
         if f.delay:
             await asyncio.sleep(f.delay)
-        if f.fail > 0:
+        if f.take_gateway(scope["method"]):
+            await self._gateway(scope, receive, send)
+        elif f.fail > 0:
             f.fail -= 1
             await _answer(send, 500, b"Internal Server Error", "text/plain")
         elif f.drop > 0:
@@ -111,6 +140,16 @@ class FaultMiddleware:
             await _answer(send, 200, b"<html>proxy error</html>", "application/json")
         else:
             await self.app(scope, receive, send)
+
+    async def _gateway(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.faults.gateway_after:
+            await self.app(scope, receive, _discard)
+        body = f"{self.faults.gateway_status} from the gateway".encode()
+        await _answer(send, self.faults.gateway_status, body, "text/plain")
+
+
+async def _discard(message: Any) -> None:
+    """Swallow the app's reply (the gateway answers in its place)."""
 
 
 async def _answer(send: Send, status: int, body: bytes, kind: str, length: int = 0) -> None:
