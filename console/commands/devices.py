@@ -1,6 +1,7 @@
 """``fleet-console devices list|show|rename|pin|track|move|deactivate|tag`` and device actions.
 
-IDs take any identifier form: numeric id, full uuid or short uuid (7+ hex).
+IDs take any identifier form: numeric id, full uuid or short uuid (7+ hex); fleets also
+take an org/name slug.
 Actions on several devices print one line per device and exit 1 if any failed.
 """
 
@@ -49,7 +50,7 @@ def devices() -> None:
 
 
 @devices.command("list")
-@click.option("--fleet", help="Only this fleet (id, org/name slug or uuid).")
+@click.option("--fleet", help="Only this fleet (id, org/name slug, uuid or short uuid).")
 @click.option("--filter", "text", metavar="EXPR", help="Filter, as `/` in the Devices pane.")
 @click.option("--select", metavar="F1,F2", help="Print these API fields instead.")
 @click.option(
@@ -226,7 +227,9 @@ def track(ctx: click.Context, identifiers: tuple[str, ...], as_json: bool) -> No
 
 @devices.command()
 @click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
-@click.option("--fleet", required=True, help="Target fleet (id, org/name or uuid).")
+@click.option(
+    "--fleet", required=True, help="Target fleet (id, org/name slug, uuid or short uuid)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @handles_errors

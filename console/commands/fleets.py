@@ -50,7 +50,7 @@ def list_fleets(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 @handles_errors
 def show(ctx: click.Context, fleet: str, as_json: bool) -> None:
-    """Show one fleet (id, slug org/name, or uuid) with tags and variables."""
+    """Show one fleet (id, org/name slug, uuid or short uuid) with tags and variables."""
 
     async def gather(client: Any) -> dict[str, Any]:
         found = await client.fleets.get(fleet)

@@ -29,6 +29,7 @@ from console.backends.errors import (
 from console.backends.http import json_body, send
 
 SHORT_UUID = re.compile(r"^[0-9a-f]{7,}$")
+FLEET_UUID_LENGTH = 32
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 
@@ -211,11 +212,11 @@ class BalenaClient:
         return Device.from_api(rows[0])
 
     async def resolve_fleet(self, identifier: int | str) -> Fleet:
-        """Find one fleet by id, slug (``org/name``) or uuid.
+        """Find one fleet by id, slug (``org/name``), full uuid or short uuid (≥ 7 hex).
 
         Raises:
             NotFound: nothing matches.
-            Conflict: several fleets match.
+            Conflict: several fleets match (they are named).
         """
         operation = f"find fleet {identifier}"
         query: dict[str, Any] = {
@@ -223,19 +224,31 @@ class BalenaClient:
                 "organization": {"$select": ["handle"]},
                 "is_for__device_type": {"$select": ["slug"]},
             },
+            "$filter": _fleet_where(identifier),
             "$top": 2,
         }
-        if isinstance(identifier, int) or str(identifier).isdigit():
-            query["$filter"] = {"id": int(identifier)}
-        else:
-            text = str(identifier).lower()
-            query["$filter"] = [{"slug": text}, {"uuid": text}]
         rows = await self.get("application", query, operation)
         if not rows:
             raise NotFound(f"no fleet matches '{identifier}'", operation=operation)
         if len(rows) > 1:
-            raise Conflict(f"'{identifier}' matches several fleets", operation=operation)
+            names = ", ".join(f"{r.get('slug')} ({r.get('uuid', '')[:10]})" for r in rows)
+            raise Conflict(
+                f"'{identifier}' is ambiguous: it matches fleets {names}; give more characters",
+                operation=operation,
+            )
         return Fleet.from_api(rows[0])
+
+
+def _fleet_where(identifier: int | str) -> Any:
+    text = str(identifier).strip().lower()
+    if isinstance(identifier, int) or (text.isdigit() and len(text) < 7):
+        return {"id": int(text)}
+    if SHORT_UUID.match(text) and len(text) != FLEET_UUID_LENGTH:
+        # As for devices (§10): $top=2 shows an ambiguous prefix; a long all-digit
+        # text may be an id as well as a uuid prefix.
+        prefix = {"uuid": {"$startswith": text}}
+        return [{"id": int(text)}, prefix] if text.isdigit() else prefix
+    return [{"slug": text}, {"uuid": text}]
 
 
 def _device_where(identifier: int | str) -> dict[str, Any]:

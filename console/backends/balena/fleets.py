@@ -56,7 +56,7 @@ class FleetAPI:
         ]
 
     async def get(self, identifier: int | str) -> Fleet:
-        """Return one fleet by id, slug or uuid."""
+        """Return one fleet by id, slug, uuid or short uuid (``BalenaClient.resolve_fleet``)."""
         return await self.client.resolve_fleet(identifier)
 
     async def create(
