@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
 
 from console.backends.balena import BalenaClient
+from console.backends.balena.logs import DeviceLogs
 from console.backends.errors import AuthError, BadQuery, Conflict, NotFound, ReadOnlyRefused
 from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
@@ -29,6 +31,25 @@ async def client(server: ServerThread) -> AsyncIterator[BalenaClient]:
 
 def raw(server: ServerThread) -> httpx.Client:
     return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+def reachable(server: ServerThread, prefix: str, count: int) -> list[dict[str, Any]]:
+    """Devices named ``prefix…`` the supervisor proxy reaches: online, VPN up, no update lock."""
+    found = [
+        d
+        for d in server.app.state.balena.store.rows("device")
+        if d["device_name"].startswith(prefix)
+        and d["is_connected_to_vpn"]
+        and not d.get("_locked")
+        and not d.get("is_frozen")
+    ]
+    assert len(found) >= count, f"the seed has too few reachable {prefix}* devices"
+    return found[:count]
+
+
+async def system_messages(client: BalenaClient, uuid: str) -> list[str]:
+    """The supervisor's lines in a device's log, read back over the logs API."""
+    return [line.message for line in await DeviceLogs(client).history(uuid) if line.is_system]
 
 
 async def test_first_page_is_sorted_and_counted(client: BalenaClient) -> None:
@@ -113,6 +134,29 @@ async def test_fleet_by_slug_uuid_and_id(client: BalenaClient) -> None:
     fleet = await client.fleets.get("ACME/Gateways")
     assert (await client.fleets.get(fleet.uuid)).id == fleet.id
     assert (await client.fleets.get(fleet.id)).slug == "acme/gateways"
+
+
+async def test_fleet_by_short_uuid(client: BalenaClient) -> None:
+    fleet = await client.fleets.get("acme/sensors")
+    assert (await client.fleets.get(fleet.uuid[:7])).id == fleet.id
+    assert (await client.resolve_fleet(fleet.uuid[:12].upper())).slug == "acme/sensors"
+    with pytest.raises(NotFound):
+        await client.resolve_fleet("fedcba9")
+
+
+async def test_ambiguous_fleet_short_uuid_names_both(
+    client: BalenaClient, server: ServerThread
+) -> None:
+    store = server.app.state.balena.store
+    for name, tail in (("twin east", "e" * 24), ("twin west", "f" * 24)):
+        made = await client.fleets.create(name, "rpi4", "lab")
+        store.update("application", store.get("application", made.id), {"uuid": "ab12cd34" + tail})
+    with pytest.raises(Conflict) as caught:
+        await client.resolve_fleet("ab12cd3")
+    message = caught.value.message
+    assert "lab/twin east" in message and "lab/twin west" in message and "ambiguous" in message
+    assert (await client.resolve_fleet("ab12cd34f")).slug == "lab/twin west"
+    assert (await client.resolve_fleet("ab12cd34" + "e" * 24)).slug == "lab/twin east"
 
 
 async def test_create_fleet_resolves_type_alias_and_org(client: BalenaClient) -> None:
@@ -203,6 +247,35 @@ async def test_update_lock_is_reported_and_force_overrides(
     assert forced.ok
 
 
+async def test_blink_reaches_each_device(client: BalenaClient, server: ServerThread) -> None:
+    first, second = reachable(server, "gw-02", 2)
+    results = await client.devices.bulk("blink", [first["uuid"][:7], second["id"]])
+    assert [(r.ok, r.message) for r in results] == [(True, "blinking")] * 2
+    for device in (first, second):
+        assert "Blinking the identification LED" in await system_messages(client, device["uuid"])
+
+
+async def test_shutdown_takes_devices_offline(client: BalenaClient, server: ServerThread) -> None:
+    first, second = reachable(server, "gw-03", 2)
+    results = await client.devices.bulk("shutdown", [first["uuid"], str(second["id"])])
+    assert [(r.ok, r.message) for r in results] == [(True, "shutdown requested")] * 2
+    after = await client.devices.by_ids([first["id"], second["id"]])
+    assert [(d.is_online, d.heartbeat) for d in after] == [(False, "offline")] * 2
+    assert "Shutting down" in await system_messages(client, first["uuid"])
+    [again] = await client.devices.bulk("shutdown", [first["id"]])
+    assert not again.ok and "offline" in again.message
+
+
+async def test_purge_is_acknowledged_and_the_device_stays_up(
+    client: BalenaClient, server: ServerThread
+) -> None:
+    [device] = reachable(server, "gw-04", 1)
+    [result] = await client.devices.bulk("purge", [device["uuid"][:8]])
+    assert result.ok and result.message == "data purge requested"
+    assert "Purging /data" in await system_messages(client, device["uuid"])
+    assert (await client.resolve_device(device["id"])).is_online
+
+
 async def test_deactivate_many_confirms_each(client: BalenaClient) -> None:
     devices = (await client.devices.list(text="name^kiosk-04", top=3)).devices
     results = await client.devices.bulk("deactivate", [d.id for d in devices])
@@ -239,6 +312,37 @@ async def test_fleet_variables_env_and_config(client: BalenaClient) -> None:
         await client.variables.set("fleet", "acme/sensors", "NOT_BALENA", "1", "config")
     await client.variables.remove("fleet", "acme/sensors", "API_URL")
     assert "API_URL" not in {v.name for v in await client.variables.list("fleet", "acme/sensors")}
+
+
+async def test_device_env_and_config_variables(client: BalenaClient) -> None:
+    device = (await client.devices.list(text="name=sensor-006", top=1)).devices[0]
+
+    async def listed(var_kind: str) -> list[tuple[str, str]]:
+        found = await client.variables.list("device", device.uuid, var_kind)
+        return [(v.name, v.value) for v in found if v.name in ("LOG_LEVEL", "BALENA_GPU")]
+
+    await client.variables.set("device", device.uuid[:7], "LOG_LEVEL", "debug")
+    await client.variables.set("device", device.uuid[:7], "LOG_LEVEL", "info & more")
+    await client.variables.set("device", device.id, "BALENA_GPU", "128", "config")
+    assert await listed("env") == [("LOG_LEVEL", "info & more")]
+    assert await listed("config") == [("BALENA_GPU", "128")]
+    await client.variables.remove("device", device.id, "LOG_LEVEL")
+    assert await listed("env") == []
+    assert await listed("config") == [("BALENA_GPU", "128")]
+    await client.variables.remove("device", device.id, "BALENA_GPU", "config")
+    assert await listed("config") == []
+
+
+async def test_fleet_tags_upsert_list_remove(client: BalenaClient) -> None:
+    fleet = await client.fleets.get("lab/kiosks")
+    await client.tags.set("fleet", "lab/kiosks", "region", "eu west")
+    await client.tags.set("fleet", fleet.uuid[:7], "region", "eu-central")
+    tags = await client.tags.list("fleet", fleet.id)
+    assert [(t.key, t.value) for t in tags if t.key == "region"] == [("region", "eu-central")]
+    device = (await client.devices.list(fleet_id=fleet.id, top=1)).devices[0]
+    assert "region" not in {t.key for t in await client.tags.list("device", device.id)}
+    await client.tags.remove("fleet", fleet, "region")
+    assert "region" not in {t.key for t in await client.tags.list("fleet", "lab/kiosks")}
 
 
 async def test_device_services(client: BalenaClient) -> None:
