@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from console import profiles
 from console.profiles import BalenaSettings, ProfileSettings
+from console.sandbox.balena import writes
 from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
 
@@ -115,3 +117,92 @@ def test_wrong_token_is_exit_1_and_never_printed(cli, server: ServerThread) -> N
 def test_bad_filter_is_a_clear_message(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
     out = run(cli, "devices", "list", "--filter", "colour=red")
     assert out.returncode == 1 and "unknown field 'colour'" in out.stderr
+
+
+def reachable(server: ServerThread, prefix: str, count: int) -> list[dict[str, Any]]:
+    """Devices named ``prefix…`` the supervisor proxy reaches: VPN up, no update lock."""
+    found = [
+        d
+        for d in server.app.state.balena.store.rows("device")
+        if d["device_name"].startswith(prefix) and d["is_connected_to_vpn"] and not d.get("_locked")
+    ]
+    assert len(found) >= count, f"the seed has too few reachable {prefix}* devices"
+    return found[:count]
+
+
+def log_messages(server: ServerThread, uuid: str) -> list[str]:
+    lines = server.app.state.balena.hub.history(uuid, start_ms=0, count=None)
+    return [json.loads(data)["message"] for _, data in lines]
+
+
+def test_fleet_by_short_uuid(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    sensors = server.app.state.balena.store.find("application", slug="acme/sensors")
+    out = run(cli, "fleets", "show", sensors["uuid"][:7], "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["slug"] == "acme/sensors"
+    listed = run(
+        cli,
+        "devices",
+        "list",
+        "--fleet",
+        sensors["uuid"][:9].upper(),
+        "--select",
+        "belongs_to__application",
+        "--limit",
+        "1000",
+        "--json",
+    )
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert len(rows) == 90 and {r["belongs_to__application"]["__id"] for r in rows} == {
+        sensors["id"]
+    }
+
+
+def test_ambiguous_fleet_short_uuid_names_both(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    store = server.app.state.balena.store
+    lab = store.find("organization", handle="lab")
+    nuc = store.find("device_type", slug="intel-nuc")
+    for name, tail in (("twin north", "a" * 24), ("twin south", "b" * 24)):
+        body = {"app_name": name, "organization": lab["id"], "is_for__device_type": nuc["id"]}
+        made = writes.create(store, "application", body)
+        store.update("application", made, {"uuid": "cd34ef56" + tail})
+    out = run(cli, "fleets", "show", "cd34ef5")
+    assert out.returncode == 1
+    assert "lab/twin north" in out.stderr and "lab/twin south" in out.stderr
+    assert "ambiguous" in out.stderr and "Traceback" not in out.stderr
+    exact = run(cli, "fleets", "show", "cd34ef56b", "--json")
+    assert exact.returncode == 0, exact.stderr
+    assert json.loads(exact.stdout)["slug"] == "lab/twin south"
+
+
+def test_blink_many_by_any_identifier(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    first, second = reachable(server, "kiosk-01", 2)
+    out = run(cli, "devices", "blink", first["uuid"][:7], str(second["id"]), "--json")
+    assert out.returncode == 0, out.stderr
+    results = json.loads(out.stdout)
+    assert [(r["ok"], r["message"]) for r in results] == [(True, "blinking")] * 2
+    for device in (first, second):
+        assert "Blinking the identification LED" in log_messages(server, device["uuid"])
+
+
+def test_shutdown_asks_then_takes_the_device_offline(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    [device] = reachable(server, "kiosk-02", 1)
+    store = server.app.state.balena.store
+    declined = run(cli, "devices", "shutdown", device["uuid"], input="n\n")
+    assert declined.returncode == 1 and "Shutdown 1 device(s)?" in declined.stderr
+    assert store.get("device", device["id"])["is_online"] is True
+    out = run(cli, "devices", "shutdown", device["uuid"], "--yes", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)[0]["message"] == "shutdown requested"
+    assert store.get("device", device["id"])["is_online"] is False
+    assert "Shutting down" in log_messages(server, device["uuid"])
+
+
+def test_purge_is_acknowledged(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    [device] = reachable(server, "kiosk-03", 1)
+    out = run(cli, "devices", "purge", device["uuid"][:8], "--yes")
+    assert out.returncode == 0, out.stderr
+    assert "data purge requested" in out.stdout
+    assert "Purging /data" in log_messages(server, device["uuid"])
+    assert server.app.state.balena.store.get("device", device["id"])["is_online"] is True
