@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ TOKEN = "logs-test-token-4f2a9c"
 DEV_A = "a" * 32
 DEV_B = "b" * 32
 DEV_C = "c" * 32
+RECONNECT = re.compile(r"reconnecting in ([0-9.]+) s")
 
 
 @dataclass
@@ -274,3 +276,30 @@ async def test_rate_limited_stream_waits_retry_after_then_follows(
     await stream.until(lambda _: hub.subscriber_count(DEV_C) > 0)
     hub.append(DEV_C, "after the limit")
     await stream.until(has("after the limit"))
+
+
+def delays(events: list[LogEvent]) -> list[float]:
+    """The waits the reader announced before each reconnect, in order."""
+    found = (RECONNECT.search(e.message) for e in events if isinstance(e, Notice))
+    return [float(match[1]) for match in found if match]
+
+
+async def test_reconnect_backoff_doubles_up_to_its_cap_and_resets_after_lines(
+    hub: LogHub, server: ServerThread
+) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=5) as http:
+        reader = DeviceLogs(Client(http), read_timeout=2.0, backoff=0.01, max_backoff=0.04)
+        hub.faults.unavailable = 5  # five stream requests in a row answer 503
+        before = hub.subscriber_count(DEV_A)
+        stream = Tail(reader.stream([DEV_A]))
+        await stream.until(lambda _: hub.subscriber_count(DEV_A) > before)
+        hub.append(DEV_A, "through at last")
+        seen = await stream.until(has("through at last"))
+        assert delays(seen) == [0.01, 0.02, 0.04, 0.04, 0.04]
+        assert all("503" in e.message for e in seen if isinstance(e, Notice))
+        hub.faults.cut_mid_line = 1
+        hub.append(DEV_A, "torn after the link came back")
+        seen = await stream.until(has("torn after the link came back"))
+        assert delays(seen)[5:] == [0.01]  # lines arrived in between: back to the first delay
+        await reader.stop()

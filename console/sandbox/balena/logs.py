@@ -52,6 +52,9 @@ class LogFaults:
     """The next N stream writes are preceded by a line that is not JSON."""
     rate_limited: int = 0
     """The next N log requests answer ``429`` with ``Retry-After: 1``."""
+    unavailable: int = 0
+    """The next N stream requests answer ``503`` with no ``Retry-After`` (an API restarting
+    behind its load balancer); history requests still answer."""
 
 
 class _Subscriber:
@@ -352,10 +355,12 @@ def log_routes(
                 headers={"Retry-After": "1"},
                 media_type="application/json",
             )
-        if find_device(uuid) is None:
-            return _error(404, f"No device with uuid {uuid}")
         query = request.query_params
         streaming = query.get("stream") in ("1", "true")
+        if streaming and hub.take_fault("unavailable"):
+            return _error(503, "Service Unavailable")
+        if find_device(uuid) is None:
+            return _error(404, f"No device with uuid {uuid}")
         now = int(time.time() * 1000)
         lookback = STREAM_LOOKBACK_MS if streaming else HISTORY_LOOKBACK_MS
         try:
