@@ -218,6 +218,68 @@ async def test_detail_shows_the_event_timeline(server: ServerThread) -> None:
         assert not isinstance(app.screen, JobDetailScreen)
 
 
+async def staged_child(url: str) -> tuple[Any, Any, Any]:
+    """Create, through the client, a parent and a child with two transfer items and a batch job."""
+    async with BalsamClient(url, username="operator", password=PASSWORD) as client:
+        app = await client.apps.create(
+            site_id=1,
+            name="StageBoth",
+            transfers={
+                "input": {"required": True, "direction": "in", "local_path": "input.dat"},
+                "result": {"required": True, "direction": "out", "local_path": "result.xyz"},
+            },
+        )
+        (parent,) = await client.jobs.bulk_create([{"workdir": "detail/parent", "app_id": app.id}])
+        (child,) = await client.jobs.bulk_create(
+            [
+                {
+                    "workdir": "detail/child",
+                    "app_id": app.id,
+                    "parent_ids": [parent.id],
+                    "transfers": {
+                        "input": {"location_alias": "theta_dtn", "path": "/inputs/h2o.xyz"},
+                        "result": {"location_alias": "theta_dtn", "path": "/results/h2o.xyz"},
+                    },
+                }
+            ]
+        )
+        batch = await client.batch_jobs.create(
+            site_id=1, project="chem", queue="debug", num_nodes=4, wall_time_min=30, job_mode="mpi"
+        )
+        await client.jobs.update_ids([child.id], {"batch_job_id": batch.id})
+    return parent, child, batch
+
+
+async def open_detail(pilot: Pilot[Any], job_id: int) -> str:
+    pilot.app.query_one(JobsPane).apply_filter(f"id={job_id}")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, JobDetailScreen)
+    text = str(pilot.app.screen.query_one("#jobs-detail-text").render())
+    await pilot.press("escape")
+    return text
+
+
+async def test_detail_shows_parents_transfers_and_batch_job(fresh: ServerThread) -> None:
+    parent, child, batch = await staged_child(fresh.url)
+    app = JobsApp(fresh.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = await open_detail(pilot, child.id)
+        parents = text.split("Parents\n")[1].split("\n\n")[0]
+        assert parents.split() == [str(parent.id), "STAGED_IN", "detail/parent"]
+        assert "in  pending      input.dat ← theta_dtn:/inputs/h2o.xyz" in text
+        assert "out awaiting_job result.xyz → theta_dtn:/results/h2o.xyz" in text
+        assert f"{batch.id} pending_submission queue=debug nodes=4 not submitted yet" in text
+        assert "CREATED → AWAITING_PARENTS" in " ".join(text.split())
+
+        async with BalsamClient(fresh.url, username="operator", password=PASSWORD) as client:
+            await client.batch_jobs.delete_one(batch.id)
+        gone = await open_detail(pilot, child.id)
+        assert f"{batch.id} (no longer on the server)" in gone
+
+
 async def test_batch_jobs_view_lists_queued_and_running(server: ServerThread) -> None:
     app = JobsApp(server.url)
     async with app.run_test(size=(80, 24)) as pilot:

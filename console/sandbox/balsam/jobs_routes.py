@@ -101,10 +101,16 @@ def _create_one(balsam: Any, item: dict[str, Any]) -> dict[str, Any]:
         state=store.initial_state(list(item.get("parent_ids") or []), bool(stage_in)),
     )
     for slot, spec in slots.items():
-        direction = app["transfers"].get(slot, {}).get("direction", "in")
-        store.add_transfer(
-            job_id, direction, slot, spec.get("path", ""), spec.get("location_alias", "")
+        # The item takes its direction and local path from the app's slot, as upstream.
+        declared = app["transfers"].get(slot, {})
+        item = store.add_transfer(
+            job_id,
+            declared.get("direction", "in"),
+            declared.get("local_path", slot),
+            spec.get("path", ""),
+            spec.get("location_alias", ""),
         )
+        item["recursive"] = bool(declared.get("recursive", False))
     return store.add_job(row)
 
 

@@ -203,15 +203,18 @@ class Store:
         self.events_by_job[job_id].append(event_id)
 
     def add_transfer(
-        self, job_id: int, direction: str, slot: str, path: str, alias: str
+        self, job_id: int, direction: str, local_path: str, path: str, alias: str
     ) -> dict[str, Any]:
-        """Attach one transfer item to a job (stage-in starts pending, stage-out waits)."""
+        """Attach one transfer item to a job (stage-in starts pending, stage-out waits).
+
+        ``local_path`` is the app's slot path inside the workdir; ``path`` is remote.
+        """
         item_id = self.next_id("transfer")
         self.transfers[item_id] = {
             "id": item_id,
             "job_id": job_id,
             "direction": direction,
-            "local_path": slot,
+            "local_path": local_path,
             "remote_path": path,
             "location_alias": alias,
             "recursive": False,

@@ -97,28 +97,32 @@ def render_detail(d: JobDetail) -> Text:
         ("last update", when(j.last_update)),
     ):
         text.append(f"  {label:<12} {value}\n")
-    b = d.batch_job
     text.append("\nBatch job\n", style="bold")
-    text.append(
-        f"  {b.id} {b.state} queue={b.queue} nodes={b.num_nodes} sched={b.scheduler_id}\n"
-        if b
-        else "  none\n"
-    )
+    text.append(f"  {batch_text(d.batch_job, j.batch_job_id)}\n")
     text.append("\nParents\n", style="bold")
     text.append("".join(f"  {p.id} {p.state} {p.workdir}\n" for p in d.parents) or "  none\n")
     text.append("\nTransfer items\n", style="bold")
-    text.append(
-        "".join(
-            f"  {t.direction:<3} {t.state:<12} {t.local_path} ← {t.remote_path}\n"
-            for t in d.transfers
-        )
-        or "  none\n"
-    )
+    text.append("".join(f"  {transfer_text(t)}\n" for t in d.transfers) or "  none\n")
     text.append("\nEvents (oldest first)\n", style="bold")
     for e in d.events:
         note = e.data.get("message") or e.data.get("error") or ""
         text.append(f"  {when(e.timestamp)}  {e.from_state:>16} → {e.to_state:<16} {note}\n")
     return text
+
+
+def batch_text(b: BatchJob | None, batch_job_id: int | None) -> str:
+    """One line about the job's allocation (the id alone when the server no longer has it)."""
+    if b is None:
+        return f"{batch_job_id} (no longer on the server)" if batch_job_id else "none"
+    scheduler = f"scheduler id {b.scheduler_id}" if b.scheduler_id else "not submitted yet"
+    return f"{b.id} {b.state} queue={b.queue} nodes={b.num_nodes} {scheduler}"
+
+
+def transfer_text(t: TransferItem) -> str:
+    """One line per item, the arrow pointing the way the data goes."""
+    remote = f"{t.location_alias}:{t.remote_path}" if t.location_alias else t.remote_path
+    arrow = "←" if t.direction == "in" else "→"
+    return f"{t.direction:<3} {t.state:<12} {t.local_path} {arrow} {remote}"
 
 
 class JobDetailScreen(ModalScreen[None]):

@@ -12,7 +12,7 @@ the pane is hidden.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,12 +24,13 @@ from textual.worker import Worker
 
 from console.backends.balsam import (
     BalsamClient,
+    BatchJob,
     StateCounts,
     state_totals,
     summarise,
 )
 from console.backends.balsam.spec import JobSpec, job_query, parse_spec
-from console.backends.errors import ConsoleError
+from console.backends.errors import ConsoleError, NotFound
 from console.profiles import Profile
 from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_error, report_failure
@@ -395,11 +396,18 @@ async def job_detail(client: BalsamClient, job_id: int, app_names: dict[int, str
     events = client.events.filter(job_id=[job_id]).order_by("timestamp").all()
     parents = client.jobs.filter(id=job.parent_ids).all()
     transfers = client.transfers.filter(job_id=[job_id]).all()
-    batch: Any = client.batch_jobs.retrieve(job.batch_job_id) if job.batch_job_id else _none()
+    batch = _batch_job(client, job.batch_job_id)
     found = await asyncio.gather(events, parents, transfers, batch)
     name = app_names.get(job.app_id, str(job.app_id))
     return JobDetail(job, name, found[0], found[1], found[2], found[3])
 
 
-async def _none() -> None:
-    return None
+async def _batch_job(client: BalsamClient, batch_job_id: int | None) -> BatchJob | None:
+    # An allocation may be deleted while its jobs remain: the detail still opens.
+    if not batch_job_id:
+        return None
+    try:
+        batch: BatchJob = await client.batch_jobs.retrieve(batch_job_id)
+    except NotFound:
+        return None
+    return batch
