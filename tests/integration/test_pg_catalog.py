@@ -68,3 +68,14 @@ def test_catalog_nests_schema_relation_columns(client: PostgresClient) -> None:
     assert tree["sales"]["totals"] == ["n"]
     assert "pg_class" in tree["pg_catalog"]
     assert not any(schema.startswith("pg_temp") for schema in tree)
+
+
+def test_catalog_lists_a_schema_without_relations(client: PostgresClient) -> None:
+    """An empty schema is still there to complete (an inner join on relations lost it)."""
+    client.run(DB, "create schema pgcat_empty").close()
+    try:
+        tree = client.catalog(DB)
+    finally:
+        client.run(DB, "drop schema pgcat_empty").close()
+    assert tree["pgcat_empty"] == {}
+    assert tree["public"] == {}

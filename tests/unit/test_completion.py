@@ -13,6 +13,7 @@ CATALOG = {
         "Mixed Case": ["Value"],
     },
     "ops": {"jobs": ["id", "state"]},
+    "staging": {},
 }
 
 
@@ -26,6 +27,8 @@ def texts(before: str, **kwargs: str) -> list[str]:
         pytest.param("select * from dev", ["devices"], id="table-prefix"),
         pytest.param("SELECT * FROM devices WHERE is_", ["is_online"], id="column-prefix"),
         pytest.param("select * from ops.", ["jobs"], id="schema-dot"),
+        pytest.param("select * from stag", ["staging"], id="schema-without-tables"),
+        pytest.param("select * from staging.", [], id="nothing-in-an-empty-schema"),
         pytest.param("select devices.fl", ["fleet_id"], id="table-dot"),
         pytest.param("select ops.jobs.st", ["state"], id="schema-table-dot"),
         pytest.param('select * from "Mix', ['"Mixed Case"'], id="quoted-prefix"),

@@ -32,12 +32,13 @@ ORDER BY a.attnum
 """
 
 CATALOG = f"""
-SELECT n.nspname, c.relname, a.attname FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
+SELECT n.nspname, c.relname, a.attname FROM pg_namespace n
+LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'v', 'm', 'f', 'p')
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p') AND n.nspname !~ '{_HIDDEN}'
+WHERE n.nspname !~ '{_HIDDEN}'
 ORDER BY n.nspname, c.relname, a.attnum
 """
+"""Every schema, even one without relations yet (it still completes), down to columns."""
 
 KINDS = {
     "r": "table",
@@ -64,7 +65,10 @@ def catalog(rows: list[tuple[Any, ...]]) -> dict[str, dict[str, list[str]]]:
     """Nest ``CATALOG`` rows: schema → relation → column names in table order."""
     tree: dict[str, dict[str, list[str]]] = {}
     for schema, relation, column in rows:
-        names = tree.setdefault(schema, {}).setdefault(relation, [])
+        relations = tree.setdefault(schema, {})
+        if relation is None:  # a schema with no relations
+            continue
+        names = relations.setdefault(relation, [])
         if column is not None:
             names.append(column)
     return tree
