@@ -5,6 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +19,7 @@ import psycopg2
 import pytest
 
 from console import profiles
+from console.backends.postgres import PostgresClient
 from console.profiles import PostgresSettings, ProfileSettings
 
 Cli = Callable[..., CompletedProcess[str]]
@@ -204,3 +210,40 @@ def test_secrets_never_reach_the_terminal(cli: Cli, local_pg: object) -> None:
     result = cli("--profile", "cli-secret", "db", "list")
     assert result.returncode == 1 and 'database "cli_missing_db" does not exist' in result.stderr
     assert "pw-Zx81-secret" not in result.stderr + result.stdout
+
+
+def _sleeping(client: PostgresClient) -> bool:
+    run = client.run("postgres", "select count(*) from pg_stat_activity "
+                                 "where wait_event = 'PgSleep'")
+    return bool(run.first_rows[0][0])
+
+
+def test_sql_server_killed_mid_query_exits_1_with_a_message(local_pg: object) -> None:
+    """`sql -q 'select pg_sleep(30)'` while the server dies: exit 1, what happened, no
+    traceback. The server is started again for the tests after this one."""
+    import psutil
+
+    from console.connect import postgres_client
+    from console.sandbox import control
+
+    watcher = postgres_client(profiles.load("local"))
+    command = subprocess.Popen([sys.executable, "-m", "console", "sql", "-q",
+                                "select pg_sleep(30)"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 60
+        while not _sleeping(watcher):
+            assert time.monotonic() < deadline and command.poll() is None, "never slept"
+            time.sleep(0.05)
+        server = psutil.Process(control.postgres("local").state().pid)
+        server.send_signal(signal.SIGQUIT)  # immediate shutdown, as a crash ends sessions
+        server.wait(30)
+        stdout, stderr = command.communicate(timeout=60)
+    finally:
+        if command.poll() is None:
+            command.kill()
+        watcher.close()
+        control.ensure_postgres("local")
+    assert command.returncode == 1
+    assert "server closed the connection unexpectedly" in stderr
+    assert "Traceback" not in stderr and stdout == ""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,6 +27,8 @@ from console.ui.widgets.prompts import TextPrompt
 DB = "ui_sql_tests"
 ROWS = 3000
 SIZE = (100, 30)
+EMPTY_SCHEMA = "ui_warehouse"
+"""A schema with no tables yet: only its name can complete."""
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +42,7 @@ def client(local_pg: object) -> Iterator[PostgresClient]:
                    "price numeric(12, 2))").close()
     client.run(DB, f"insert into items select g, 'item-' || g, g * 1.25 "
                    f"from generate_series(1, {ROWS}) g").close()
+    client.run(DB, f"create schema {EMPTY_SCHEMA}").close()
     yield client
     client.drop_database(DB, force=True)
     client.close()
@@ -73,6 +78,22 @@ async def run(pilot, pane: SqlPane, sql: str, key: str = "ctrl+r",  # type: igno
     pane.editor.focus()
     await pilot.press(key)
     await wait_for(pilot, lambda: pane._run_worker is None)
+
+
+def sleeping(client: PostgresClient) -> bool:
+    """Whether the server is running a ``pg_sleep`` in the test database right now."""
+    run = client.run(DB, "select count(*) from pg_stat_activity "
+                         "where wait_event = 'PgSleep' and datname = current_database()")
+    return bool(run.first_rows[0][0])
+
+
+async def start_sleep(pilot, pane: SqlPane, client: PostgresClient) -> None:  # type: ignore[no-untyped-def]
+    """Run ``select pg_sleep(30)`` and return once the server is sleeping in it."""
+    pane.editor.text = "select pg_sleep(30)"
+    pane.editor.cursor_location = (0, 0)
+    pane.editor.focus()
+    await pilot.press("ctrl+r")
+    await wait_for(pilot, lambda: sleeping(client))
 
 
 async def test_query_shows_first_rows_and_status(client: PostgresClient) -> None:
@@ -151,6 +172,20 @@ async def test_cancel_sleep_gives_control_back(client: PostgresClient) -> None:
         assert pane.editor.text.endswith(" x")
         await run(pilot, pane, "select 7 as after_cancel")
         assert pane.results.views[0].grid.get_row_at(0) == [7]
+
+
+async def test_editor_takes_typing_while_a_query_runs(client: PostgresClient) -> None:
+    """Keys reach the editor while the server sleeps in a statement; then ctrl+t cancels it."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await start_sleep(pilot, pane, client)
+        pane.editor.cursor_location = (0, len("select pg_sleep(30)"))
+        await pilot.press(*" -- typed meanwhile")
+        assert pane._run_worker is not None and sleeping(client)  # still running
+        assert pane.editor.text == "select pg_sleep(30) -- typed meanwhile"
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: pane._run_worker is None)
+        assert "cancelled" in pane.results.views[0].status
 
 
 async def test_error_marks_its_position(client: PostgresClient) -> None:
@@ -269,6 +304,41 @@ async def test_completion_from_the_catalog(client: PostgresClient) -> None:
         assert not listing.display
 
 
+async def test_save_result_as_csv(client: PostgresClient, tmp_path: Path) -> None:
+    """ctrl+s to a .csv file writes a header and every row, quoted where CSV needs it."""
+    target = tmp_path / "items.csv"
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select id, name, price, 'a, \"b\"' as note from items "
+                               "where id <= 3 order by id")
+        await pilot.press("ctrl+s")
+        assert isinstance(pilot.app.screen, TextPrompt)
+        pilot.app.screen.query_one("#prompt-input").value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.title == "Save result"
+                                          for n in pilot.app._notifications))
+    with target.open(newline="") as handle:
+        assert list(csv.reader(handle)) == [
+            ["id", "name", "price", "note"],
+            ["1", "item-1", "1.25", 'a, "b"'],
+            ["2", "item-2", "2.50", 'a, "b"'],
+            ["3", "item-3", "3.75", 'a, "b"'],
+        ]
+
+
+async def test_completion_of_a_schema_without_tables(client: PostgresClient) -> None:
+    """A schema completes by its name alone, even before it holds a table."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        assert pane.editor.catalog is not None and EMPTY_SCHEMA in pane.editor.catalog
+        pane.editor.text = ""
+        pane.editor.focus()
+        await pilot.press(*"select * from ui_ware")
+        assert pane.editor.suggestion == "house"
+        await pilot.press("ctrl+space", "enter")
+        assert pane.editor.text == f"select * from {EMPTY_SCHEMA}"
+
+
 def start_server_elsewhere() -> None:
     """Bring the local server back from another process, as an operator's shell would."""
     code = "from console.sandbox import control; control.ensure_postgres('local')"
@@ -288,6 +358,46 @@ async def test_killed_server_is_reported_and_reconnected(client: PostgresClient)
             view = pane.results.views[0]
             assert view.has_class("-error")
             assert "unavailable" in view.status.lower()
+        finally:
+            start_server_elsewhere()
+        await run(pilot, pane, "select 3 as after_restart")
+        assert pane.results.views[0].grid.get_row_at(0) == [3]
+
+
+def kill_server() -> None:
+    """Kill the local server as a crash would: SIGQUIT is PostgreSQL's immediate shutdown,
+    so every session ends at once and clients get no goodbye."""
+    import psutil
+
+    from console.sandbox import control
+
+    pid = control.postgres("local").state().pid
+    assert pid is not None
+    process = psutil.Process(pid)
+    process.send_signal(signal.SIGQUIT)
+    process.wait(30)
+
+
+async def test_server_killed_mid_query_is_reported_and_the_pane_recovers(
+        client: PostgresClient) -> None:
+    """The server dies under `pg_sleep(30)`: the pane says so, keeps working, and runs
+    queries again once the server is back."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await start_sleep(pilot, pane, client)
+        kill_server()
+        try:
+            await wait_for(pilot, lambda: pane._run_worker is None)
+            view = pane.results.views[0]
+            assert view.has_class("-error")
+            assert "unavailable" in view.status.lower()
+            assert "server closed the connection" in view.message
+            assert any(n.severity == "error" for n in pilot.app._notifications)
+            pane.editor.cursor_location = (0, len(pane.editor.text))
+            await pilot.press(*" -- still typing")
+            assert pane.editor.text.endswith("-- still typing")
+            await run(pilot, pane, "select 2 as while_down")
+            assert "unavailable" in pane.results.views[0].status.lower()
         finally:
             start_server_elsewhere()
         await run(pilot, pane, "select 3 as after_restart")
