@@ -107,6 +107,15 @@ def test_keys_by_id_and_alternate_key() -> None:
     assert encode_url("device", None, key={"uuid": "ab12"}) == "/v7/device(uuid='ab12')"
 
 
+def test_parameter_aliases_are_sent_as_literals() -> None:
+    query = {"$filter": {"device_name": {"@": "name"}}, "@name": "o'brien & co"}
+    assert compile_query(query) == "$filter=device_name eq @name&@name='o''brien%20%26%20co'"
+    with pytest.raises(BadQuery):
+        compile_query({"@not a name": 1})
+    with pytest.raises(BadQuery):
+        compile_query({"$expand": {"a": {"@p": 1}}})  # aliases belong to the request
+
+
 @pytest.mark.parametrize(
     ("orderby", "expected"),
     [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -26,6 +27,7 @@ STRING_FUNCTIONS = ("$contains", "$startswith", "$endswith")
 UNARY_FUNCTIONS = ("$tolower", "$toupper", "$trim", "$length")
 OPTION_ORDER = ("$select", "$filter", "$expand", "$orderby", "$top", "$skip", "$count")
 DIRECTIONS = ("asc", "desc")
+ALIAS = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _bad(message: str) -> BadQuery:
@@ -95,7 +97,7 @@ def operand(value: Any) -> str:
         if key == "$":
             return name(inner)
         if key == "@":
-            return "@" + name(inner)
+            return _alias(inner)
         if key == "$raw":
             return f"({inner})"
         if key in UNARY_FUNCTIONS:
@@ -272,16 +274,28 @@ def _expand_one(field: str, options: Any) -> str:
     return f"{name(field)}({_options(options, ';')})"
 
 
-def _options(query: Mapping[str, Any], separator: str) -> str:
-    unknown = [key for key in query if key not in OPTION_ORDER]
+def _options(query: Mapping[str, Any], separator: str, *, aliases: bool = False) -> str:
+    """Compile options; ``aliases`` lets ``"@name": value`` through (top level only)."""
+    unknown = [
+        key for key in query if key not in OPTION_ORDER and not (aliases and key.startswith("@"))
+    ]
     if unknown:
         raise _bad(f"unknown query option {unknown[0]!r}")
     parts = []
     for key, value in query.items():
         if key == "$count":
             continue
+        if key.startswith("@"):
+            parts.append(f"{_alias(key[1:])}={literal(value)}")
+            continue
         parts.append(f"{key}={_option(key, value)}")
     return separator.join(parts)
+
+
+def _alias(alias: str) -> str:
+    if not ALIAS.match(alias):
+        raise _bad(f"a parameter alias is a name (letters, digits, _), not {alias!r}")
+    return f"@{alias}"
 
 
 def _option(key: str, value: Any) -> str:
@@ -301,7 +315,8 @@ def compile_query(query: Mapping[str, Any] | None) -> str:
 
     Args:
         query: ``$select``, ``$filter``, ``$expand``, ``$orderby``, ``$top``,
-            ``$skip``; ``$count`` is handled by ``encode_url``.
+            ``$skip``; ``$count`` is handled by ``encode_url``. ``"@name": value``
+            sends a parameter alias that filters name as ``{"@": "name"}``.
 
     Returns:
         The encoded query string, options in the order given.
@@ -309,7 +324,7 @@ def compile_query(query: Mapping[str, Any] | None) -> str:
     Raises:
         BadQuery: the query object is malformed.
     """
-    return _options(query or {}, "&")
+    return _options(query or {}, "&", aliases=True)
 
 
 def encode_url(resource: str, query: Mapping[str, Any] | None = None, *, key: Any = None) -> str:
