@@ -57,6 +57,15 @@ def test_keyed_miss_is_200_empty_and_links_are_ids(http: httpx.Client) -> None:
     assert http.get("/v7/device(1)").headers["cache-control"] == "no-cache"
 
 
+def test_parameter_aliases_in_filters_and_keys(http: httpx.Client) -> None:
+    name = http.get("/v7/device(3)?$select=device_name").json()["d"][0]["device_name"]
+    found = http.get(f"/v7/device?$select=id&$filter=device_name eq @n&@n='{name}'").json()
+    assert found == {"d": [{"id": 3}]}
+    assert http.get("/v7/device(@id)?$select=id&@id=3").json() == {"d": [{"id": 3}]}
+    broken = http.get("/v7/device?$filter=device_name eq @n&@n='unterminated")
+    assert broken.status_code == 400 and broken.json().startswith("Malformed url")
+
+
 def test_post_is_unwrapped_201_with_location(http: httpx.Client) -> None:
     response = http.post("/v7/device_tag", json={"device": 2, "tag_key": "env", "value": "qa"})
     assert response.status_code == 201

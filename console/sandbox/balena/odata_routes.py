@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -67,11 +66,7 @@ def _key_value(parser: Parser, params: dict[str, Any]) -> Any:
 
 
 def _params(options: Options) -> dict[str, Any]:
-    params = {}
-    for name, value in options.custom:
-        if name.startswith("@"):
-            params[name[1:]] = Parser(value).literal().value
-    return params
+    return {name: lit.value for name, lit in options.aliases}
 
 
 class ODataRequest:
@@ -89,7 +84,9 @@ class ODataRequest:
         try:
             self.options = parse_query(request.scope.get("query_string", b"").decode("latin-1"))
             self.params = _params(self.options)
-            self.key = _key_filter(unquote(match["key"]), self.params) if match["key"] else None
+            # Raw, as the query is: a key's string literals are percent-decoded once, by
+            # the literal parser (decoding the path first would turn '%2541' into 'A').
+            self.key = _key_filter(match["key"], self.params) if match["key"] else None
         except ParseError as exc:
             raise Malformed from exc
 

@@ -355,7 +355,11 @@ class Parser:
         return reader()
 
 
-def build_options(values: dict[str, Any], custom: tuple[tuple[str, str], ...]) -> Options:
+def build_options(
+    values: dict[str, Any],
+    custom: tuple[tuple[str, str], ...],
+    aliases: tuple[tuple[str, Lit], ...] = (),
+) -> Options:
     """Make an ``Options`` from parsed option values keyed ``$select``, ``$filter``…"""
     return Options(
         select=values.get("$select"),
@@ -365,6 +369,7 @@ def build_options(values: dict[str, Any], custom: tuple[tuple[str, str], ...]) -
         top=values.get("$top"),
         skip=values.get("$skip"),
         custom=custom,
+        aliases=aliases,
     )
 
 
@@ -379,22 +384,27 @@ def parse_query(raw: str) -> Options:
     """
     values: dict[str, Any] = {}
     custom: list[tuple[str, str]] = []
+    aliases: dict[str, Lit] = {}
     offset = 0
     for part in raw.split("&") if raw else []:
         key, _, value = part.partition("=")
         name = unquote(key)
         if name.startswith("$") and name not in IGNORED:
             values[name] = _parse_option(name, value, offset + len(key) + 1)
+        elif name.startswith("@"):
+            # A literal in the same grammar as $filter's: parsed from the raw text, so
+            # its content is percent-decoded once, after parsing.
+            aliases[name[1:]] = _parse_option("@", value, offset + len(key) + 1)
         elif not name.startswith("$"):
             custom.append((name, unquote(value)))
         offset += len(part) + 1
-    return build_options(values, tuple(custom))
+    return build_options(values, tuple(custom), tuple(aliases.items()))
 
 
 def _parse_option(name: str, value: str, offset: int) -> Any:
     try:
         parser = Parser(value)
-        result = parser.option_value(name, 0)
+        result = parser.literal() if name == "@" else parser.option_value(name, 0)
         parser.done()
     except ParseError as exc:
         raise ParseError(str(exc).rsplit(" at ", 1)[0], offset + exc.position) from exc

@@ -105,3 +105,5 @@ class Options:
     top: int | None = None
     skip: int | None = None
     custom: tuple[tuple[str, str], ...] = field(default=())
+    aliases: tuple[tuple[str, Lit], ...] = field(default=())
+    """Parameter aliases ``@name=value`` of the request (top level only), by name."""
