@@ -1,20 +1,24 @@
 """Every URL the client's builder makes is parsed back by the stand-in to the same query.
 
 The builder (console.backends) and the parser (console.sandbox) share no code; the
-expected tree is derived here from the query object, independently of both.
+expected tree is derived here from the query object, independently of both. The URL
+goes through httpx as the client sends it, and back through the stand-in's own request
+reader, so the path (``/$count``) and parameter aliases (``@name=value``) count too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from starlette.requests import Request
 
 from console.backends.balena.odata import encode_url
-from console.sandbox.balena.parser import parse_query
+from console.sandbox.balena.odata_routes import ODataRequest
 from console.sandbox.balena.query import (
     Bin,
     Call,
@@ -25,19 +29,45 @@ from console.sandbox.balena.query import (
     Lit,
     Not,
     Options,
+    Param,
     Path,
 )
 
+Pair = tuple[Any, Any]
+"""A query-object fragment and the tree the parser must make of it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One generated request and what the stand-in must read from it."""
+
+    key: Any
+    spec: dict[str, Any]
+    expected_key: dict[str, Any] | None
+    counts: bool
+    expected: Options
+    params: dict[str, Any]
+
+
 FIELDS = st.sampled_from(["device_name", "is_online", "cpu_temp", "note", "uuid", "status"])
+REFS = st.sampled_from(["device_name", "created_at", "belongs_to__application/slug"])
 NAVS = st.sampled_from(["device_tag", "owns__device", "belongs_to__application"])
+ALIASES = st.sampled_from(["p", "since", "n_2"])
 OPS = st.sampled_from(["$eq", "$ne", "$gt", "$ge", "$lt", "$le"])
+PIECES = ["%41", "%2F", "%", "'", "''", " ", "+", "&", "=", "/", "#", "?", ";", ",", "(", ")"]
+TEXT = st.one_of(
+    st.text(max_size=20),
+    # What URL encoding trips on: quotes, text that looks already encoded, separators.
+    st.lists(st.sampled_from([*PIECES, "$", "@", "é", "a"]), max_size=6).map("".join),
+)
 VALUES = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=20),
+    TEXT,
     st.datetimes(min_value=dt.datetime(1970, 1, 2), max_value=dt.datetime(2200, 1, 1)),
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
 )
 
 
@@ -54,7 +84,13 @@ def lit(value: Any) -> Lit:
     if isinstance(value, dt.datetime):
         text = value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
         return Lit(text, "datetime")
+    if isinstance(value, dt.date):
+        return Lit(value.isoformat(), "date")
     return Lit(value, "str")
+
+
+def path(field: str) -> Path:
+    return Path(tuple(field.split("/")))
 
 
 def join(op: str, nodes: list[Any]) -> Any:
@@ -65,31 +101,71 @@ def join(op: str, nodes: list[Any]) -> Any:
 
 
 @st.composite
-def leaf(draw: st.DrawFn) -> tuple[Any, Any]:
+def operand(draw: st.DrawFn) -> Pair:
+    """A right-hand side: a literal, a field reference ``$``, an alias ``@`` or ``tolower``."""
+    kind = draw(st.sampled_from(["literal", "field", "alias", "tolower"]))
+    if kind == "literal":
+        value = draw(VALUES)
+        return value, lit(value)
+    if kind == "field":
+        ref = draw(REFS)
+        return {"$": ref}, path(ref)
+    if kind == "alias":
+        alias = draw(ALIASES)
+        return {"@": alias}, Param(alias)
+    text = draw(TEXT)
+    return {"$tolower": text}, Call("tolower", (lit(text),))
+
+
+@st.composite
+def leaf(draw: st.DrawFn) -> Pair:
     field = draw(FIELDS)
-    kind = draw(st.sampled_from(["eq", "op", "in", "fn", "any", "count"]))
+    kind = draw(
+        st.sampled_from(
+            ["eq", "op", "in", "fn", "lower", "any", "count", "counted", "ref", "alias"]
+        )
+    )
     if kind == "eq":
         value = draw(VALUES)
         return {field: value}, Bin("eq", Path((field,)), lit(value))
     if kind == "op":
-        op, value = draw(OPS), draw(VALUES)
-        return {field: {op: value}}, Bin(op[1:], Path((field,)), lit(value))
+        op, (value, node) = draw(OPS), draw(operand())
+        return {field: {op: value}}, Bin(op[1:], Path((field,)), node)
+    if kind == "ref":
+        ref = draw(REFS)
+        return {field: {"$": ref}}, Bin("eq", Path((field,)), path(ref))
+    if kind == "alias":
+        alias = draw(ALIASES)
+        return {field: {"@": alias}}, Bin("eq", Path((field,)), Param(alias))
     if kind == "in":
         values = draw(st.lists(VALUES, min_size=1, max_size=4))
         return {field: {"$in": values}}, In(Path((field,)), tuple(lit(v) for v in values))
+    fn = draw(st.sampled_from(["contains", "startswith", "endswith"]))
     if kind == "fn":
-        fn, text = draw(st.sampled_from(["contains", "startswith", "endswith"])), draw(st.text())
-        return {field: {f"${fn}": text}}, Call(fn, (Path((field,)), lit(text)))
+        value, node = draw(operand())
+        return {field: {f"${fn}": value}}, Call(fn, (Path((field,)), node))
+    if kind == "lower":
+        # The device filter's `name~gw`: a top-level operator over two operands.
+        text, lowered = draw(TEXT), Call("tolower", (Path((field,)),))
+        if draw(st.booleans()):
+            spec = {"$eq": [{"$tolower": {"$": field}}, {"$tolower": text}]}
+            return spec, Bin("eq", lowered, Call("tolower", (lit(text),)))
+        return {f"${fn}": [{"$tolower": {"$": field}}, text]}, Call(fn, (lowered, lit(text)))
     nav = draw(NAVS)
     if kind == "any":
         kind_, value = draw(st.sampled_from(["any", "all"])), draw(VALUES)
         spec = {nav: {f"${kind_}": {"$alias": "x", "$expr": {"x": {field: value}}}}}
         return spec, Lambda((nav,), kind_, "x", Bin("eq", Path(("x", field)), lit(value)))
-    count = draw(st.integers(min_value=0, max_value=99))
-    return {nav: {"$count": count}}, Bin("eq", Count((nav,), None), lit(count))
+    number = draw(st.integers(min_value=0, max_value=99))
+    if kind == "count":
+        return {nav: {"$count": number}}, Bin("eq", Count((nav,), None), lit(number))
+    op, value = draw(OPS), draw(VALUES)
+    spec = {nav: {"$count": {"$filter": {field: value}, op: number}}}
+    counted = Count((nav,), Bin("eq", Path((field,)), lit(value)))
+    return spec, Bin(op[1:], counted, lit(number))
 
 
-def combine(children: st.SearchStrategy[tuple[Any, Any]]) -> st.SearchStrategy[tuple[Any, Any]]:
+def combine(children: st.SearchStrategy[Pair]) -> st.SearchStrategy[Pair]:
     pairs = st.lists(children, min_size=2, max_size=3)
     return st.one_of(
         pairs.map(lambda ps: ({"$and": [p[0] for p in ps]}, join("and", [p[1] for p in ps]))),
@@ -103,6 +179,31 @@ FILTERS = st.recursive(leaf(), combine, max_leaves=6)
 
 
 @st.composite
+def order_item(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[Any, str]]:
+    direction = draw(st.sampled_from(["asc", "desc"]))
+    if draw(st.booleans()):
+        field = draw(FIELDS)
+        return {field: direction}, (Path((field,)), direction)
+    nav = draw(NAVS)
+    if draw(st.booleans()):
+        return {nav: {"$count": {}}, "$dir": direction}, (Count((nav,), None), direction)
+    spec, node = draw(FILTERS)
+    return {nav: {"$count": {"$filter": spec}}, "$dir": direction}, (Count((nav,), node), direction)
+
+
+@st.composite
+def expand_item(draw: st.DrawFn, nav: str, depth: int) -> tuple[Any, Expand]:
+    kind = draw(st.sampled_from(["options", "count", "counted"]))
+    if kind == "count":
+        return {"$count": {}}, Expand(nav, Options(), True)
+    if kind == "counted":
+        spec, node = draw(FILTERS)
+        return {"$count": {"$filter": spec}}, Expand(nav, Options(filter=node), True)
+    spec, options_ = draw(options(depth + 1))
+    return spec, Expand(nav, options_)
+
+
+@st.composite
 def options(draw: st.DrawFn, depth: int = 0) -> tuple[dict[str, Any], Options]:
     spec: dict[str, Any] = {}
     values: dict[str, Any] = {}
@@ -113,15 +214,13 @@ def options(draw: st.DrawFn, depth: int = 0) -> tuple[dict[str, Any], Options]:
         spec["$filter"], values["filter"] = draw(FILTERS)
     if depth < 2 and draw(st.booleans()):
         navs = draw(st.lists(NAVS, min_size=1, max_size=2, unique=True))
-        nested = {nav: draw(options(depth + 1)) for nav in navs}
+        nested = {nav: draw(expand_item(nav, depth)) for nav in navs}
         spec["$expand"] = {nav: pair[0] for nav, pair in nested.items()}
-        values["expand"] = tuple(Expand(nav, pair[1]) for nav, pair in nested.items())
+        values["expand"] = tuple(pair[1] for pair in nested.values())
     if draw(st.booleans()):
-        order = draw(
-            st.lists(st.tuples(FIELDS, st.sampled_from(["asc", "desc"])), min_size=1, max_size=2)
-        )
-        spec["$orderby"] = [{f: d} for f, d in order]
-        values["orderby"] = tuple((Path((f,)), d) for f, d in order)
+        order = draw(st.lists(order_item(), min_size=1, max_size=2))
+        spec["$orderby"] = [item for item, _ in order]
+        values["orderby"] = tuple(node for _, node in order)
     for key in ("top", "skip"):
         if draw(st.booleans()):
             number = draw(st.integers(min_value=0, max_value=10**6))
@@ -129,10 +228,60 @@ def options(draw: st.DrawFn, depth: int = 0) -> tuple[dict[str, Any], Options]:
     return spec, Options(**values)
 
 
-@settings(max_examples=300, deadline=None)
-@given(options())
-def test_builder_urls_parse_back_to_the_same_query(pair: tuple[dict[str, Any], Options]) -> None:
-    spec, expected = pair
+KEYS = st.one_of(
+    st.none(),
+    st.integers(min_value=0, max_value=10**9),
+    st.fixed_dictionaries({"uuid": TEXT}),
+    st.fixed_dictionaries({"organization": st.integers(min_value=0), "handle": TEXT}),
+)
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> Case:
+    """A whole request: a key, options, maybe a count of the collection, maybe alias values."""
+    key = draw(KEYS)
+    spec, expected = draw(options())
+    counts = False
+    if draw(st.booleans()):
+        counts = True
+        if "$filter" in spec and draw(st.booleans()):
+            spec["$count"] = {"$filter": spec.pop("$filter")}  # the SDK's spelling
+        else:
+            spec["$count"] = True
+    aliases = draw(st.dictionaries(ALIASES, VALUES, max_size=3))
+    for alias, value in aliases.items():
+        spec[f"@{alias}"] = value
+    literals = {alias: lit(value) for alias, value in aliases.items()}
+    expected = dataclasses.replace(expected, aliases=tuple(literals.items()))
+    params = {alias: node.value for alias, node in literals.items()}
+    expected_key = {"id": key} if isinstance(key, int) else key
+    return Case(key, spec, expected_key, counts, expected, params)
+
+
+def read_back(url: httpx.URL) -> ODataRequest:
+    """The stand-in's reading of a request for ``url``, as its route handler makes it."""
+    raw_path, _, _ = url.raw_path.partition(b"?")
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": url.path,
+        "raw_path": raw_path,
+        "query_string": url.query,
+        "headers": [],
+    }
+    return ODataRequest(Request(scope))
+
+
+@settings(max_examples=400, deadline=None)
+@given(requests())
+def test_builder_urls_parse_back_to_the_same_query(request: Case) -> None:
     # Through httpx's own URL handling, as the client sends it.
-    url = httpx.URL("http://127.0.0.1" + encode_url("device", spec))
-    assert parse_query(url.query.decode("ascii")) == expected
+    url = encode_url("device", request.spec, key=request.key)
+    parsed = read_back(httpx.URL("http://127.0.0.1" + url))
+    assert (parsed.resource, parsed.key, parsed.count) == (
+        "device",
+        request.expected_key,
+        request.counts,
+    )
+    assert parsed.options == request.expected
+    assert parsed.params == request.params
