@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
 from console.backends.balsam import BalsamClient
@@ -17,7 +18,8 @@ from console.profiles import Profile, ProfileSettings
 from console.sandbox.balsam import build_app
 from console.sandbox.serve import ServerThread
 from console.ui.confirm import ConfirmScreen
-from console.ui.jobs.dialogs import JobDetailScreen, StatePicker
+from console.ui.jobs.chart import StateChart
+from console.ui.jobs.dialogs import JobDetailScreen, StatePicker, TagPrompt
 from console.ui.jobs.summary import StateSummary
 from console.ui.jobs.table import BatchJobTable, JobTable
 from console.ui.panes.jobs import JobsPane
@@ -203,6 +205,89 @@ async def test_set_state_of_marked_jobs(fresh: ServerThread) -> None:
         assert app.query_one(JobTable).selected == set()
 
 
+async def test_bulk_tag_asks_with_the_count_then_reports(fresh: ServerThread) -> None:
+    app = JobsApp(fresh.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        failed = sorted(in_state(fresh, "FAILED"))
+        app.query_one(JobsPane).apply_filter("state=FAILED")
+        await settle(pilot)
+        await pilot.press("t")
+        assert isinstance(app.screen, TagPrompt)
+        app.screen.query_one(Input).value = "review:yes"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"Tag {len(failed)} jobs with review:yes (jobs matching state=FAILED" in (
+            app.screen.message
+        )
+        await pilot.press("y")
+        await settle(pilot)
+        assert f"{len(failed)} of {len(failed)} jobs tagged review:yes" in notes(app)
+    async with BalsamClient(fresh.url, username="operator", password=PASSWORD) as client:
+        tagged = await client.jobs.filter(tags={"review": "yes"}).all()
+    assert sorted(j.id for j in tagged) == failed
+    assert all(j.tags["system"] for j in tagged), "the tag is added, the others are kept"
+
+
+async def test_confirmed_delete_names_the_count_then_reports(fresh: ServerThread) -> None:
+    app = JobsApp(fresh.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.query_one(JobsPane).apply_filter("state=FAILED order=id")
+        await settle(pilot)
+        marked = list(app.query_one(JobTable).jobs)[:2]
+        await pilot.press("space", "down", "space", "d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Delete 2 jobs (2 marked jobs)?" in app.screen.message
+        await pilot.press("y")
+        await settle(pilot)
+        assert "2 of 2 jobs deleted" in notes(app)
+        assert not set(marked) & set(app.query_one(JobTable).jobs)
+    async with BalsamClient(fresh.url, username="operator", password=PASSWORD) as client:
+        assert await client.jobs.filter(id=marked).count() == 0
+        assert await client.jobs.count() == 398
+
+
+async def test_delete_by_filter_reports_jobs_a_launcher_holds(fresh: ServerThread) -> None:
+    """Running jobs are leased by a launcher: the server keeps them, and the report says so."""
+    running = len(in_state(fresh, "RUNNING"))
+    app = JobsApp(fresh.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.query_one(JobsPane).apply_filter("state=RUNNING")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert f"Delete {running} jobs" in app.screen.message
+        await pilot.press("y")
+        await settle(pilot)
+        assert f"0 of {running} jobs deleted, {running} left alone" in notes(app)
+    assert len(in_state(fresh, "RUNNING")) == running > 0
+
+
+async def test_chart_keeps_a_sample_per_refresh(fresh: ServerThread) -> None:
+    app = JobsApp(fresh.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        chart = app.query_one(StateChart)
+        failed, running = chart.history["FAILED"][-1], chart.history["RUNNING"][-1]
+        async with BalsamClient(fresh.url, username="operator", password=PASSWORD) as client:
+            for _ in range(3):
+                ids = await client.jobs.filter(state="RUNNING").order_by("id")[:5].ids()
+                await client.jobs.update_ids(ids, {"state": "FAILED"})
+                await pilot.press("ctrl+r")
+                await settle(pilot)
+        assert list(chart.history["FAILED"])[-4:] == [failed + 5 * n for n in range(4)]
+        assert list(chart.history["RUNNING"])[-4:] == [running - 5 * n for n in range(4)]
+        lines = str(chart.render()).splitlines()
+        failed_line = next(line for line in lines if line.startswith("FAILED"))
+        running_line = next(line for line in lines if line.startswith("RUNNING"))
+        assert "▁▃▆█" in failed_line and failed_line.split()[-1] == str(failed + 15)
+        assert "█▆▃▁" in running_line and running_line.split()[-1] == str(running - 15)
+
+
 async def test_detail_shows_the_event_timeline(server: ServerThread) -> None:
     app = JobsApp(server.url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -349,3 +434,39 @@ async def test_enter_on_a_summary_state_lists_its_jobs(server: ServerThread) -> 
         assert pane.spec.states == ("READY",)
         assert {j.state for j in app.query_one(JobTable).jobs.values()} == {"READY"}
         assert pane.total == len(in_state(server, "READY"))
+
+
+async def wait_for(pilot: Pilot[Any], done: Any, ticks: int = 100) -> None:
+    """Let the live loop run until ``done()`` holds (bounded; the caller asserts)."""
+    for _ in range(ticks):
+        if done():
+            return
+        await pilot.pause(0.05)
+
+
+async def test_batch_list_refreshes_live_only_while_shown(fresh: ServerThread) -> None:
+    app = LiveApp(fresh.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.query_one(JobsPane)
+        chart = app.query_one(StateChart)
+        table = app.query_one(BatchJobTable)
+
+        def samples() -> int:  # one per summary refresh
+            return len(chart.history.get("FAILED", ()))
+
+        pane.pane_shown()
+        await wait_for(pilot, lambda: table.row_count > 0 and samples() > 0)
+        create = {"site_id": 1, "queue": "debug", "num_nodes": 8, "wall_time_min": 30}
+        first = await app.client.batch_jobs.create(**create)
+        before = samples()
+        await wait_for(pilot, lambda: samples() >= before + 3)
+        assert samples() >= before + 3, "the live loop is running"
+        assert first.id not in table.shown, "a hidden batch list is not refreshed"
+
+        await pilot.press("b")
+        await wait_for(pilot, lambda: first.id in table.shown)
+        assert first.id in table.shown
+        second = await app.client.batch_jobs.create(**create)
+        await wait_for(pilot, lambda: second.id in table.shown)
+        assert table.get_row(str(second.id))[6] == "pending_submission"
+        pane.pane_hidden()

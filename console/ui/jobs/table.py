@@ -101,8 +101,20 @@ class JobTable(DataTable[object]):
         self.selected.clear()
 
 
+BATCH_COLUMNS = (
+    ("id", "Id"),
+    ("site", "Site"),
+    ("scheduler", "Scheduler id"),
+    ("queue", "Queue"),
+    ("nodes", "Nodes"),
+    ("wall", "Wall min"),
+    ("state", "State"),
+    ("started", "Started"),
+)
+
+
 class BatchJobTable(DataTable[str]):
-    """Queued and running allocations."""
+    """Queued and running allocations, refreshed live by key."""
 
     DEFAULT_CSS = """
     BatchJobTable { height: 1fr; }
@@ -111,32 +123,45 @@ class BatchJobTable(DataTable[str]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.site_names: dict[int, str] = {}
+        self.shown: dict[int, list[str]] = {}
+        """Batch job id → the cells on screen, in row order."""
 
     def on_mount(self) -> None:
-        for label in (
-            "Id",
-            "Site",
-            "Scheduler id",
-            "Queue",
-            "Nodes",
-            "Wall min",
-            "State",
-            "Started",
-        ):
-            self.add_column(label, key=label.lower())
+        for key, label in BATCH_COLUMNS:
+            self.add_column(label, key=key)
 
     def show(self, batch_jobs: Sequence[BatchJob]) -> None:
-        """Replace the rows (a short list: a site has a handful of allocations)."""
+        """Show the allocations; in place when the same ones are listed in the same order.
+
+        The list is refreshed every few seconds while on screen, so a rebuild
+        keeps the cursor on the allocation it was on.
+        """
+        rows = {b.id: self._cells(b) for b in batch_jobs}
+        if list(rows) == list(self.shown):
+            for batch_id, cells in rows.items():
+                for (key, _), old, new in zip(BATCH_COLUMNS, self.shown[batch_id], cells):
+                    if old != new:
+                        self.update_cell(str(batch_id), key, new)
+            self.shown = rows
+            return
+        current = (
+            list(self.shown)[self.cursor_row] if 0 <= self.cursor_row < len(self.shown) else None
+        )
         self.clear()
-        for b in batch_jobs:
-            self.add_row(
-                str(b.id),
-                self.site_names.get(b.site_id, str(b.site_id)),
-                str(b.scheduler_id or ""),
-                b.queue,
-                str(b.num_nodes),
-                str(b.wall_time_min),
-                b.state,
-                when(b.start_time),
-                key=str(b.id),
-            )
+        for batch_id, cells in rows.items():
+            self.add_row(*cells, key=str(batch_id))
+        self.shown = rows
+        if current in rows:
+            self.move_cursor(row=list(rows).index(current))
+
+    def _cells(self, b: BatchJob) -> list[str]:
+        return [
+            str(b.id),
+            self.site_names.get(b.site_id, str(b.site_id)),
+            str(b.scheduler_id or ""),
+            b.queue,
+            str(b.num_nodes),
+            str(b.wall_time_min),
+            b.state,
+            when(b.start_time),
+        ]

@@ -6,7 +6,8 @@ filter, order and paging (``j``); the queued and running batch jobs (``b``).
 Bulk actions work on the marked jobs, or on the whole current filter when
 none is marked, and always ask first with the count. Every call runs in a
 worker; the refresh loop re-arms itself after each fetch and pauses while
-the pane is hidden.
+the pane is hidden. Each tick refreshes the counts, the jobs page and, while
+it is on screen, the batch jobs list.
 """
 
 from __future__ import annotations
@@ -210,10 +211,16 @@ class JobsPane(Pane):
     )
     async def load_summary(self) -> None:
         """Count jobs by site, app and state; then re-arm the refresh timer."""
+        # A cancelled load (replaced by a newer one) must not re-arm: its tick would
+        # cancel the newer load in turn, and with a summary slower than the refresh
+        # interval none would ever finish. The newer load re-arms when it ends.
         try:
-            self._show_counts(await summarise(self.client))
-        finally:
-            self._rearm()
+            counts = await summarise(self.client)
+        except Exception:
+            self._rearm()  # keep polling: the service may come back
+            raise
+        self._show_counts(counts)
+        self._rearm()
 
     async def _names(self) -> None:
         """Learn app and site names once, so tables show names rather than ids."""
@@ -242,6 +249,9 @@ class JobsPane(Pane):
     def _tick(self) -> None:
         self.load_summary()
         self.load_page()
+        if self.query_one(ContentSwitcher).current == VIEWS["batch"]:
+            # Allocations queue, start and finish while the operator watches them.
+            self.load_batch_jobs()
 
     @work(exclusive=True, group="jobs-page", description="Loading jobs", exit_on_error=False)
     async def load_page(self) -> None:
@@ -280,7 +290,10 @@ class JobsPane(Pane):
     # --- actions -------------------------------------------------------------
 
     def action_view(self, name: str) -> None:
-        self.query_one(ContentSwitcher).current = VIEWS[name]
+        switcher = self.query_one(ContentSwitcher)
+        if name == "batch" and switcher.current != VIEWS["batch"]:
+            self.load_batch_jobs()  # the list was not refreshed while it was out of sight
+        switcher.current = VIEWS[name]
         target = {"summary": StateSummary, "jobs": JobTable, "batch": BatchJobTable}[name]
         self.query_one(target).focus()
         self._status()
