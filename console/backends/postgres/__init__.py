@@ -8,6 +8,7 @@ from console.backends.postgres._classify import StatementKind, classify
 from console.backends.postgres._client import APPLICATION_NAME, PostgresClient
 from console.backends.postgres._errors import map_pg_errors
 from console.backends.postgres._export import export_query, json_default, write_json
+from console.backends.postgres._filter import filter_rows
 from console.backends.postgres._models import (
     Column,
     DatabaseInfo,
@@ -32,6 +33,7 @@ __all__ = [
     "StatementKind",
     "classify",
     "export_query",
+    "filter_rows",
     "json_default",
     "map_pg_errors",
     "split_statements",

@@ -9,7 +9,7 @@ maintenance connection.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from console.backends.errors import BadQuery, ConsoleError, ReadOnlyRefused, Unavailable
@@ -155,8 +155,8 @@ class PostgresClient(_databases.DatabaseMethods):
 
     # Queries ---------------------------------------------------------------
 
-    def run(self, database: str, sql: str, *, batch: int = 500,
-            on_start: Callable[[QueryRun], None] | None = None) -> QueryRun:
+    def run(self, database: str, sql: str, *, params: Sequence[Any] | None = None,
+            batch: int = 500, on_start: Callable[[QueryRun], None] | None = None) -> QueryRun:
         """Run one statement and return once the server has answered the first batch.
 
         Each statement commits on its own (use ``session()`` for ``BEGIN`` … ``COMMIT``
@@ -166,6 +166,8 @@ class PostgresClient(_databases.DatabaseMethods):
         Args:
             database: The database to run it in.
             sql: One statement (see ``split_statements``).
+            params: Values for its ``%s`` placeholders, bound by the driver
+                (a literal ``%`` is then written ``%%``); ``None`` sends ``sql`` as is.
             batch: Rows to read before returning.
             on_start: Called with the run before the statement is sent, so
                 another thread can ``cancel()`` it while ``run`` still blocks.
@@ -195,7 +197,7 @@ class PostgresClient(_databases.DatabaseMethods):
             pool.release(connection, discard=broken or kind.session_state)
 
         run = QueryRun(conn, sql, kind, database=database, release=release, types=self.types,
-                       profile=self.profile.name)
+                       profile=self.profile.name, params=params)
         self.launch(run, batch, on_start)
         return run
 
@@ -224,7 +226,7 @@ class PostgresClient(_databases.DatabaseMethods):
         return Session(self, self.pool(database))
 
     def copy_csv(self, database: str, query: str, out: IO[bytes], *,
-                 header: bool = True) -> int:
+                 header: bool = True, params: Sequence[Any] | None = None) -> int:
         """Write a query's rows to a binary file as CSV through ``COPY … TO STDOUT``.
 
         Args:
@@ -232,6 +234,7 @@ class PostgresClient(_databases.DatabaseMethods):
             query: One statement that returns rows (SELECT, WITH, VALUES, TABLE).
             out: A binary file-like object.
             header: Write the column names first.
+            params: Values for the query's ``%s`` placeholders, as in ``run``.
 
         Returns:
             The number of rows written.
@@ -242,7 +245,7 @@ class PostgresClient(_databases.DatabaseMethods):
             ConsoleError: as ``run``.
         """
         with self.session(database) as session:
-            return session.copy_csv(query, out, header=header)
+            return session.copy_csv(query, out, header=header, params=params)
 
     def refuse_writes(self, kind: StatementKind, *, copy: bool = False) -> None:
         """Raise before anything is sent when a read-only profile is asked to write."""

@@ -7,7 +7,8 @@ rows through Python's ``csv`` module takes about six times as long.
 
 from __future__ import annotations
 
-from typing import IO
+from collections.abc import Sequence
+from typing import IO, Any
 
 import psycopg2.extensions
 
@@ -18,8 +19,12 @@ PREFIX = "COPY (\n"
 
 
 def copy_csv(conn: psycopg2.extensions.connection, query: str, out: IO[bytes], *,
-             header: bool = True, profile: str | None = None) -> int:
+             header: bool = True, params: Sequence[Any] | None = None,
+             profile: str | None = None) -> int:
     """Write the rows of ``query`` to ``out`` as CSV; return how many rows.
+
+    ``params`` are bound to the query's ``%s`` by the driver (``COPY`` itself
+    takes no parameters, so they are bound into the text it sends).
 
     Raises:
         ConsoleError: the server refused the query (``BadQuery.position`` is in ``query``).
@@ -32,5 +37,5 @@ def copy_csv(conn: psycopg2.extensions.connection, query: str, out: IO[bytes], *
         return inside if 1 <= inside <= len(query) + 1 else None
 
     with map_pg_errors("copy rows", profile=profile, locate=locate), conn.cursor() as cur:
-        cur.copy_expert(command, out)
+        cur.copy_expert(command if params is None else cur.mogrify(command, params), out)
         return int(cur.rowcount)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ BATCH = 5000
 
 
 def export_query(client: PostgresClient, database: str, sql: str, path: str | os.PathLike[str],
-                 fmt: str) -> int:
+                 fmt: str, params: Sequence[Any] | None = None) -> int:
     """Write the rows of one query to ``path`` as ``csv`` (with a header) or ``json``.
 
     Args:
@@ -37,6 +37,7 @@ def export_query(client: PostgresClient, database: str, sql: str, path: str | os
             it is run again, so a statement that writes is refused.
         path: The file to create or replace.
         fmt: ``"csv"`` or ``"json"`` (an array of objects keyed by column).
+        params: Values for the query's ``%s`` placeholders (see ``PostgresClient.run``).
 
     Returns:
         The number of rows written.
@@ -52,7 +53,7 @@ def export_query(client: PostgresClient, database: str, sql: str, path: str | os
     target = Path(path)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        rows = _write(client, database, sql, temporary, fmt)
+        rows = _write(client, database, sql, params, temporary, fmt)
         os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
@@ -64,11 +65,13 @@ def export_query(client: PostgresClient, database: str, sql: str, path: str | os
     return rows
 
 
-def _write(client: PostgresClient, database: str, sql: str, path: Path, fmt: str) -> int:
+def _write(client: PostgresClient, database: str, sql: str, params: Sequence[Any] | None,
+           path: Path, fmt: str) -> int:
     if fmt == "csv":
         with path.open("wb") as out:
-            return client.copy_csv(database, sql, out)
-    with client.run(database, sql, batch=BATCH) as run, path.open("w", encoding="utf-8") as out:
+            return client.copy_csv(database, sql, out, params=params)
+    with (client.run(database, sql, params=params, batch=BATCH) as run,
+          path.open("w", encoding="utf-8") as out):
         return write_json(run, out)
 
 

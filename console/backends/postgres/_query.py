@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -49,9 +49,12 @@ class QueryRun:
     """
 
     def __init__(self, conn: Connection, sql: str, kind: StatementKind, *, database: str,
-                 release: Release, types: TypeNames, profile: str | None = None) -> None:
+                 release: Release, types: TypeNames, profile: str | None = None,
+                 params: Sequence[Any] | None = None) -> None:
         self.sql = sql
-        """The statement as the operator wrote it."""
+        """The statement as sent (the operator's own, or one wrapped around it)."""
+        self.params = params
+        """Values bound to ``%s`` in ``sql`` (a literal ``%`` is then written ``%%``)."""
         self.database = database
         self.kind = kind
         self.columns: list[ResultColumn] = []
@@ -96,7 +99,7 @@ class QueryRun:
             self._cursor = self._open_cursor()
             self._in_flight = True
             try:
-                self._cursor.execute(self.sql)
+                self._cursor.execute(self.sql, self.params)
                 if self._cursor.name or self._cursor.description is not None:
                     self.has_rows = True
                     self.first_rows = self._cursor.fetchmany(batch)

@@ -7,9 +7,9 @@ tracks the operator's transaction block.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import psycopg2.extensions
 
@@ -46,7 +46,7 @@ class Session:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def run(self, sql: str, *, batch: int = 500,
+    def run(self, sql: str, *, params: Sequence[Any] | None = None, batch: int = 500,
             on_start: Callable[[QueryRun], None] | None = None) -> QueryRun:
         """Run one statement on the session's connection; see ``PostgresClient.run``.
 
@@ -62,7 +62,8 @@ class Session:
         conn = self._connection()
         self._dirty |= kind.session_state
         run = QueryRun(conn, sql, kind, database=self.database, release=self._taken_back,
-                       types=self._client.types, profile=self._client.profile.name)
+                       types=self._client.types, profile=self._client.profile.name,
+                       params=params)
         self._current = run
         try:
             self._client.launch(run, batch, on_start)
@@ -71,11 +72,12 @@ class Session:
                 self._block_open = self.in_transaction and not run.owns_transaction
         return run
 
-    def copy_csv(self, query: str, out: IO[bytes], *, header: bool = True) -> int:
+    def copy_csv(self, query: str, out: IO[bytes], *, header: bool = True,
+                 params: Sequence[Any] | None = None) -> int:
         """Write a query's rows to ``out`` as CSV via ``COPY``; see ``PostgresClient.copy_csv``."""
         self._client.refuse_writes(classify(query), copy=True)
         self._end_current()
-        return copy_csv(self._connection(), query, out, header=header,
+        return copy_csv(self._connection(), query, out, header=header, params=params,
                         profile=self._client.profile.name)
 
     @property
