@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from console.backends.balsam import JOB_STATES, BalsamClient, summarise
-from console.backends.balsam.spec import JobSpec, job_query, parse_spec
+from console.backends.balsam.spec import JobSpec, app_id, job_query, parse_spec
 from console.backends.errors import BadQuery
 from console.commands.context import current, handles_errors
 from console.commands.output import emit
@@ -124,7 +124,7 @@ def count(
     by: str,
     as_json: bool,
 ) -> None:
-    """Count jobs by state (for the filters), or by state for each site or app."""
+    """Count jobs by state, or by state for each site or app; the filters narrow every count."""
     spec = spec_of(states, tags, site_id, app)
 
     async def work(client: BalsamClient) -> dict[str, dict[str, int]]:
@@ -133,9 +133,11 @@ def count(
             wanted = spec.states or JOB_STATES
             counts = await asyncio.gather(*(query.filter(state=s).count() for s in wanted))
             return {"all": dict(zip(wanted, counts))}
-        if spec.states or spec.tags or spec.app:
-            raise BadQuery("--by site/app counts every job; use --by state with filters")
-        return (await summarise(client, site_id)).by_group(by)
+        apps = {await app_id(client, spec.app, site_id)} if spec.app else None
+        counts = await summarise(
+            client, site_id, states=spec.states or JOB_STATES, tags=spec.tags, app_ids=apps
+        )
+        return counts.by_group(by)
 
     groups = run(ctx, work)
     rows = [

@@ -93,6 +93,54 @@ def test_count_by_site(cli: Any, server: ServerThread) -> None:
     assert sum(r["count"] for r in rows) == len(server.app.state.balsam.store.jobs)
 
 
+def store_counts(server: ServerThread, **want: Any) -> dict[tuple[str, str], int]:
+    """(site/app, state) → jobs, counted in the stand-in's own rows."""
+    store = server.app.state.balsam.store
+    sites = {i: s["name"] for i, s in store.sites.items()}
+    found: dict[tuple[str, str], int] = {}
+    for job in store.jobs.values():
+        app = store.apps[job["app_id"]]
+        if want.get("state") not in (None, job["state"]) or any(
+            job["tags"].get(k) != v for k, v in want.get("tags", {}).items()
+        ):
+            continue
+        key = (f"{sites[app['site_id']]}/{app['name']}", job["state"])
+        found[key] = found.get(key, 0) + 1
+    return found
+
+
+def test_count_by_app(cli: Any, server: ServerThread) -> None:
+    result = jobs_cli(cli, "jobs", "count", "--by", "app", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {(r["app"], r["state"]): r["count"] for r in rows} == store_counts(server)
+    assert {r["app"] for r in rows} >= {"theta-gpu/SimulateH2O", "polaris/EigenSolve"}
+
+
+def test_count_by_app_respects_state_and_tag(cli: Any, server: ServerThread) -> None:
+    result = jobs_cli(
+        cli, "jobs", "count", "--by", "app", "--state", "FAILED", "--tag", "exp:A", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    got = {(r["app"], r["state"]): r["count"] for r in json.loads(result.stdout)}
+    expected = store_counts(server, state="FAILED", tags={"exp": "A"})
+    assert got == expected and sum(expected.values()) > 0
+
+
+def test_count_by_site_respects_site_app_and_state(cli: Any, server: ServerThread) -> None:
+    args = ["--site", "2", "--app", "EigenSolve", "--state", "RUNNING", "--state", "FAILED"]
+    result = jobs_cli(cli, "jobs", "count", "--by", "site", *args, "--json")
+    assert result.returncode == 0, result.stderr
+    got = {(r["site"], r["state"]): r["count"] for r in json.loads(result.stdout)}
+    counted = store_counts(server)
+    expected = {
+        ("polaris", state): counted[("polaris/EigenSolve", state)]
+        for state in ("RUNNING", "FAILED")
+        if ("polaris/EigenSolve", state) in counted
+    }
+    assert got == expected and expected
+
+
 def test_update_asks_and_no_changes_nothing(cli: Any, server: ServerThread) -> None:
     store = server.app.state.balsam.store
     version = store.version

@@ -1,14 +1,15 @@
 """Job counts by state for every app of every site: the Jobs pane's summary.
 
 The API has no group-by, so the summary asks ``count()`` (``limit=0``) once per
-app and state, a few at a time, and never fetches a job row.
+app and state, a few at a time, and never fetches a job row. Filters the API
+takes on every count (states, tags, the app) narrow the groups the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,22 @@ def delta(now: Mapping[str, int], before: Mapping[str, int] | None) -> dict[str,
     return {state: n - before.get(state, 0) for state, n in now.items()}
 
 
-async def summarise(client: BalsamClient, site_id: int | None = None) -> StateCounts:
-    """Count jobs by app and state (optionally for one site only).
+async def summarise(
+    client: BalsamClient,
+    site_id: int | None = None,
+    *,
+    states: Sequence[str] = JOB_STATES,
+    tags: Mapping[str, str] | None = None,
+    app_ids: Collection[int] | None = None,
+) -> StateCounts:
+    """Count jobs by app and state, optionally narrowed the way the API can filter.
+
+    Args:
+        client: The Balsam client.
+        site_id: Only this site's apps.
+        states: Only these states (the others count as zero).
+        tags: Only jobs carrying all these tags (sent with every count).
+        app_ids: Only these apps (the others are left out of the result).
 
     Raises:
         ConsoleError: a subclass matching the failure.
@@ -77,13 +92,17 @@ async def summarise(client: BalsamClient, site_id: int | None = None) -> StateCo
     sites = await (client.sites.filter(id=[site_id]) if site_id else client.sites.all()).all()
     apps_query = client.apps.filter(site_id=[s.id for s in sites]) if sites else None
     apps = await apps_query.all() if apps_query is not None else []
+    if app_ids is not None:
+        apps = [a for a in apps if a.id in app_ids]
+    narrow = {"tags": dict(tags)} if tags else {}
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def one(app_id: int, state: str) -> tuple[int, str, int]:
         async with gate:
-            return app_id, state, await client.jobs.filter(app_id=app_id, state=state).count()
+            query = client.jobs.filter(app_id=app_id, state=state, **narrow)
+            return app_id, state, await query.count()
 
-    found = await asyncio.gather(*(one(a.id, s) for a in apps for s in JOB_STATES))
+    found = await asyncio.gather(*(one(a.id, s) for a in apps for s in states))
     counts: dict[int, dict[str, int]] = {a.id: {} for a in apps}
     for app_id, state, n in found:
         counts[app_id][state] = n
