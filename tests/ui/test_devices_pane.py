@@ -134,7 +134,8 @@ async def test_bulk_reboot_confirms_with_count_and_reports_each(
         pane.apply_filter("online name^sensor-0")
         await settle(pilot)
         await pilot.press("space", "down", "space", "down", "space")
-        assert len(pane.table.selected) == 3
+        chosen = set(pane.table.selected)
+        assert len(chosen) == 3
         await pilot.press("b")
         await pilot.pause()
         assert isinstance(pilot.app.screen, BulkActionScreen)
@@ -149,7 +150,10 @@ async def test_bulk_reboot_confirms_with_count_and_reports_each(
         assert len(result.results) == 3
         ok_ids = {r.device.id for r in result.results if r.ok and r.device}
         locked = {d["id"] for d in server.app.state.balena.store.rows("device") if d.get("_locked")}
-        assert ok_ids == set(pane.table.selected) - locked
+        assert ok_ids == chosen - locked
+        # Rebooted devices are offline now: the refresh after the action drops them from
+        # this "online" list (and from the selection).
+        assert not ok_ids & set(pane.table.devices) and not ok_ids & pane.table.selected
 
 
 async def test_bulk_cancelled_at_confirmation_sends_nothing(
@@ -255,3 +259,52 @@ async def test_names_and_values_are_shown_literally_never_as_markup(
         assert ("[red]", "[/]") in [
             tuple(str(c) for c in tags.get_row_at(i)) for i in range(tags.row_count)
         ]
+
+
+async def wait_until(pilot, condition) -> None:  # type: ignore[no-untyped-def]
+    """Let refreshes come round until ``condition()`` holds (fail after ~10 s)."""
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the pane never got there")
+
+
+async def test_live_refresh_adds_new_devices_and_follows_the_total(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    """A device that enters the loaded page (new, or renamed into it) appears in its
+    sorted place, the total follows, and rows that did not change keep their cells."""
+    pane = make_pane(client, tmp_path, refresh=0.2)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        total, loaded = pane.total, list(pane.table.devices)
+        await pilot.press(*["down"] * 5)
+        under_cursor = pane.table.current()
+        assert under_cursor is not None
+        untouched = str(loaded[50])
+        cell = pane.table.get_cell(untouched, "name")
+        beyond = (await client.devices.list(top=1, skip=250)).devices[0]
+        assert beyond.id not in pane.table.devices
+        await client.devices.rename(beyond.id, "!renamed")  # "!" sorts before any name
+        dtype = await client.fleets.device_type_id("raspberrypi4-64")
+        body = {"belongs_to__application": 1, "is_of__device_type": dtype, "device_name": "!s-new"}
+        added = (await client.post("device", body, "add a device"))["id"]
+        try:
+            await wait_until(pilot, lambda: pane.total == total + 1 and added in pane.table.devices)
+            order = list(pane.table.devices)
+            assert order == [d.id for d in (await client.devices.list(top=len(loaded))).devices]
+            assert order[:2] == [beyond.id, added]
+            assert order[2:] == loaded[:-2]  # the last two moved on to the next page
+            assert pane.table.row_count == len(loaded)
+            assert [str(pane.table.get_row_at(i)[1]) for i in range(2)] == ["!renamed", "!s-new"]
+            assert pane.table.get_cell(untouched, "name") is cell  # not redrawn, not refilled
+            assert pane.table.current() == under_cursor  # the cursor stayed on its device
+            status = str(pane.query_one("#devices-status").render())
+            assert f"100 of {total + 1:,}" in status
+        finally:
+            await client.delete("device", added, "remove the added device")
+            await client.devices.rename(beyond.id, beyond.name)
+        await wait_until(pilot, lambda: pane.total == total and added not in pane.table.devices)
+        assert list(pane.table.devices) == loaded
+

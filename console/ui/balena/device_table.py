@@ -25,6 +25,15 @@ NEAR_END = 20
 """Rows before the end of the loaded rows at which the next page is asked for."""
 
 
+@dataclass(frozen=True)
+class Synced:
+    """What a ``DeviceTable.sync`` changed."""
+
+    added: int
+    removed: int
+    changed_cells: int
+
+
 class DeviceTable(DataTable[str | Text]):
     """Devices, one row each, keyed by id; a selection column for bulk actions."""
 
@@ -107,6 +116,46 @@ class DeviceTable(DataTable[str | Text]):
         if changed:
             self.set_timer(MARK_SECONDS, self._unmark, name="devices-unmark")
         return changed
+
+    def sync(self, fresh: list[Device]) -> Synced:
+        """Make the rows match a fresh read of the same window, touching only what differs.
+
+        Rows that left the window are removed, changed cells updated in place, new
+        devices added, and the rows put in the order the server gave; rows that did
+        not change keep their cells. The cursor stays on the device it was on.
+        """
+        under_cursor = self.current()
+        wanted = {device.id for device in fresh}
+        gone = [device_id for device_id in self.devices if device_id not in wanted]
+        for device_id in gone:
+            self.remove_row(str(device_id))
+            del self.devices[device_id]
+        self._marked = {(row, column) for row, column in self._marked if int(row) in wanted}
+        if self.selected - wanted:
+            self.selected &= wanted
+            self.post_message(self.SelectionChanged(len(self.selected)))
+        changed = self.update_devices(fresh)
+        new = [device for device in fresh if device.id not in self.devices]
+        self.append_page(new)
+        for device in new:
+            for key, value in device_cells(device, False).items():
+                if key != "sel":
+                    self._mark(str(device.id), key, value)
+        if new:
+            self.set_timer(MARK_SECONDS, self._unmark, name="devices-unmark")
+        order = [device.id for device in fresh]
+        if list(self.devices) != order:
+            self.devices = {device_id: self.devices[device_id] for device_id in order}
+            self._reorder(order)
+        if under_cursor is not None and under_cursor.id in self.devices:
+            self.move_cursor(row=self.get_row_index(str(under_cursor.id)), scroll=False)
+        return Synced(added=len(new), removed=len(gone), changed_cells=changed)
+
+    def _reorder(self, order: list[int]) -> None:
+        # DataTable sorts by cell values only; every row's selection cell is an object
+        # of its own (``plain`` makes a new Text each time), so its identity names the row.
+        rank = {id(self.get_cell(str(device_id), "sel")): n for n, device_id in enumerate(order)}
+        self.sort("sel", key=lambda cell: rank[id(cell)])
 
     def _mark(self, row: str, column: str, value: str) -> None:
         self.update_cell(row, column, Text(value, style="reverse", no_wrap=True, end=""))

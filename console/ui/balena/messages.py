@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from console.backends.balena import ActionResult, Device, DevicePage, Fleet
+from console.backends.balena import ActionResult, DevicePage, Fleet
 
 
 @dataclass
@@ -21,9 +21,13 @@ class DevicesLoaded(Message):
 
 @dataclass
 class DevicesRefreshed(Message):
-    """Fresh copies of the loaded devices, for a keyed in-place update."""
+    """A fresh read of the loaded window (first ``window`` rows), for a keyed update."""
 
-    devices: list[Device]
+    page: DevicePage
+    window: int
+    """How many rows were asked for: the loaded pages."""
+    generation: int
+    """Which query it answers; a refresh of an older filter or sort is dropped."""
 
     def can_replace(self, message: Message) -> bool:
         """A newer refresh makes an older, undrawn one pointless."""

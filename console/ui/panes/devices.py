@@ -1,9 +1,10 @@
 """The Devices pane: a server-sorted, server-filtered, paged and live table of devices.
 
 Only the rows the operator has scrolled to are ever fetched, so a 100,000-device
-fleet opens as fast as a small one. A refresh loop re-reads the loaded devices
-by id every few seconds (never while hidden, never overlapping) and updates the
-cells that changed in place.
+fleet opens as fast as a small one. A refresh loop re-reads the loaded pages with
+the same filter and sort every few seconds (never while hidden, never overlapping):
+the total follows the server, devices that entered or left those pages are added or
+removed, and only the cells that changed are updated, in place.
 """
 
 from __future__ import annotations
@@ -286,10 +287,12 @@ class DevicesPane(Pane):
             )
 
     def _refresh_now(self) -> None:
-        if not self.size.area:  # in a tab never shown yet: keep the loop, skip the fetch
+        if not self.size.area or self.loading:
+            # In a tab never shown yet, or a page on its way: keep the loop, skip the fetch.
             self._arm_refresh()
-        elif self.table.devices:
-            self._refresh(list(self.table.devices))
+            return
+        pages = max(1, -(-len(self.table.devices) // PAGE))
+        self._refresh(pages * PAGE, self._generation)
 
     @work(
         exclusive=True,
@@ -297,16 +300,29 @@ class DevicesPane(Pane):
         description="Refreshing devices",
         exit_on_error=False,
     )
-    async def _refresh(self, ids: list[int]) -> None:
+    async def _refresh(self, window: int, generation: int) -> None:
         try:
             client = await self._clients.get(self.app)
-            self.post_message(DevicesRefreshed(await client.devices.by_ids(ids)))
+            page = await client.devices.list(
+                fleet_id=self.fleet_id,
+                text=self.filter_text,
+                sort=self.sort,
+                descending=self.descending,
+                top=window,
+                skip=0,
+            )
+            self.post_message(DevicesRefreshed(page, window, generation))
         finally:
             self._arm_refresh()  # re-arm after each fetch, so refreshes never overlap
 
     @on(DevicesRefreshed)
     def _refreshed(self, event: DevicesRefreshed) -> None:
-        self.table.update_devices(event.devices)
+        loaded = len(self.table.devices)
+        if event.generation != self._generation or self.loading or loaded > event.window:
+            return  # another filter or sort since, or a page appended meanwhile: next time
+        self.total = event.page.total
+        self.table.sync(event.page.devices)
+        self._update_status()
 
     @work(
         exclusive=True, group="devices-detail", description="Opening a device", exit_on_error=False
