@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.widgets import DataTable
 
 from console.backends.balena import BalenaClient
 from console.profiles import Profile, ProfileSettings
@@ -173,20 +174,60 @@ async def test_bulk_cancelled_at_confirmation_sends_nothing(
         assert pilot.app.screen is pilot.app.screen_stack[0]
 
 
-async def test_enter_opens_detail_with_tags_and_services(
-    client: BalenaClient, tmp_path: Path
+def table_rows(screen: DeviceDetailScreen, selector: str) -> set[tuple[str, ...]]:
+    table = screen.query_one(selector, DataTable)
+    return {tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)}
+
+
+async def test_enter_opens_detail_with_tags_variables_and_services(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
 ) -> None:
+    """The detail's three tables hold exactly what the stand-in has for the device."""
+    store = server.app.state.balena.store
+    device = store.find("device", device_name="kiosk-031")
+    assert device is not None
+    store.insert("device_tag", {"device": device["id"], "tag_key": "shelf", "value": "B4"})
+    store.insert(
+        "device_environment_variable",
+        {"device": device["id"], "name": "UI_DETAIL", "value": "on screen"},
+    )
+    store.insert(
+        "device_config_variable",
+        {"device": device["id"], "name": "BALENA_HOST_CONFIG_gpu_mem", "value": "128"},
+    )
     pane = make_pane(client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.apply_filter("name=kiosk-031")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, DeviceDetailScreen)
         await settle(pilot)
-        assert screen.loaded
-        assert screen.query_one("#detail-tags").row_count >= 1
-        assert screen.query_one("#detail-services").row_count == 2
+        assert screen.loaded and screen.device.id == device["id"]
+        mine = [r for r in store.rows("device_tag") if r["device"] == device["id"]]
+        assert table_rows(screen, "#detail-tags") == {(r["tag_key"], r["value"]) for r in mine}
+        variables = {
+            (kind, r["name"], r["value"])
+            for kind, resource in (
+                ("env", "device_environment_variable"),
+                ("config", "device_config_variable"),
+            )
+            for r in store.rows(resource)
+            if r["device"] == device["id"]
+        }
+        assert ("env", "UI_DETAIL", "on screen") in variables
+        assert table_rows(screen, "#detail-vars") == variables
+        installs = [r for r in store.rows("image_install") if r["device"] == device["id"]]
+        services = {
+            store.get("service", store.get("image", r["image"])["is_a_build_of__service"])[
+                "service_name"
+            ]
+            for r in installs
+        }
+        shown = table_rows(screen, "#detail-services")
+        assert {row[0] for row in shown} == services == {"main", "agent"}
+        assert {row[1] for row in shown} == {r["status"] for r in installs}
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, DeviceDetailScreen)
 
@@ -307,4 +348,134 @@ async def test_live_refresh_adds_new_devices_and_follows_the_total(
             await client.devices.rename(beyond.id, beyond.name)
         await wait_until(pilot, lambda: pane.total == total and added not in pane.table.devices)
         assert list(pane.table.devices) == loaded
+
+
+async def choose(pilot, steps: int, param: str | None = None) -> ConfirmScreen:  # type: ignore[no-untyped-def]
+    """Open the action menu, take the action ``steps`` down, type its parameter."""
+    await pilot.press("b")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, BulkActionScreen)
+    await pilot.press(*["down"] * steps, "enter")
+    await pilot.pause()
+    if param is not None:
+        await pilot.press(*param, "enter")
+        await pilot.pause()
+    confirm = pilot.app.screen
+    assert isinstance(confirm, ConfirmScreen)
+    return confirm
+
+
+async def confirmed_results(pilot) -> BulkResultScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("y")
+    await settle(pilot)
+    result = pilot.app.screen
+    assert isinstance(result, BulkResultScreen)
+    return result
+
+
+def names_filter(*names: str) -> str:
+    return "name=" + ",".join(names)
+
+
+async def test_bulk_pin_to_release_confirms_and_pins_each(
+    client: BalenaClient, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.apply_filter("name^gw-00")
+        await settle(pilot)
+        await pilot.press("space", "down", "space", "down", "space")
+        chosen = sorted(pane.table.selected)
+        confirm = await choose(pilot, 5, "1.1.0")  # "Pin to release…"
+        assert "Pin to release" in confirm.message and "3 device(s)" in confirm.message
+        result = await confirmed_results(pilot)
+        assert sorted(r.device.id for r in result.results if r.device) == chosen
+        assert all(r.ok and r.message == "pinned" for r in result.results)
+        try:
+            after = await client.devices.by_ids(chosen)
+            assert {d.pinned.raw_version if d.pinned else None for d in after} == {"1.1.0"}
+            assert all("pinned" in str(pane.table.get_cell(str(i), "release")) for i in chosen)
+        finally:
+            await client.devices.bulk("track", list(chosen))
+
+
+async def test_bulk_move_reports_the_device_that_cannot_join(
+    client: BalenaClient, tmp_path: Path
+) -> None:
+    """Two gateways move to an aarch64 fleet; the armv7 sensor is refused, on its own line."""
+    target = await client.fleets.create("spare-gateways", "jetson-nano", "acme")
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.apply_filter(names_filter("gw-040", "gw-041", "sensor-040"))
+        await settle(pilot)
+        await pilot.press("a")
+        chosen = {d.name: d for d in pane.table.devices.values()}
+        confirm = await choose(pilot, 7, target.slug)  # "Move to fleet…"
+        assert "Move to fleet 3 device(s)?" in confirm.message
+        result = await confirmed_results(pilot)
+        outcome = {r.device.name: r for r in result.results if r.device}
+        assert set(outcome) == set(chosen)
+        assert outcome["gw-040"].ok and outcome["gw-041"].ok
+        assert not outcome["sensor-040"].ok
+        assert "CPU architecture" in outcome["sensor-040"].message
+        try:
+            fresh = await client.devices.by_ids([d.id for d in chosen.values()])
+            after = {d.name: d for d in fresh}
+            assert after["gw-040"].fleet_id == after["gw-041"].fleet_id == target.id
+            assert after["sensor-040"].fleet_id == chosen["sensor-040"].fleet_id
+        finally:
+            await client.devices.bulk("move", ["gw-040", "gw-041"], fleet="acme/gateways")
+
+
+async def test_bulk_restart_asks_online_devices_and_reports_the_offline_one(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    from console.backends.balena.logs import DeviceLogs
+
+    store = server.app.state.balena.store
+    gateways = sorted(
+        (d for d in store.rows("device") if d["device_name"].startswith("gw-1")),
+        key=lambda d: d["device_name"],
+    )
+    online = [d for d in gateways if d["is_connected_to_vpn"] and not d["_locked"]][:2]
+    offline = next(d for d in gateways if not d["is_connected_to_vpn"])
+    targets = [*online, offline]
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.apply_filter(names_filter(*(d["device_name"] for d in targets)))
+        await settle(pilot)
+        await pilot.press("a")
+        confirm = await choose(pilot, 0)  # "Restart services"
+        assert "Restart services 3 device(s)?" in confirm.message
+        result = await confirmed_results(pilot)
+        by_id = {r.device.id: r for r in result.results if r.device}
+        assert set(by_id) == {d["id"] for d in targets}
+        assert all(by_id[d["id"]].ok for d in online)
+        assert not by_id[offline["id"]].ok and "offline" in by_id[offline["id"]].message
+    reader = DeviceLogs(client)
+    for device in targets:
+        history = await reader.history(device["uuid"])
+        restarted = any(line.is_system and "Restarting" in line.message for line in history)
+        assert restarted is (device is not offline)
+
+
+async def test_bulk_deactivate_confirms_and_deactivates_each(
+    client: BalenaClient, tmp_path: Path
+) -> None:
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
+        pane.apply_filter(names_filter("kiosk-050", "kiosk-051"))
+        await settle(pilot)
+        await pilot.press("a")
+        ids = sorted(pane.table.devices)
+        confirm = await choose(pilot, 9)  # "Deactivate"
+        assert "Deactivate 2 device(s)?" in confirm.message
+        assert "interrupts" in confirm.message
+        result = await confirmed_results(pilot)
+        assert sorted(r.device.id for r in result.results if r.device) == ids
+        assert all(r.ok and r.message == "deactivated" for r in result.results)
+        try:
+            assert {d.is_active for d in await client.devices.by_ids(ids)} == {False}
+        finally:
+            await client.patch("device", {"id": {"$in": ids}}, {"is_active": True}, "reactivate")
 
