@@ -479,3 +479,116 @@ async def test_bulk_deactivate_confirms_and_deactivates_each(
         finally:
             await client.patch("device", {"id": {"$in": ids}}, {"is_active": True}, "reactivate")
 
+
+@pytest.fixture(scope="module")
+def console_profile(server: ServerThread, fleet_home: Path) -> str:
+    """A profile of the whole console pointed at this module's stand-in."""
+    from console import profiles
+    from console.profiles import BalenaSettings
+
+    name = "devices-ui"
+    if name not in profiles.names():
+        profiles.add(name, ProfileSettings(balena=BalenaSettings(url=server.url)))
+        profiles.set_secret(name, "balena", "token", TOKEN)
+    return name
+
+
+def whole_console(name: str):  # type: ignore[no-untyped-def]
+    from console import profiles
+    from console.ui.app import FleetConsole
+
+    return FleetConsole(profiles.load(name), start_services=False)
+
+
+def devices_of(app) -> DevicesPane:  # type: ignore[no-untyped-def]
+    pane = app.workspace.pane("devices")
+    assert isinstance(pane, DevicesPane)
+    return pane
+
+
+def status_of(pane: DevicesPane) -> str:
+    return str(pane.query_one("#devices-status").render())
+
+
+async def test_slash_in_the_console_filters_the_devices_on_the_server(
+    server: ServerThread, console_profile: str
+) -> None:
+    """`/`, typed key by key, reaches the Devices pane; the rows are what the server matched."""
+    store = server.app.state.balena.store
+    kiosks = store.find("application", slug="lab/kiosks")
+    expected = sorted(
+        d["device_name"]
+        for d in store.rows("device")
+        if d["belongs_to__application"] == kiosks["id"] and not d["is_online"]
+    )
+    async with whole_console(console_profile).run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        pane = devices_of(pilot.app)
+        await settle(pilot)
+        assert pane.total == len(list(store.rows("device")))
+        await pilot.press("slash", *"offline fleet=lab/kiosks", "enter")
+        await settle(pilot)
+        assert pane.filter_text == "offline fleet=lab/kiosks"
+        assert [d.name for d in pane.table.devices.values()] == expected
+        assert pane.total == len(expected)
+        assert "filter: offline fleet=lab/kiosks" in status_of(pane)
+        # Half-typed terms on the way ("fleet=") were not notifications, one per key.
+        assert not [n for n in pilot.app._notifications if n.severity == "error"]
+        await pilot.press("slash", "end", *["backspace"] * len("lab/kiosks"))
+        await settle(pilot)
+        assert "not applied: filter: 'fleet=' needs a value" in status_of(pane)
+        assert pane.filter_text == "offline fleet=l"  # the last text that parsed
+        await pilot.press("escape")  # clears the bar, the filter and the complaint
+        await settle(pilot)
+        assert pane.filter_text == "" and "not applied" not in status_of(pane)
+        assert pane.total == len(list(store.rows("device")))
+
+
+async def test_devices_command_shows_one_fleet_then_all(
+    server: ServerThread, console_profile: str
+) -> None:
+    """`:devices fleet=ORG/NAME FILTER` shows that fleet; a typo changes nothing; `all`."""
+    store = server.app.state.balena.store
+    sensors = store.find("application", slug="acme/sensors")
+    in_fleet = [d for d in store.rows("device") if d["belongs_to__application"] == sensors["id"]]
+    async with whole_console(console_profile).run_test(size=(120, 40)) as pilot:
+        await pilot.press(*":devices fleet=acme/sensors", "enter")
+        await settle(pilot)
+        pane = devices_of(pilot.app)
+        assert pilot.app.workspace.current is pane
+        assert (pane.fleet_id, pane.fleet_label) == (sensors["id"], "acme/sensors")
+        assert pane.total == len(in_fleet)
+        assert {d.fleet_id for d in pane.table.devices.values()} == {sensors["id"]}
+        assert "acme/sensors" in status_of(pane)
+        await pilot.press(*f":devices fleet={sensors['id']} online", "enter")  # by id
+        await settle(pilot)
+        assert pane.total == sum(1 for d in in_fleet if d["is_online"])
+        assert all(d.is_online for d in pane.table.devices.values())
+        await pilot.press(*":devices fleet=acme/nope -x", "enter")
+        await settle(pilot)
+        assert any("acme/nope" in n.message for n in pilot.app._notifications)
+        assert (pane.fleet_label, pane.filter_text) == ("acme/sensors", "online")
+        await pilot.press(*":devices fleet=all", "enter")
+        await settle(pilot)
+        assert pane.fleet_id is None and pane.filter_text == ""
+        assert pane.total == len(list(store.rows("device")))
+
+
+async def test_fleets_pane_d_shows_that_fleets_devices(
+    server: ServerThread, console_profile: str
+) -> None:
+    store = server.app.state.balena.store
+    kiosks = store.find("application", slug="lab/kiosks")
+    async with whole_console(console_profile).run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        fleets = pilot.app.workspace.pane("fleets")
+        fleets.table.move_cursor(row=fleets.table.get_row_index(str(kiosks["id"])))
+        await pilot.press("d")
+        await settle(pilot)
+        pane = devices_of(pilot.app)
+        assert pilot.app.workspace.current is pane
+        assert (pane.fleet_id, pane.fleet_label) == (kiosks["id"], "lab/kiosks")
+        in_fleet = [d for d in store.rows("device") if d["belongs_to__application"] == kiosks["id"]]
+        assert pane.total == len(in_fleet)
+        assert {d.fleet_id for d in pane.table.devices.values()} == {kiosks["id"]}

@@ -81,6 +81,8 @@ class DevicesPane(Pane):
         self.fleet_id: int | None = None
         self.fleet_label = "all fleets"
         self.filter_text = ""
+        self.filter_error = ""
+        """Why the last filter typed was not applied (shown in the status line)."""
         self.sort = "name"
         self.descending = False
         self.total = 0
@@ -112,25 +114,39 @@ class DevicesPane(Pane):
         self._load(0, self._generation)
 
     def apply_filter(self, text: str) -> None:
-        """Filter by the device filter language; a bad filter keeps the old one."""
-        try:
-            filters.parse(text)
-        except BadQuery as exc:
-            self.notify(exc.message, title="Filter not applied", severity="error", markup=False)
-            return
-        self.filter_text = text.strip()
-        self.reload()
+        """Filter by the device filter language; a bad filter keeps the old one.
+
+        The ``/`` bar calls this as the operator types, so a half-typed term
+        (``fleet=``) is reported in the status line, not in a notification per key.
+        """
+        if self._filter_problem(text) is None:
+            self.filter_text = text.strip()
+            self.reload()
 
     def run_command(self, args: str) -> None:
-        """``:devices [fleet=ORG/NAME|all] [FILTER…]``."""
+        """``:devices [fleet=ORG/NAME|ID|all] [FILTER…]``."""
         words = args.split()
         fleet = next((w.split("=", 1)[1] for w in words if w.startswith("fleet=")), None)
         rest = " ".join(w for w in words if not w.startswith("fleet="))
-        if fleet is None:
-            self.apply_filter(rest)
-            return
-        self.filter_text = rest
-        self._choose_fleet(fleet)
+        problem = self._filter_problem(rest)
+        if problem is not None:
+            self.notify(problem, title="Filter not applied", severity="error", markup=False)
+        elif fleet is None:
+            self.filter_text = rest.strip()
+            self.reload()
+        else:
+            self._choose_fleet(fleet, rest.strip())
+
+    def _filter_problem(self, text: str) -> str | None:
+        """Check filter text; remember and show why it is refused, or clear that."""
+        try:
+            filters.parse(text)
+        except BadQuery as exc:
+            self.filter_error = exc.message
+        else:
+            self.filter_error = ""
+        self._update_status()
+        return self.filter_error or None
 
     def show_fleet(self, fleet_id: int | None, label: str) -> None:
         """Show one fleet's devices (``None``: all fleets)."""
@@ -149,7 +165,7 @@ class DevicesPane(Pane):
         self.reload()
 
     def action_clear_filter(self) -> None:
-        if self.filter_text:
+        if self.filter_text or self.filter_error:
             self.apply_filter("")
 
     @on(DeviceTable.SortRequested)
@@ -269,13 +285,15 @@ class DevicesPane(Pane):
         description="Finding the fleet",
         exit_on_error=False,
     )
-    async def _choose_fleet(self, identifier: str) -> None:
+    async def _choose_fleet(self, identifier: str, filter_text: str) -> None:
         if identifier in ("all", "*"):
-            self.show_fleet(None, "all fleets")
-            return
-        client = await self._clients.get(self.app)
-        fleet = await client.fleets.get(identifier)
-        self.show_fleet(fleet.id, fleet.slug)
+            fleet_id, label = None, "all fleets"
+        else:
+            client = await self._clients.get(self.app)
+            fleet = await client.fleets.get(identifier)
+            fleet_id, label = fleet.id, fleet.slug
+        self.filter_text = filter_text  # only once the fleet is known: a typo changes nothing
+        self.show_fleet(fleet_id, label)
 
     def _arm_refresh(self) -> None:
         if self._timer is not None:
@@ -360,6 +378,8 @@ class DevicesPane(Pane):
         parts.append(f"sort {self.sort} {arrow}")
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
+        if self.filter_error:
+            parts.append(f"not applied: {self.filter_error}")
         if self.loading:
             parts.append("loading…")
         self.query_one("#devices-status", Static).update(" · ".join(parts))
