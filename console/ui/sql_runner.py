@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from console.backends.errors import ConsoleError
+from console.backends.postgres import filter_rows
 from console.profiles.history import History, HistoryEntry
 from console.ui import result_table
 from console.ui.clients import ServiceClients
@@ -38,11 +39,16 @@ class Outcome:
 
     index: int
     statement: Statement
+    database: str = ""
+    """The database it ran in."""
     run: QueryRun | None = None
     schema: pa.Schema | None = None
     table: pa.Table | None = None
     """The first rows, converted for the grid, when the statement returns rows."""
     error: ConsoleError | None = None
+    row_filter: str | None = None
+    """For a shown result run again by ``refilter``: the text its rows must hold
+    (``""``: every row again). ``None`` for a statement the operator ran."""
 
 
 class SqlRunner:
@@ -84,10 +90,34 @@ class SqlRunner:
                 return
 
     def _run_one(self, database: str, index: int, statement: Statement) -> Outcome:
-        outcome = Outcome(index, statement)
+        outcome = Outcome(index, statement, database)
+        self._launch(database, outcome, statement.text)
+        self._remember(database, outcome)
+        return outcome
+
+    def refilter(self, database: str, index: int, statement: Statement, text: str) -> Outcome:
+        """Run a shown result's statement again, keeping the rows whose text holds ``text``.
+
+        The server filters (see ``filter_rows``) and the rows stream as the
+        original's did; an empty ``text`` runs the statement as it was. Not added
+        to the history: the operator ran the statement, not this wrapper.
+        """
+        self._cancel_requested = False
+        outcome = Outcome(index, statement, database, row_filter=text)
+        try:
+            sql, params = filter_rows(statement.text, text) if text else (statement.text, None)
+        except ConsoleError as exc:
+            outcome.error = exc
+            return outcome
+        self._launch(database, outcome, sql, params)
+        return outcome
+
+    def _launch(self, database: str, outcome: Outcome, sql: str,
+                params: tuple[Any, ...] | None = None) -> None:
+        """Run ``sql`` on the database's session and fill ``outcome`` with its first rows."""
         with self._lock:
             try:
-                run = self._session(database).run(statement.text, batch=FIRST_BATCH,
+                run = self._session(database).run(sql, params=params, batch=FIRST_BATCH,
                                                   on_start=self._started)
             except ConsoleError as exc:
                 outcome.error = exc
@@ -100,8 +130,6 @@ class SqlRunner:
                     outcome.table = pa.Table.from_batches([batch])
             finally:
                 self._current = None
-        self._remember(database, outcome)
-        return outcome
 
     def fetch(self, run: QueryRun, schema: pa.Schema, count: int = PAGE) -> list[list[Any]]:
         """Fetch and convert the next page of ``run`` (``[]`` once it is exhausted or closed).

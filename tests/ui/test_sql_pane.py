@@ -339,6 +339,70 @@ async def test_completion_of_a_schema_without_tables(client: PostgresClient) -> 
         assert pane.editor.text == f"select * from {EMPTY_SCHEMA}"
 
 
+def shown_filter(pane: SqlPane) -> str | None:
+    """The filter of the result on show, once no query runs (``None``: none shown yet)."""
+    view = pane.results.current
+    return None if view is None or pane._run_worker is not None else view.row_filter
+
+
+async def test_slash_filters_rows_on_the_server_and_escape_restores(
+        client: PostgresClient) -> None:
+    """`/item-2` re-runs the query filtered: 1,111 of 3,000 rows, streamed page by page;
+    the header names the filter; Escape brings every row back."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select id, name from items order by id")
+        pane.results.views[0].grid.focus()
+        await pilot.press("slash", *"item-2")
+        await wait_for(pilot, lambda: shown_filter(pane) == "item-2")
+        grid = pane.results.views[0].grid
+        assert grid.row_count == FIRST_BATCH and grid.more  # the rest waits on the server
+        assert 'filter "item-2"' in str(pane.query_one("#results-title").render())
+        grid.focus()
+        for _ in range(8):
+            await pilot.press("ctrl+end")
+            await pilot.pause(0.1)
+        await wait_for(pilot, lambda: not grid.more)
+        names = [grid.get_row_at(i)[1] for i in range(grid.row_count)]
+        assert len(names) == 1 + 10 + 100 + 1000
+        assert all("item-2" in name for name in names)
+        await pilot.press("slash", "escape")
+        await wait_for(pilot, lambda: shown_filter(pane) == "")
+        restored = pane.results.views[0].grid
+        assert restored.get_row_at(1) == [2, "item-2"] and restored.more
+        assert "filter" not in str(pane.query_one("#results-title").render())
+
+
+async def test_a_filtered_result_saves_only_its_rows(client: PostgresClient,
+                                                     tmp_path: Path) -> None:
+    target = tmp_path / "filtered.csv"
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select id, name from items order by id")
+        pane.results.views[0].grid.focus()
+        await pilot.press("slash", *"item-300", "enter")
+        await wait_for(pilot, lambda: shown_filter(pane) == "item-300")
+        await pilot.press("ctrl+s")
+        pilot.app.screen.query_one("#prompt-input").value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: target.exists())
+    assert target.read_text().splitlines() == ["id,name", "300,item-300", "3000,item-3000"]
+
+
+async def test_filter_refuses_a_result_that_is_not_a_query(client: PostgresClient) -> None:
+    """SHOW returns rows but cannot be wrapped in a query: `/` says so and changes nothing."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "show server_encoding")
+        view = pane.results.views[0]
+        view.grid.focus()
+        await pilot.press("slash", *"utf")
+        await wait_for(pilot, lambda: any(n.title == "Filter" for n in pilot.app._notifications))
+        refusals = [n.message for n in pilot.app._notifications if n.title == "Filter"]
+        assert all("this result came from SHOW" in message for message in refusals)
+        assert pane.results.views[0] is view and view.row_filter is None
+
+
 def start_server_elsewhere() -> None:
     """Bring the local server back from another process, as an operator's shell would."""
     code = "from console.sandbox import control; control.ensure_postgres('local')"

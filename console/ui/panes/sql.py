@@ -4,7 +4,8 @@ Statements run in a thread worker on a psql-like session per database
 (``SqlRunner``); results show as soon as the first rows arrive and more are
 fetched as the operator scrolls. One key cancels; the editor stays usable
 meanwhile. The buffer is saved per profile (debounced), and every statement
-goes into the profile's history.
+goes into the profile's history. ``/`` filters the shown result on the server:
+its statement runs again wrapped (``filter_rows``) and streams the same way.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from console.backends.errors import BadQuery, Cancelled
 from console.backends.postgres import (
     QueryRun,
     Statement,
+    classify,
     export_query,
+    filter_rows,
     split_statements,
     statement_at,
 )
@@ -45,6 +48,8 @@ from console.ui.widgets.sql_editor import RunTarget, SqlEditor
 
 SAVE_DELAY = 0.8
 """Seconds of quiet typing before the buffer is written."""
+FILTER_DELAY = 0.3
+"""Seconds of quiet typing in the filter bar before the filtered query is sent."""
 
 
 class SqlPane(Pane):
@@ -97,6 +102,13 @@ class SqlPane(Pane):
         self._unsaved: str | None = None
         self._buffer_failing = False
         self._run_started = 0.0
+        self._filter_text = ""
+        """What the filter bar holds now; sent once typing pauses."""
+        self._filter_timer: Timer | None = None
+        self._filtering = False
+        """The running worker is a filter's re-run, not the operator's statements."""
+        self._filter_again = False
+        """The filter changed while one ran: run the newest once that one stops."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sql-bar"):
@@ -185,15 +197,18 @@ class SqlPane(Pane):
     @on(messages.StatementFinished)
     async def _statement_finished(self, event: messages.StatementFinished) -> None:
         outcome = event.outcome
-        self._close_earlier(outcome.index)
+        if outcome.row_filter is None:
+            self._close_earlier(outcome.index)
         if outcome.error is not None:
+            if isinstance(outcome.error, Cancelled) and self._filter_again:
+                return  # a newer filter stopped this one: its result is on the way
             await self._show_error(outcome, event.base)
             return
         run = outcome.run
         assert run is not None
         if outcome.schema is None:
             view = ResultView(outcome.index, outcome.statement.text, run=self.results.run,
-                              message=run.status or "OK")
+                              message=run.status or "OK", database=outcome.database)
             await self.results.add(view)
             self.results.set_status(view, result_table.status_text(
                 rows=run.rowcount, exhausted=True, elapsed=run.elapsed, status=run.status,
@@ -205,8 +220,9 @@ class SqlPane(Pane):
         run, schema = outcome.run, outcome.schema
         assert run is not None and schema is not None
         view = ResultView(outcome.index, outcome.statement.text, run=self.results.run,
-                          table=outcome.table)
-        await self.results.add(view)
+                          table=outcome.table, database=outcome.database,
+                          row_filter=outcome.row_filter)
+        await self._place(view)
         grid = view.grid
         assert grid is not None
         grid.more = not run.exhausted
@@ -223,28 +239,40 @@ class SqlPane(Pane):
             has_rows=True, cancelled=cancelled,
         ))
 
+    async def _place(self, view: ResultView) -> None:
+        """Show a new result, or a filter's in place of the result it narrows."""
+        if view.row_filter is None:
+            await self.results.add(view)
+        else:
+            await self.results.replace(view)
+
     def _close_earlier(self, index: int) -> None:
         """A later statement ran on the session: earlier results can stream no more."""
-        for earlier in [i for i in self._live if i < index]:
-            del self._live[earlier]
-            view = self.results.view(earlier)
+        self._close_streams([i for i in self._live if i < index], "the next statement ran")
+
+    def _close_streams(self, indices: list[int], because: str) -> None:
+        for index in indices:
+            del self._live[index]
+            view = self.results.view(index)
             if view is not None and view.grid is not None:
                 view.grid.more = False
                 self.results.set_status(view, f"{view.grid.row_count:,} rows shown; the result "
-                                        "closed when the next statement ran")
+                                        f"closed when {because}")
 
     async def _show_error(self, outcome: Outcome, base: int) -> None:
         error = outcome.error
         assert error is not None
         text = str(error)
-        if isinstance(error, BadQuery) and error.position:
+        # a filter's position points into the wrapper, not into what the operator wrote
+        if isinstance(error, BadQuery) and error.position and outcome.row_filter is None:
             line, column = self.editor.mark(base + outcome.statement.start + error.position - 1)
             text = f"{text} (line {line}, column {column})"
             self.editor.focus()
         view = ResultView(outcome.index, outcome.statement.text, run=self.results.run,
-                          message=text)
+                          message=text, database=outcome.database,
+                          row_filter=outcome.row_filter)
         view.add_class("-error")
-        await self.results.add(view)
+        await self._place(view)
         self.results.set_status(view, "cancelled" if isinstance(error, Cancelled)
                                 else error.title)
         severity = "warning" if isinstance(error, Cancelled) else "error"
@@ -253,7 +281,72 @@ class SqlPane(Pane):
     @on(messages.RunEnded)
     def _run_ended(self, event: messages.RunEnded) -> None:
         self._run_worker = None
+        self._filtering = False
         self._set_state("cancelled" if event.stopped else "")
+        if self._filter_again:
+            self._filter_again = False
+            self._filter_now()
+
+    # Filtering ---------------------------------------------------------------
+
+    def apply_filter(self, text: str) -> None:
+        """Show only the rows of the shown result whose text holds ``text``; empty shows all.
+
+        The server filters: the result's statement runs again, wrapped, once typing pauses.
+        """
+        self._filter_text = text.strip()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)
+
+    def _filter_now(self) -> None:
+        self._filter_timer = None
+        view, text = self.results.current, self._filter_text
+        refusal = self._filter_refusal(view)
+        if refusal is not None:
+            self.notify(refusal, title="Filter", severity="warning")
+            return
+        assert view is not None
+        if view.grid is not None and (view.row_filter or "") == text:
+            return  # already shows exactly that
+        if self._run_worker is not None:
+            if self._filtering:  # stop the filter that runs; the newest one follows it
+                self._filter_again = True
+                self.cancel_statement()
+            else:
+                self.notify("A query is running: filter once it is done (ctrl+t cancels it).",
+                            title="Filter", severity="warning")
+            return
+        self._close_streams(list(self._live), "a filter ran")  # the session moves on
+        self._filtering = True
+        self._set_state(f'filtering: rows holding "{text}"… ctrl+t cancels' if text
+                        else "showing every row again… ctrl+t cancels")
+        statement = Statement(view.sql, 0, len(view.sql))
+        self._run_worker = self.refilter(view.database or self.database, view.index,
+                                         statement, text)
+
+    def _filter_refusal(self, view: ResultView | None) -> str | None:
+        """Why the shown result cannot be filtered, or ``None`` when it can."""
+        if view is None:
+            return "No result to filter yet: run a query first (ctrl+r)."
+        kind = classify(view.sql)
+        if not kind.cursorable:
+            return (f"Only rows of a SELECT, WITH, VALUES or TABLE query can be filtered; "
+                    f"this result came from {kind.keyword or 'a statement'}.")
+        if view.grid is None and view.row_filter is None:
+            return "This statement failed: there are no rows to filter."
+        return None
+
+    @work(thread=True, exclusive=True, group="sql-run", description="Filtering the result",
+          exit_on_error=False)
+    def refilter(self, database: str, index: int, statement: Statement, text: str) -> None:
+        """Run a shown result's statement again, filtered by ``text`` on the server."""
+        worker = get_current_worker()
+        try:
+            outcome = self.runner.refilter(database, index, statement, text)
+            self.post_message(messages.StatementFinished(outcome, 0))
+        finally:
+            self.post_message(messages.RunEnded(worker.is_cancelled))
 
     # Paging ------------------------------------------------------------------
 
@@ -382,24 +475,26 @@ class SqlPane(Pane):
             return
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         default = locations.exports_dir(self.profile.name) / f"result-{stamp}.csv"
-        prompt = TextPrompt("Save the result (the query runs again) to a .csv or .json file:",
+        again = "runs again, filtered" if view.row_filter else "runs again"
+        prompt = TextPrompt(f"Save the result (the query {again}) to a .csv or .json file:",
                             value=str(default))
-        self.app.push_screen(prompt, lambda path: self._save_to(view.sql, path))
+        self.app.push_screen(prompt, lambda path: self._save_to(view, path))
 
-    def _save_to(self, sql: str, path: str | None) -> None:
+    def _save_to(self, view: ResultView, path: str | None) -> None:
         if not path:
             return
         fmt = Path(path).suffix.lower().lstrip(".")
         if fmt not in ("csv", "json"):
             self.notify("Name a .csv or .json file.", title="Save result", severity="error")
             return
-        self.export(sql, path, fmt)
+        self.export(view.database or self.database, view.sql, view.row_filter or "", path, fmt)
 
     @work(thread=True, exclusive=True, group="sql-export", description="Saving the result",
           exit_on_error=False)
-    def export(self, sql: str, path: str, fmt: str) -> None:
-        """Write the result of ``sql`` to ``path``."""
-        rows = export_query(self.runner.clients.postgres(), self.database, sql, path, fmt)
+    def export(self, database: str, sql: str, row_filter: str, path: str, fmt: str) -> None:
+        """Write the rows of ``sql`` (those holding ``row_filter``, when given) to ``path``."""
+        query, params = filter_rows(sql, row_filter) if row_filter else (sql, None)
+        rows = export_query(self.runner.clients.postgres(), database, query, path, fmt, params)
         self.post_message(messages.ExportFinished(path, rows))
 
     @on(messages.ExportFinished)
@@ -454,8 +549,9 @@ class SqlPane(Pane):
             self.use_database(args.strip())
 
     def on_unmount(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
+        for timer in (self._save_timer, self._filter_timer):
+            if timer is not None:
+                timer.stop()
         if self._unsaved is not None:
             # the pane is closing: on a failure only the last debounce window is lost
             with suppress(OSError):

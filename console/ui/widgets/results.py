@@ -211,13 +211,18 @@ class ResultView(Vertical):
     """
 
     def __init__(self, index: int, sql: str, *, run: int = 0, table: pa.Table | None = None,
-                 message: str = "") -> None:
+                 message: str = "", database: str = "", row_filter: str | None = None) -> None:
         super().__init__(id=f"result-{run}-{index}")
         self.run = run
         """Which run of the editor produced it (results of older runs are being removed)."""
         self.index = index
         self.sql = sql
         """The statement that produced it."""
+        self.database = database
+        """The database it ran in."""
+        self.row_filter = row_filter
+        """The text its rows were filtered by (``""``: run again unfiltered); ``None`` when
+        it is the statement's own result."""
         self.message = message
         """What it says instead of rows (a status or an error), if it has no grid."""
         self.status = ""
@@ -286,6 +291,22 @@ class ResultsPanel(Vertical):
         await switcher.mount(view)
         self.show(view.index)
 
+    async def replace(self, view: ResultView) -> None:
+        """Put ``view`` where the result of the same statement is, and show it."""
+        switcher = self.query_one(ContentSwitcher)
+        old = self.view(view.index)
+        if old is None:
+            await self.add(view)
+            return
+        position = list(switcher.children).index(old)
+        switcher.current = None  # the new view reuses the old one's id
+        await old.remove()
+        if position < len(switcher.children):
+            await switcher.mount(view, before=position)
+        else:
+            await switcher.mount(view)
+        self.show(view.index)
+
     def view(self, index: int) -> ResultView | None:
         """Return the result of statement ``index`` of the current run, if it is shown."""
         found = self.query(f"#result-{self.run}-{index}")
@@ -299,7 +320,8 @@ class ResultsPanel(Vertical):
             return
         self.query_one(ContentSwitcher).current = view.id
         first_line = view.sql.strip().splitlines()[0] if view.sql.strip() else ""
-        title = f"Result {views.index(view) + 1} of {len(views)}: {first_line}"
+        narrowed = f' (filter "{view.row_filter}")' if view.row_filter else ""
+        title = f"Result {views.index(view) + 1} of {len(views)}{narrowed}: {first_line}"
         self.query_one("#results-title", Static).update(title)
         self.query_one("#results-status", Static).update(view.status)
 
