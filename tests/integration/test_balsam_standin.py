@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,6 +10,7 @@ import httpx
 import pytest
 
 from console.sandbox.balsam import build_app
+from console.sandbox.balsam.simulator import Simulator
 from console.sandbox.serve import ServerThread
 
 PASSWORD = "wire-test-password"
@@ -167,12 +169,7 @@ def test_events_default_to_newest_first(http: httpx.Client) -> None:
 
 
 def test_simulator_moves_jobs_and_logs_events() -> None:
-    app = build_app(password=PASSWORD, options={"simulate": False, "jobs": 300})
-    state = app.state.balsam
-    import random
-
-    from console.sandbox.balsam.simulator import Simulator
-
+    state = build_app(password=PASSWORD, options={"simulate": False, "jobs": 300}).state.balsam
     simulator = Simulator(state.store, random.Random(1))
     before = {i: r["state"] for i, r in state.store.jobs.items()}
     events = len(state.store.events)
@@ -183,3 +180,149 @@ def test_simulator_moves_jobs_and_logs_events() -> None:
     for job_id in moved[:20]:
         last = state.store.events[state.store.events_by_job[job_id][-1]]
         assert last["to_state"] == state.store.jobs[job_id]["state"]
+
+
+def simulated_moves(seed: int, ticks: int) -> list[tuple[int, str, str]]:
+    """Tick a fresh store ``ticks`` times; return the state changes it logged."""
+    store = build_app(
+        password=PASSWORD, options={"simulate": False, "jobs": 300}
+    ).state.balsam.store
+    seeded = max(store.events)
+    simulator = Simulator(store, random.Random(seed))
+    for _ in range(ticks):
+        simulator.tick()
+    return [
+        (e["job_id"], e["from_state"], e["to_state"])
+        for event_id, e in sorted(store.events.items())
+        if event_id > seeded
+    ]
+
+
+def test_simulator_fails_times_out_and_retries_repeatably() -> None:
+    moves = simulated_moves(seed=11, ticks=40)
+    steps = {(before, after) for _, before, after in moves}
+    assert {
+        ("RUNNING", "RUN_DONE"),
+        ("RUNNING", "RUN_ERROR"),
+        ("RUNNING", "RUN_TIMEOUT"),
+        ("RUN_ERROR", "FAILED"),
+        ("RUN_ERROR", "RESTART_READY"),
+        ("RUN_TIMEOUT", "RESTART_READY"),
+        ("RESTART_READY", "RUNNING"),
+    } <= steps
+    retried = {
+        job for job, before, after in moves if (before, after) == ("RESTART_READY", "RUNNING")
+    }
+    failed_first = {job for job, before, _ in moves if before in ("RUN_ERROR", "RUN_TIMEOUT")}
+    assert retried & failed_first, "some job failed or timed out, was retried and ran again"
+    assert simulated_moves(seed=11, ticks=40) == moves, "one seed, one history"
+
+
+def items(store: Any, job_id: int, direction: str) -> list[str]:
+    return [
+        store.transfers[t]["state"]
+        for t in store.transfers_by_job[job_id]
+        if store.transfers[t]["direction"] == direction
+    ]
+
+
+def test_seeded_transfer_items_agree_with_job_states() -> None:
+    store = build_app(
+        password=PASSWORD, options={"simulate": False, "jobs": 300}
+    ).state.balsam.store
+    staged = [i for i in store.jobs if store.transfers_by_job.get(i)]
+    assert len(staged) > 30
+    for job_id in staged:
+        state = store.jobs[job_id]["state"]
+        stage_in, stage_out = items(store, job_id, "in"), items(store, job_id, "out")
+        waiting = state in ("AWAITING_PARENTS", "READY")
+        assert stage_in == (["pending"] if waiting else ["done"]), (job_id, state)
+        if state == "JOB_FINISHED":
+            assert set(stage_out) <= {"done"}
+        elif state != "POSTPROCESSED":
+            assert set(stage_out) <= {"awaiting_job"}
+
+
+def test_transfer_update_moves_a_staged_job(http: httpx.Client) -> None:
+    """Upstream's transfer routes: stage-in all done makes a READY job STAGED_IN."""
+    body = [
+        {
+            "workdir": "transfer/route",
+            "app_id": 1,
+            "transfers": {"input": {"location_alias": "theta_dtn", "path": "/in/h2o.xyz"}},
+        }
+    ]
+    job = http.post("/jobs/", json=body).json()[0]
+    assert job["state"] == "READY"
+    (item,) = http.get("/transfers/", params={"job_id": job["id"]}).json()["results"]
+    assert (item["state"], item["local_path"]) == ("pending", "input.dat")
+    http.put(f"/transfers/{item['id']}", json={"state": "done"})
+    assert http.get(f"/jobs/{job['id']}").json()["state"] == "STAGED_IN"
+    assert events_of(http, job["id"])[0]["from_state"] == "READY"
+
+
+def test_stage_out_waits_for_its_items(http: httpx.Client) -> None:
+    """POSTPROCESSED with stage-out items waits; all of them done make the job JOB_FINISHED."""
+    body = [
+        {
+            "workdir": "transfer/out",
+            "app_id": 1,
+            "transfers": {"output": {"location_alias": "theta_dtn", "path": "/out/h2o.xyz"}},
+        }
+    ]
+    job = http.post("/jobs/", json=body).json()[0]
+    (item,) = http.get("/transfers/", params={"job_id": job["id"]}).json()["results"]
+    assert (job["state"], item["state"]) == ("STAGED_IN", "awaiting_job")
+    http.put(f"/jobs/{job['id']}", json={"state": "RUN_DONE"})
+    http.put(f"/jobs/{job['id']}", json={"state": "POSTPROCESSED"})
+    assert http.get(f"/transfers/{item['id']}").json()["state"] == "pending"
+    assert http.get(f"/jobs/{job['id']}").json()["state"] == "POSTPROCESSED"
+    http.patch("/transfers/", json=[{"id": item["id"], "state": "done"}])
+    assert http.get(f"/jobs/{job['id']}").json()["state"] == "JOB_FINISHED"
+
+
+def test_simulator_stages_in_before_running_and_out_after_run_done() -> None:
+    app = build_app(password=PASSWORD, options={"simulate": False, "jobs": 20})
+    transfers = {
+        "input": {"location_alias": "theta_dtn", "path": "/in/h2o.xyz"},
+        "output": {"location_alias": "theta_dtn", "path": "/out/h2o.xyz"},
+    }
+    with ServerThread(app) as running, httpx.Client(base_url=running.url) as c:
+        login = {"username": "operator", "password": PASSWORD}
+        c.headers["Authorization"] = (
+            "Bearer " + c.post("/auth/password/login", data=login).json()["access_token"]
+        )
+        body = [{"workdir": f"staged/{n}", "app_id": 1, "transfers": transfers} for n in range(6)]
+        tracked = [job["id"] for job in c.post("/jobs/", json=body).json()]
+        store = app.state.balsam.store
+        simulator = Simulator(store, random.Random(5))
+        seen: dict[str, set[str]] = {"in": set(), "out": set()}
+        for _ in range(400):
+            simulator.tick()
+            for job_id in tracked:
+                state = store.jobs[job_id]["state"]
+                stage_in, stage_out = items(store, job_id, "in"), items(store, job_id, "out")
+                seen["in"] |= set(stage_in)
+                seen["out"] |= set(stage_out)
+                assert stage_in == ["done"] or state == "READY", (job_id, state, stage_in)
+                if state not in ("POSTPROCESSED", "JOB_FINISHED"):
+                    assert stage_out == ["awaiting_job"], (job_id, state, stage_out)
+                if state == "JOB_FINISHED":
+                    assert stage_out == ["done"]
+            if all(store.jobs[i]["state"] in ("JOB_FINISHED", "FAILED") for i in tracked):
+                break
+        finished = [i for i in tracked if store.jobs[i]["state"] == "JOB_FINISHED"]
+        assert finished, "a staged job made it through"
+        # Out items go pending at POSTPROCESSED and often active within the same tick.
+        assert seen["in"] == {"pending", "active", "done"}
+        assert seen["out"] >= {"awaiting_job", "active", "done"}
+        moves = [
+            (e["from_state"], e["to_state"])
+            for e in events_of(c, finished[0], ordering="timestamp")
+        ]
+    assert moves[:3] == [
+        ("CREATED", "READY"),
+        ("READY", "STAGED_IN"),
+        ("STAGED_IN", "PREPROCESSED"),
+    ]
+    assert moves[-2:] == [("RUN_DONE", "POSTPROCESSED"), ("POSTPROCESSED", "JOB_FINISHED")]

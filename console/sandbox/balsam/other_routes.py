@@ -63,7 +63,10 @@ def collection(table: str, tests: Tests, ordering: tuple[str, ...] = ()) -> Call
         if request.method == "POST":
             return JSONResponse(_create(balsam.store, table, await json_of(request, dict)), 201)
         if request.method == "PATCH":
-            return JSONResponse(_bulk_patch(rows, await json_of(request, list)))
+            updated = _bulk_patch(rows, await json_of(request, list))
+            if table == "transfers":
+                balsam.store.transfers_changed(r["job_id"] for r in updated)
+            return JSONResponse(updated)
         p = Params(request.query_params)
         limit, offset = p.page()
         chosen = tests(p, balsam.store)
@@ -123,6 +126,8 @@ def item(table: str) -> Callable[..., Any]:
             row.update({k: v for k, v in (await json_of(request, dict)).items() if k != "id"})
             if table == "sites":
                 row["last_refresh"] = balsam.store.now()
+            if table == "transfers":
+                balsam.store.transfers_changed([row["job_id"]])
             balsam.store.version += 1
         return JSONResponse(row)
 

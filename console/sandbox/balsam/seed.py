@@ -18,12 +18,30 @@ SITES = (
     ("polaris", "/lus/grand/projects/materials/balsam-site"),
 )
 APPS = (
-    (0, "SimulateH2O", "Molecular dynamics of small molecules", True),
-    (0, "RelaxGeometry", "Geometry relaxation before MD", False),
-    (0, "Analyze", "Post-run analysis and plots", False),
-    (1, "EigenSolve", "Dense eigenvalue solver", True),
-    (1, "TrainSurrogate", "Surrogate model training", False),
+    (0, "SimulateH2O", "Molecular dynamics of small molecules", ("input", "output")),
+    (0, "RelaxGeometry", "Geometry relaxation before MD", ()),
+    (0, "Analyze", "Post-run analysis and plots", ()),
+    (1, "EigenSolve", "Dense eigenvalue solver", ("input",)),
+    (1, "TrainSurrogate", "Surrogate model training", ()),
 )
+SLOTS = {
+    "input": {
+        "required": True,
+        "direction": "in",
+        "local_path": "input.dat",
+        "description": "input deck",
+        "recursive": False,
+    },
+    "output": {
+        "required": True,
+        "direction": "out",
+        "local_path": "final.xyz",
+        "description": "final coordinates",
+        "recursive": False,
+    },
+}
+REMOTE = {"in": "/projects/inputs/{system}.xyz", "out": "/projects/results/{workdir}.xyz"}
+BEFORE_STAGE_IN = frozenset({"CREATED", "AWAITING_PARENTS", "READY"})
 STATE_WEIGHTS = {
     "AWAITING_PARENTS": 3,
     "READY": 3,
@@ -92,21 +110,9 @@ def _sites(store: Store, epoch: dt.datetime, owner: int) -> None:
 
 def _apps(store: Store) -> None:
     site_ids = list(store.sites)
-    for site_index, name, description, staged in APPS:
+    for site_index, name, description, slots in APPS:
         app_id = store.next_id("app")
-        transfers = (
-            {
-                "input": {
-                    "required": True,
-                    "direction": "in",
-                    "local_path": "input.dat",
-                    "description": "input deck",
-                    "recursive": False,
-                }
-            }
-            if staged
-            else {}
-        )
+        transfers = {slot: dict(SLOTS[slot]) for slot in slots}
         store.apps[app_id] = {
             "id": app_id,
             "site_id": site_ids[site_index],
@@ -184,12 +190,26 @@ def _jobs(store: Store, count: int, rng: random.Random, epoch: dt.datetime) -> N
         _history(store, row, when, full)
         if state == "JOB_FINISHED":
             finished.append(job_id)
-        if app["transfers"] and n % 3 == 0:
-            item = store.add_transfer(
-                job_id, "in", "input.dat", f"/projects/inputs/{system}.xyz", "theta_dtn"
-            )
-            if state in ("JOB_FINISHED", "STAGED_OUT"):
-                item["state"] = "done"
+        if app["transfers"] and (n % 3 == 0 or state == "READY"):
+            _transfers(store, row, app, system)
+
+
+def _transfers(store: Store, row: dict[str, Any], app: dict[str, Any], system: str) -> None:
+    """Give a job an item per app slot, in the state its job's state implies."""
+    for slot in app["transfers"].values():
+        direction = slot["direction"]
+        remote = REMOTE[direction].format(system=system, workdir=row["workdir"])
+        item = store.add_transfer(row["id"], direction, slot["local_path"], remote, "theta_dtn")
+        item["state"] = _item_state(direction, row["state"])
+
+
+def _item_state(direction: str, job_state: str) -> str:
+    # Stage-in is done before STAGED_IN; stage-out starts at POSTPROCESSED.
+    if direction == "in":
+        return "pending" if job_state in BEFORE_STAGE_IN else "done"
+    if job_state in ("STAGED_OUT", "JOB_FINISHED"):
+        return "done"
+    return "pending" if job_state == "POSTPROCESSED" else "awaiting_job"
 
 
 def _history(store: Store, row: dict[str, Any], when: dt.datetime, full: bool) -> None:

@@ -1,10 +1,14 @@
-"""Keeps the stand-in's jobs moving, as launchers at the sites would.
+"""Keeps the stand-in's jobs moving, as launchers and transfer services at the sites would.
 
-Each tick a handful of jobs per state take their next step; runs end in
-RUN_DONE, RUN_ERROR or RUN_TIMEOUT; errors are retried or fail; timeouts are
-retried; batch jobs queue, run and finish; new jobs arrive now and then. Every
-change goes through ``Store.set_state``, so it writes EventLogs and follows the
-server's rewrites. Switched off (``simulate: false``) for deterministic tests.
+Each tick a handful of jobs per state take their next step; a READY job's
+stage-in items go pending → active → done, and the server's rewrite then makes
+it STAGED_IN; runs end in RUN_DONE, RUN_ERROR or RUN_TIMEOUT; errors are
+retried or fail; timeouts are retried; after RUN_DONE a job's stage-out items
+move the same way until it is JOB_FINISHED; batch jobs queue, run and finish;
+new jobs arrive now and then. Every change goes through the store, so it writes
+EventLogs and follows the server's rewrites. ``tick()`` is one step, and the
+``random.Random`` passed in makes a run repeatable; ``sandbox start`` ticks on a
+timer, tests call ``tick()`` themselves (or switch it off: ``simulate: false``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ STEPS = {
     "POSTPROCESSED": "STAGED_OUT",
     "STAGED_OUT": "JOB_FINISHED",
 }
+"""A job's next state, when it has no transfer items to move first."""
+STAGING = {"READY": "in", "POSTPROCESSED": "out"}
+"""States in which a job waits for its transfer items going this way."""
+TRANSFER_STEPS = {"pending": "active", "active": "done"}
 
 
 class Simulator:
@@ -76,6 +84,8 @@ class Simulator:
     def _advance(self, row: dict[str, Any]) -> None:
         now = self.store.now()
         state = row["state"]
+        if state in STAGING and self._stage(row, STAGING[state]):
+            return
         if state == "RUNNING":
             roll = self.rng.random()
             if roll < 0.85:
@@ -92,6 +102,19 @@ class Simulator:
         else:
             self.store.set_state(row, STEPS[state], now, {})
         self.store.version += 1
+
+    def _stage(self, row: dict[str, Any], direction: str) -> bool:
+        """Move a job's transfer items one step; ``False`` when it has none that way."""
+        items = self.store.items_of(row["id"], direction)
+        if not items:
+            return False
+        for item in items:
+            step = TRANSFER_STEPS.get(item["state"])
+            if step is not None:
+                item["state"] = step
+                item["task_id"] = item["task_id"] or f"globus-{item['id']:08d}"
+        self.store.transfers_changed([row["id"]])
+        return True
 
     def _launch(self, row: dict[str, Any]) -> None:
         site_id = self.store.apps[row["app_id"]]["site_id"]
@@ -143,17 +166,23 @@ class Simulator:
         }
 
     def _arrivals(self) -> None:
-        app_id = self.rng.choice(list(self.store.apps))
+        app = self.store.apps[self.rng.choice(list(self.store.apps))]
+        slots = list((app.get("transfers") or {}).values())
         for _ in range(self.rng.randint(0, 3)):
             job_id = self.store.next_id("job")
+            workdir = f"{app['name'].lower()}/new/run{job_id:06d}"
             row = dict(JOB_DEFAULTS)
             row.update(
                 id=job_id,
-                workdir=f"{self.store.apps[app_id]['name'].lower()}/new/run{job_id:06d}",
-                app_id=app_id,
-                state=self.store.initial_state([], False),
+                workdir=workdir,
+                app_id=app["id"],
+                state=self.store.initial_state([], any(s["direction"] == "in" for s in slots)),
                 last_update=self.store.now(),
                 tags={"exp": "D", "system": "H2O"},
                 parent_ids=[],
             )
             self.store.add_job(row)
+            for slot in slots:
+                remote = f"/projects/new/{workdir}/{slot.get('local_path', '')}"
+                local = slot.get("local_path", "")
+                self.store.add_transfer(job_id, slot["direction"], local, remote, "theta_dtn")

@@ -162,16 +162,38 @@ class Store:
         row["last_update"] = when
         self.log(row["id"], before, state, when, data)
 
+    def items_of(self, job_id: int, direction: str) -> list[dict[str, Any]]:
+        """The job's transfer items going one way (``in`` or ``out``)."""
+        items = (self.transfers[t] for t in self.transfers_by_job.get(job_id, ()))
+        return [t for t in items if t["direction"] == direction]
+
     def _stage_done(self, job_id: int, direction: str) -> bool:
-        items = [self.transfers[t] for t in self.transfers_by_job.get(job_id, ())]
-        return all(t["state"] == "done" for t in items if t["direction"] == direction)
+        return all(t["state"] == "done" for t in self.items_of(job_id, direction))
+
+    def transfers_changed(self, job_ids: Iterable[int]) -> None:
+        """After transfer items change, move the jobs whose staging is complete.
+
+        As upstream's transfer routes do: a READY job whose stage-in items are
+        all done goes to STAGED_IN, a POSTPROCESSED job whose stage-out items
+        are all done to JOB_FINISHED.
+        """
+        for job_id in set(job_ids):
+            row = self.jobs.get(job_id)
+            if row is None or row["state"] not in ("READY", "POSTPROCESSED"):
+                continue
+            direction = "in" if row["state"] == "READY" else "out"
+            if not self._stage_done(job_id, direction):
+                continue
+            when = self.now()
+            self._move(row, "STAGED_IN" if direction == "in" else "JOB_FINISHED", when, {})
+            if direction == "out":
+                # Upstream leaves waiting children to a later job update; releasing
+                # them here keeps a demo's chains of jobs moving.
+                self._release_children(job_id, when)
+        self.version += 1
 
     def _after_postprocess(self, row: dict[str, Any], when: str) -> None:
-        outgoing = [
-            self.transfers[t]
-            for t in self.transfers_by_job.get(row["id"], ())
-            if self.transfers[t]["direction"] == "out"
-        ]
+        outgoing = self.items_of(row["id"], "out")
         if not outgoing:
             self._move(row, "JOB_FINISHED", when, {"message": "Skipped stage out"})
         for item in outgoing:

@@ -1,0 +1,32 @@
+"""`fleet-console sandbox start --jobs N` on a fresh home seeds N jobs that the jobs CLI counts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+JOBS = 500
+
+
+def count_json(cli: Any, env: dict[str, str], *args: str) -> int:
+    result = cli("jobs", "count", *args, "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    return sum(row["count"] for row in json.loads(result.stdout))
+
+
+def test_start_with_jobs_seeds_that_many(cli: Any, tmp_path: Path) -> None:
+    # A home of its own: the `local` profile and its services start from nothing.
+    env = {"FLEET_CONSOLE_HOME": str(tmp_path)}
+    try:
+        started = cli("sandbox", "start", "--jobs", str(JOBS), "--json", env=env)
+        assert started.returncode == 0, started.stderr
+        services = {s["name"]: s for s in json.loads(started.stdout)}
+        assert services["balsam"]["state"] == "running"
+        # The simulator keeps going and new jobs arrive tagged exp:D; the seeded jobs
+        # carry exp A, B or C, which nothing changes, so their sum holds still.
+        assert sum(count_json(cli, env, "--tag", f"exp:{e}") for e in "ABC") == JOBS
+        assert count_json(cli, env) >= JOBS
+    finally:
+        stopped = cli("sandbox", "stop", env=env)
+    assert stopped.returncode == 0, stopped.stderr
