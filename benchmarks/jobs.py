@@ -1,8 +1,8 @@
 """Jobs benchmark: 200,000 jobs on the Balsam stand-in, served from its own process.
 
 Prints:
-  * how long the state summary takes to appear in the Jobs pane (budget 300 ms),
-    against counting states by fetching every job (the peer);
+  * how long the state summary takes to appear in the Jobs pane, from starting
+    the app (budget 300 ms), against counting states by fetching every job (the peer);
   * paging through every job with limit/offset, big pages and UI-sized pages;
   * a bulk state change of 50,000 jobs by one filtered update (the client turns
     it into bulk PATCH calls of 5000, the server's limit) against one request
@@ -46,7 +46,11 @@ def line(label: str, value: str) -> None:
 
 
 async def pane_summary_ms(url: str, password: str) -> float:
-    """Milliseconds from mounting the Jobs pane to its state totals being on screen."""
+    """Milliseconds from starting the app to the Jobs pane's state totals being on screen.
+
+    The clock starts before ``run_test``: starting the app, mounting the pane and
+    logging in are part of what the operator waits for.
+    """
     from textual.app import App, ComposeResult
 
     from console.profiles import Profile, ProfileSettings
@@ -63,8 +67,8 @@ async def pane_summary_ms(url: str, password: str) -> float:
             )
 
     app = Bench()
+    started = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
-        started = time.perf_counter()
         table = app.query_one(StateSummary)
         while "FAILED" not in table.rows:
             await asyncio.sleep(0.002)
@@ -94,7 +98,8 @@ async def summary(client: BalsamClient, url: str, password: str) -> None:
     line("per site and app, 70 count requests", f"{full_ms:8.0f} ms")
     verdict = "within" if visible <= BUDGET_MS else "OVER"
     line(
-        "Jobs pane: mount to totals on screen", f"{visible:8.0f} ms ({verdict} {BUDGET_MS:.0f} ms)"
+        "Jobs pane: app start to totals on screen",
+        f"{visible:8.0f} ms ({verdict} {BUDGET_MS:.0f} ms)",
     )
     line("peer: fetch every job and count client-side", f"{peer:8.0f} ms")
     line("ratio peer / count requests", f"{peer / quick:8.1f}x")
