@@ -1,4 +1,6 @@
-"""Part (a) of ``sql_stream.py``: time from pressing run to first rows visible in the SQL pane.
+"""Parts (a) and (d) of ``sql_stream.py``: the SQL pane's first rows and its cancel, headless.
+
+(a) Time from pressing run to first rows visible in the SQL pane.
 
 The real app runs headless (``App.run_test`` at 120x40) on the profile's
 server. The session is warmed with ``select 1`` first, as an operator's would
@@ -9,6 +11,11 @@ terminal; writing 120x40 cells to a real one adds a millisecond or two).
 
 The peer, printed alongside: the same first batch straight from
 ``PostgresClient.run`` on a warm pooled connection (no widgets).
+
+(d) Time from pressing the cancel key while ``select pg_sleep(30)`` sleeps on
+the server until the pane is idle again (its run has ended and a new one may
+start), median of ``repeat``. The key is pressed only once the server reports
+the statement sleeping, so a cancel that outruns the statement is not timed.
 
     .venv/bin/python benchmarks/_sql_pane_probe.py [DATABASE] [SQL]
 """
@@ -122,6 +129,66 @@ def measure_first_rows_in_pane(profile_name: str = "local", database: str = "pos
           f"(min {min(times) * 1000:.1f}); PostgresClient.run first batch alone "
           f"{peer * 1000:.1f} ms; ratio {pane / peer:.1f}x")
     return pane
+
+
+def _sleeping(client: Any, database: str) -> bool:
+    run = client.run(database, "select count(*) from pg_stat_activity where "
+                               "wait_event = 'PgSleep' and datname = current_database()")
+    return bool(run.first_rows[0][0])
+
+
+async def _cancel_once(pilot: Any, pane: Any, sql: str, watcher: Any, database: str) -> float:
+    """Run ``sql``, wait until the server sleeps in it, then time cancel to idle."""
+    pane.editor.text = sql
+    pane.editor.cursor_location = (0, 0)
+    await pilot.press("ctrl+r")
+    deadline = time.perf_counter() + 30
+    while not await asyncio.to_thread(_sleeping, watcher, database):
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the statement never started sleeping")
+        await asyncio.sleep(0.01)
+    began = time.perf_counter()
+    pressing = asyncio.create_task(pilot.press("ctrl+t"))  # its own wait for idle is not timed
+    await _until(lambda: pane._run_worker is None)
+    elapsed = time.perf_counter() - began
+    await pressing
+    return elapsed
+
+
+async def _measure_cancel(profile_name: str, database: str, sql: str,
+                          repeat: int) -> list[float]:
+    from console import profiles
+    from console.connect import postgres_client
+    from console.ui.app import FleetConsole
+
+    watcher = postgres_client(profiles.load(profile_name))
+    app = FleetConsole(profiles.load(profile_name), start_services=False)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            app.workspace.show("sql")
+            pane = app.workspace.pane("sql")
+            pane.use_database(database)
+            pane.editor.focus()
+            return [await _cancel_once(pilot, pane, sql, watcher, database)
+                    for _ in range(repeat)]
+    finally:
+        watcher.close()
+
+
+def measure_cancel_in_pane(profile_name: str = "local", database: str = "postgres",
+                           sql: str = "select pg_sleep(30)", repeat: int = 5) -> float:
+    """Return the median seconds from the cancel key press to the SQL pane being idle.
+
+    Args:
+        profile_name: The profile whose server to use.
+        database: The database to run in.
+        sql: A statement that runs long enough to be cancelled.
+        repeat: Timed cancels.
+    """
+    times = asyncio.run(_measure_cancel(profile_name, database, sql, repeat))
+    print(f"    SQL pane, cancel key to idle: median {statistics.median(times) * 1000:.1f} ms "
+          f"of {repeat} (max {max(times) * 1000:.1f})")
+    return statistics.median(times)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,17 @@ this run started it.
 
 (a) pressing run to first rows visible in the SQL pane (headless app), from
     ``measure_first_rows_in_pane`` in ``benchmarks/_sql_pane_probe.py``.
-(b) peak memory added while streaming every row through ``QueryRun.fetch``
-    (named cursor), against the same rows through a plain client-side cursor.
+(b) peak memory added while streaming every row through what the operator
+    uses: ``fleet-console sql --format json`` and ``--format table`` to
+    /dev/null (the child's peak RSS over the same command's ``select 1``), and
+    ``PostgresClient.run`` + ``fetch`` (named cursor); the peer is the same rows
+    through psycopg2's default client-side cursor.
 (c) ``fleet-console sql --format csv`` of every row against
     ``psql -c "\\copy (...) to stdout csv"`` on the same server, best of N.
-Targets: (a) under 100 ms, (b) under 150 MB, (c) within 1.5x psql.
+(d) cancelling ``select pg_sleep(30)`` in the SQL pane (headless app): from the
+    cancel key press to the pane being idle, from ``measure_cancel_in_pane``.
+Targets (PASS/MISS): (a) under 100 ms, (b) under 150 MB, (c) within 1.5x psql;
+(d) is reported against the issue's "control back in under a second".
 """
 
 from __future__ import annotations
@@ -34,6 +40,10 @@ from typing import Any
 DATABASE = "bench"
 TABLE = "stream_rows"
 QUERY = f"select id, label, at, amount from {TABLE}"
+CANCEL_SQL = "select pg_sleep(30)"
+MEMORY_TARGET_MB = 150
+POLL = 0.01
+"""Seconds between reads of a command's peak RSS while it runs."""
 DEFAULT_HOME = Path(tempfile.gettempdir()) / "fleet-console-bench"
 
 
@@ -67,21 +77,33 @@ def ensure_table(client: Any, rows: int) -> None:
         session.run(f"analyze {TABLE}").close()
 
 
-def measure_first_rows_in_pane(database: str, sql: str) -> float | None:
-    """Seconds from pressing run to the first rows visible in the SQL pane, or ``None``.
-
-    The hook for part (a): the SQL pane's owner implements it in
-    ``benchmarks/_sql_pane_probe.py`` (same name, keyword arguments
-    ``database`` and ``sql``), driving the headless app.
-    """
+def _probe(name: str) -> Any | None:
+    """A measurement from ``benchmarks/_sql_pane_probe.py``, which drives the headless app."""
     sys.path.insert(0, str(Path(__file__).parent))
     try:
-        from _sql_pane_probe import measure_first_rows_in_pane as probe
+        import _sql_pane_probe
     except ImportError:
         return None
     finally:
         sys.path.pop(0)
-    return float(probe(database=database, sql=sql))
+    return getattr(_sql_pane_probe, name, None)
+
+
+def measure_first_rows_in_pane(database: str, sql: str) -> float | None:
+    """Seconds from pressing run to the first rows visible in the SQL pane, or ``None``."""
+    probe = _probe("measure_first_rows_in_pane")
+    return None if probe is None else float(probe(database=database, sql=sql))
+
+
+def measure_cancel_in_pane(database: str) -> float | None:
+    """Seconds from the cancel key to the SQL pane being idle again, or ``None``."""
+    probe = _probe("measure_cancel_in_pane")
+    return None if probe is None else float(probe(database=database, sql=CANCEL_SQL))
+
+
+def verdict(ok: bool) -> str:
+    """The word every target line ends with."""
+    return "PASS" if ok else "MISS"
 
 
 def _child_stream(mode: str) -> None:
@@ -141,6 +163,52 @@ def _stream_plain(client: Any) -> int:
     return count
 
 
+def _status_peak(pid: int) -> int:
+    """A process's peak RSS so far in bytes: VmHWM, which counts only since its exec."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:  # gone already; the last reading stands
+        return 0
+    import psutil  # no /proc: the current RSS, polled, is the nearest figure
+
+    try:
+        return int(psutil.Process(pid).memory_info().rss)
+    except psutil.Error:
+        return 0
+
+
+def _command_peak(command: list[str]) -> tuple[int, float]:
+    """Run ``command`` with stdout to /dev/null; return its peak RSS (bytes) and seconds.
+
+    The peak is the child's own high-water mark, read while it runs (it only
+    grows, so the last reading holds the peak); ``ru_maxrss`` of children would
+    report the largest of every child so far, and one forked from this process
+    starts at this process's size.
+    """
+    with open(os.devnull, "wb") as sink, tempfile.TemporaryFile() as errors:
+        began = time.perf_counter()
+        process = subprocess.Popen(command, stdout=sink, stderr=errors)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _status_peak(process.pid))
+            time.sleep(POLL)
+        seconds = time.perf_counter() - began
+        if process.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{' '.join(command)} failed: {errors.read().decode()[-500:]}")
+    return peak, seconds
+
+
+def _cli_streams(fmt: str) -> dict[str, float]:
+    """Peak memory the CLI adds printing every row as ``fmt``, over its own ``select 1``."""
+    cli = [sys.executable, "-m", "console", "sql", "--db", DATABASE, "--format", fmt, "-q"]
+    baseline, _ = _command_peak([*cli, "select 1"])
+    peak, seconds = _command_peak([*cli, QUERY])
+    return {"added_mb": (peak - baseline) / 2**20, "seconds": seconds}
+
+
 def _in_child(mode: str) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--child", mode], check=True,
                          capture_output=True, text=True, env=os.environ.copy())
@@ -175,7 +243,7 @@ def part_c(socket_dir: str, repeat: int) -> None:
     ratio = ours_s / psql_s
     print(f"(c) CSV of every row, best of {repeat}: fleet-console sql {ours_s:.2f} s, "
           f"psql \\copy {psql_s:.2f} s, ratio {ratio:.2f}x (target <= 1.5x) "
-          f"{'OK' if ratio <= 1.5 else 'MISSED'}; identical output: {same}")
+          f"{verdict(ratio <= 1.5)}; identical output: {same}")
     print(f"    of which CLI start-up (sql -q 'select 1'): {startup_s:.2f} s")
 
 
@@ -203,21 +271,49 @@ def main() -> None:
             control.postgres("local").stop()
 
 
-def _report(client: Any, args: argparse.Namespace) -> None:
+def part_a() -> None:
     first = measure_first_rows_in_pane(DATABASE, QUERY)
     if first is None:
-        print("(a) first rows in the SQL pane: not available yet "
-              "(benchmarks/_sql_pane_probe.py is missing)")
-    else:
-        print(f"(a) first rows visible in the SQL pane: {first * 1000:.0f} ms (target < 100 ms) "
-              f"{'OK' if first < 0.1 else 'MISSED'}")
-    named, plain = _in_child("named"), _in_child("plain")
-    print(f"(b) peak memory added streaming {int(named['rows']):,} rows: named cursor + fetch "
-          f"{named['added_mb']:.0f} MB in {named['seconds']:.2f} s; client-side cursor "
-          f"{plain['added_mb']:.0f} MB in {plain['seconds']:.2f} s; ratio "
-          f"{named['added_mb'] / max(plain['added_mb'], 0.1):.2f}x (target < 150 MB) "
-          f"{'OK' if named['added_mb'] < 150 else 'MISSED'}")
+        print("(a) first rows in the SQL pane: not available (benchmarks/_sql_pane_probe.py "
+              "is missing)")
+        return
+    print(f"(a) first rows visible in the SQL pane: {first * 1000:.0f} ms (target < 100 ms) "
+          f"{verdict(first < 0.1)}")
+
+
+def part_b(rows: int) -> None:
+    paths = {
+        "fleet-console sql --format json > /dev/null": _cli_streams("json"),
+        "fleet-console sql --format table > /dev/null": _cli_streams("table"),
+        "PostgresClient.run + fetch (named cursor)": _in_child("named"),
+    }
+    plain = _in_child("plain")
+    print(f"(b) peak memory added streaming all {rows:,} rows (target < "
+          f"{MEMORY_TARGET_MB} MB each):")
+    for name, figure in paths.items():
+        added = figure["added_mb"]
+        print(f"    {name}: {added:.0f} MB in {figure['seconds']:.2f} s; "
+              f"{added / max(plain['added_mb'], 0.1):.2f}x the peer "
+              f"{verdict(added < MEMORY_TARGET_MB)}")
+    print(f"    peer, psycopg2 client-side cursor: {plain['added_mb']:.0f} MB in "
+          f"{plain['seconds']:.2f} s")
+
+
+def part_d() -> None:
+    cancel = measure_cancel_in_pane(DATABASE)
+    if cancel is None:
+        print("(d) cancel in the SQL pane: not available (benchmarks/_sql_pane_probe.py "
+              "is missing)")
+        return
+    print(f"(d) cancel {CANCEL_SQL!r} in the SQL pane, key press to pane idle: "
+          f"{cancel * 1000:.0f} ms (issue: control back in under 1 s) {verdict(cancel < 1.0)}")
+
+
+def _report(client: Any, args: argparse.Namespace) -> None:
+    part_a()
+    part_b(args.rows)
     part_c(client.host, args.repeat)
+    part_d()
 
 
 if __name__ == "__main__":
