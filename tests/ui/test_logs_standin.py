@@ -70,3 +70,42 @@ async def test_unknown_device_is_a_notification_not_a_crash(
         await wait_for(lambda: bool(pilot.app._notifications))
         messages = [n.message for n in pilot.app._notifications]
         assert any("fffffff" in m for m in messages) and pilot.app.is_running
+
+
+async def test_services_are_named_and_filtered_by_name_or_id(
+    stand_in: tuple[ServerThread, Any],
+) -> None:
+    """The service column shows the fleet's service names; service= takes a name or an id."""
+    server, state = stand_in
+    device = sorted(state.store.rows("device"), key=lambda d: d["id"])[2]
+    services = {
+        s["service_name"]: s["id"]
+        for s in state.store.rows("service")
+        if s["application"] == device["belongs_to__application"]
+    }
+    main, agent = services["main"], services["agent"]
+    client = BalenaClient(server.url, TOKEN)
+    async with client, PaneApp(client).run_test(size=(120, 40)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.run_command(device["uuid"][:8])
+        await wait_for(lambda: state.hub.subscriber_count(device["uuid"]) > 0)
+        await wait_for(lambda: pane.view.service_names == {v: k for k, v in services.items()})
+        state.hub.append(device["uuid"], "from the main service", service_id=main)
+        state.hub.append(device["uuid"], "from the agent", service_id=agent)
+        state.hub.append(device["uuid"], "from an unknown one", service_id=99_999)
+        await wait_for(lambda: any("unknown one" in line for line in pane.view.lines))
+        width = pane.view.columns.prefix_width  # time, service, flag: then the message
+        columns = {line[:width].split()[-1] for line in pane.view.lines if "from " in line}
+        assert columns == {"main", "agent", "99999"}
+        pane.apply_filter("service=main")
+        await wait_for(lambda: not any("agent" in line for line in pane.view.lines))
+        assert any("from the main service" in line for line in pane.view.lines)
+        assert "filter: service main" in pane._status
+        pane.apply_filter(f"service={agent}")  # ids keep working
+        await wait_for(lambda: not any("main service" in line for line in pane.view.lines))
+        assert any("from the agent" in line for line in pane.view.lines)
+        pane.apply_filter("service=nginx")
+        await wait_for(lambda: any("nginx" in n.message for n in pilot.app._notifications))
+        note = next(n.message for n in pilot.app._notifications if "nginx" in n.message)
+        assert "agent, main" in note
+        assert pane.session is not None and pane.session.filter.services == frozenset({agent})

@@ -37,7 +37,7 @@ def test_filter_grammar(spec: str, message: str, kw: dict[str, object], shown: b
     assert LogFilter.parse(spec).matches(line(message, **kw)) is shown
 
 
-@pytest.mark.parametrize("spec", ["re:([", "service=abc", "/a/ plain"])
+@pytest.mark.parametrize("spec", ["re:([", "service=", "svc=,", "/a/ plain"])
 def test_bad_filters_are_clear_errors(spec: str) -> None:
     with pytest.raises(FilterError):
         LogFilter.parse(spec)
@@ -50,10 +50,34 @@ def test_spans_locate_every_match() -> None:
 
 def test_line_columns_follow_the_layout() -> None:
     text = format_line(line("hello", service_id=42, is_stderr=True), Layout(), {})
-    assert text == "22:13:20.123    42 err hello"
+    assert text == "22:13:20.123       42 err hello"
     merged = format_line(line("hi", is_system=True), Layout(False, True), {UUID: "gw-01"})
-    assert merged == "gw-01          - sys hi"
+    assert merged == "gw-01             - sys hi"
     assert merged.index("hi") == Layout(False, True).prefix_width
+
+
+def test_service_column_shows_names_when_known() -> None:
+    names = {42: "frontend-proxy", 7: "main"}
+    named = format_line(line("up", service_id=42), Layout(False), {}, names)
+    assert named == "frontend     up"  # cut to the column
+    assert format_line(line("up", service_id=7), Layout(False), {}, names).startswith("    main")
+    unnamed = format_line(line("up", service_id=123456789), Layout(False), {}, names)
+    assert unnamed.startswith("23456789    ")  # an id keeps its last digits
+    assert unnamed.index("up") == named.index("up") == Layout(False).prefix_width
+
+
+def test_service_names_resolve_to_ids_and_ids_keep_working() -> None:
+    names = {3: "main", 4: "agent", 9: "main"}  # two fleets merged: "main" has two ids
+    flt = LogFilter.parse("service=Main,4")
+    assert flt.service_names == frozenset({"main"}) and flt.services == frozenset({4})
+    assert not flt.matches(line("x", service_id=3))  # a name not yet resolved matches nothing
+    resolved = flt.resolve(names)
+    shown = {sid for sid in (3, 4, 9, 5) if resolved.matches(line("x", service_id=sid))}
+    assert shown == {3, 4, 9}
+    assert resolved.describe() == "service main,4"
+    assert LogFilter.parse("svc=7").resolve(names).matches(line("x", service_id=7))
+    with pytest.raises(FilterError, match=r"no service named nginx.*agent, main"):
+        LogFilter.parse("service=nginx").resolve(names)
 
 
 def test_gap_marker_names_span_and_backfill() -> None:

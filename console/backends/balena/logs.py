@@ -28,7 +28,7 @@ from console.backends.http import (
     send,
 )
 
-__all__ = ["DeviceLogs", "Gap", "LogEvent", "LogLine", "Notice"]
+__all__ = ["DeviceLogs", "Gap", "LogEvent", "LogLine", "Notice", "service_names"]
 
 HISTORY_CAP = 1000
 """Most lines the API returns for one history request."""
@@ -359,6 +359,38 @@ class DeviceLogs:
             kept.append(line)
         state.last = last
         return kept
+
+
+async def service_names(client: Any, uuids: Iterable[str]) -> dict[int, str]:
+    """Name every service a log line of these devices can carry (``serviceId`` → name).
+
+    The services of the devices' fleets, read in one request (the fleet's reverse
+    navigation ``service``, protocol §3), so lines of a service the current release
+    no longer runs are named too.
+
+    Args:
+        client: A ``BalenaClient`` (anything with its ``get``).
+        uuids: Full uuids of the devices.
+
+    Raises:
+        ConsoleError: the request failed.
+    """
+    fleets = {
+        "$select": ["id"],
+        "$expand": {"service": {"$select": ["id", "service_name"]}},
+    }
+    query = {
+        "$select": ["uuid"],
+        "$filter": {"uuid": {"$in": sorted(set(uuids))}},
+        "$expand": {"belongs_to__application": fleets},
+    }
+    rows = await client.get("device", query, "list the services of the devices")
+    return {
+        service["id"]: service["service_name"]
+        for row in rows
+        for fleet in row.get("belongs_to__application") or []
+        for service in fleet.get("service") or []
+    }
 
 
 def _decode_each(uuid: str, data: bytes) -> list[Any]:

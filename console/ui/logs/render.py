@@ -2,7 +2,8 @@
 
 A line is ``[time] [device] service flag message``: the time is the device's own
 timestamp (UTC, to the millisecond), the device column appears when several devices
-are merged, ``flag`` is ``err`` for stderr and ``sys`` for system lines. Gap and
+are merged, the service is its name when known (else its id), ``flag`` is ``err`` for
+stderr and ``sys`` for system lines. Gap and
 notice lines start with a marker so they read as such without colour (NO_COLOR).
 """
 
@@ -18,6 +19,8 @@ from console.backends.balena.logs import Gap, LogEvent, LogLine, Notice
 GAP_MARK = "═══ "
 NOTICE_MARK = "··· "
 DEVICE_WIDTH = 10
+SERVICE_WIDTH = 8
+"""Cells of the service column: room for a name like ``frontend``."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class Layout:
     @property
     def prefix_width(self) -> int:
         """Cells before the message starts (continuation lines are indented by it)."""
-        return (13 if self.timestamps else 0) + (DEVICE_WIDTH + 1 if self.devices else 0) + 10
+        device = DEVICE_WIDTH + 1 if self.devices else 0
+        return (13 if self.timestamps else 0) + device + SERVICE_WIDTH + 5
 
 
 @lru_cache(maxsize=4096)
@@ -49,16 +53,26 @@ def label(uuid: str, labels: Mapping[str, str]) -> str:
     return labels.get(uuid) or uuid[:7]
 
 
-def format_line(line: LogLine, layout: Layout, labels: Mapping[str, str]) -> str:
-    """One log line as text."""
+def format_line(
+    line: LogLine,
+    layout: Layout,
+    labels: Mapping[str, str],
+    services: Mapping[int, str] | None = None,
+) -> str:
+    """One log line as text; ``services`` names service ids (an unknown id shows as is)."""
     parts = []
     if layout.timestamps:
         parts.append(clock(line.timestamp))
     if layout.devices:
         parts.append(label(line.uuid, labels)[:DEVICE_WIDTH].ljust(DEVICE_WIDTH))
-    service = "-" if line.service_id is None else str(line.service_id)
+    service_id = line.service_id
+    name = services.get(service_id) if services and service_id is not None else None
+    if name:
+        service = name[:SERVICE_WIDTH]
+    else:  # an id keeps its last digits, the ones that tell ids apart
+        service = "-" if service_id is None else str(service_id)[-SERVICE_WIDTH:]
     flag = "sys" if line.is_system else "err" if line.is_stderr else "   "
-    parts.append(f"{service[-5:]:>5} {flag}")
+    parts.append(f"{service:>{SERVICE_WIDTH}} {flag}")
     parts.append(line.message)
     return " ".join(parts)
 
@@ -78,10 +92,15 @@ def format_notice(notice: Notice, labels: Mapping[str, str]) -> str:
     return f"{NOTICE_MARK}{label(notice.uuid, labels)}: {notice.message}"
 
 
-def format_event(event: LogEvent, layout: Layout, labels: Mapping[str, str]) -> str:
+def format_event(
+    event: LogEvent,
+    layout: Layout,
+    labels: Mapping[str, str],
+    services: Mapping[int, str] | None = None,
+) -> str:
     """Any event as one (unwrapped) line."""
     if isinstance(event, LogLine):
-        return format_line(event, layout, labels)
+        return format_line(event, layout, labels, services)
     if isinstance(event, Gap):
         return format_gap(event, labels)
     return format_notice(event, labels)

@@ -77,6 +77,8 @@ class LogView(Log):
         self.kept: deque[LogEvent] = deque(maxlen=limit)
         self.columns = Layout()
         self.labels: Mapping[str, str] = {}
+        self.service_names: Mapping[int, str] = {}
+        """Service id to name, for the service column."""
         self.match_filter = LogFilter()
         self.wrap_lines = False
         self._wrapped_at = 0
@@ -176,7 +178,8 @@ class LogView(Log):
             self.redraw()
 
     def _render(self, events: list[LogEvent]) -> list[str]:
-        lines = [format_event(e, self.columns, self.labels) for e in events]
+        names = self.service_names
+        lines = [format_event(e, self.columns, self.labels, names) for e in events]
         self._wrapped_at = width = self.scrollable_content_region.width
         if not self.wrap_lines or width <= 0:
             return lines

@@ -4,7 +4,8 @@ The stream worker spools every event and queues the ones the filter keeps; a
 50 ms timer writes the queue to the view in one batch, so a burst of thousands of
 lines costs one ``write_lines``. Paused, the stream keeps arriving into the spool;
 resuming, changing the filter and saving read the spool, so they see the whole
-session, not just the screen.
+session, not just the screen. Service names come from the devices' fleets when
+following starts; the service column shows them, and ``service=main`` filters by them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 from textual.worker import Worker
 
-from console.backends.balena.logs import DeviceLogs, LogEvent, LogsClient, Notice
+from console.backends.balena.logs import (
+    DeviceLogs,
+    LogEvent,
+    LogsClient,
+    Notice,
+    service_names,
+)
+from console.backends.errors import ConsoleError
 from console.profiles import Profile, locations
 from console.profiles.spool import Spool
 from console.ui.balena.connect import ClientHolder
@@ -77,6 +85,10 @@ class LogsPane(Pane):
         self._reader: DeviceLogs | None = None
         self._labels: dict[str, str] = {}
         self._devices: list[str] = []
+        self._services: dict[int, str] | None = None
+        """Service id to name for the devices followed; None until known."""
+        self._asked = LogFilter()
+        """The filter as typed: service names are resolved from it whenever names arrive."""
         self.session: LogSession | None = None
         self._arrivals: list[tuple[float, int]] = []
         self.lag_samples: deque[tuple[float, int]] = deque(maxlen=100_000)
@@ -103,7 +115,9 @@ class LogsPane(Pane):
         """Follow devices: full uuids, or a mapping of uuid to the label to show."""
         uuids = self._devices = self.set_devices(devices)
         self._open_session()
+        self._services = None
         self.view.redraw([])
+        self._load_service_names(uuids)
         self._follow(uuids)
         self._update_status()
 
@@ -135,13 +149,37 @@ class LogsPane(Pane):
             self.notify("Name a device: ':logs <id, uuid or short uuid> ...'", severity="warning")
 
     def apply_filter(self, text: str) -> None:
-        """Filter by text, /regex/, service=ID, is:/not: stderr or system (see ui/logs/filter)."""
+        """Filter by text, /regex/, service=NAME or ID, is:/not: stderr or system.
+
+        See ``ui/logs/filter``. A filter that cannot be used keeps the old one.
+        """
         try:
             flt = LogFilter.parse(text)
         except FilterError as exc:
             self.notify(str(exc), title="Bad filter", severity="error")
             return
-        self._set_filter(flt)
+        self._use_filter(flt)
+
+    def _use_filter(self, asked: LogFilter) -> None:
+        """Resolve service names (when known) and show what the filter keeps."""
+        resolved = self._resolved(asked)
+        if resolved is not None:
+            self._asked = asked
+            self._set_filter(resolved)
+
+    def _resolved(self, asked: LogFilter) -> LogFilter | None:
+        """The filter with its service names as ids; None (and a notification) if it cannot be.
+
+        While the names of the devices followed are on their way, names stay unresolved
+        (matching no line) and are resolved when the names arrive.
+        """
+        if not asked.service_names or (self._services is None and self._devices):
+            return asked
+        try:
+            return asked.resolve(self._services or {})
+        except FilterError as exc:
+            self.notify(str(exc), title="Bad filter", severity="error", markup=False)
+            return None
 
     def action_toggle_pause(self) -> None:
         """Pause (the stream keeps buffering into the spool) or resume following."""
@@ -171,13 +209,11 @@ class LogsPane(Pane):
 
     def action_cycle_stderr(self) -> None:
         """All lines → only stderr → no stderr."""
-        flt = self._filter()
-        self._set_filter(replace(flt, stderr=_cycle(flt.stderr)))
+        self._use_filter(replace(self._asked, stderr=_cycle(self._asked.stderr)))
 
     def action_cycle_system(self) -> None:
         """All lines → only system → no system."""
-        flt = self._filter()
-        self._set_filter(replace(flt, system=_cycle(flt.system)))
+        self._use_filter(replace(self._asked, system=_cycle(self._asked.system)))
 
     def action_save(self) -> None:
         """Save every spooled line the filter keeps to the profile's exports directory."""
@@ -214,6 +250,30 @@ class LogsPane(Pane):
             for event in batch:
                 if isinstance(event, Notice):
                     self.notify(event.message, title="Logs", severity=event.level)  # type: ignore[arg-type]
+
+    @work(
+        exclusive=True,
+        group="logs-services",
+        description="Naming the devices' services",
+        exit_on_error=False,
+    )
+    async def _load_service_names(self, uuids: list[str]) -> None:
+        client = await self._get_client()
+        names: dict[int, str] = {}
+        if hasattr(client, "get"):  # a full balena client; a bare logs reader cannot ask
+            try:
+                names = await service_names(client, uuids)
+            except ConsoleError as exc:  # the logs still flow: say so, show ids
+                self.notify(f"Service names unknown: {exc.message}", severity="warning")
+        if uuids == self._devices:
+            self._service_names_known(names)
+
+    def _service_names_known(self, names: dict[int, str]) -> None:
+        self._services = names
+        self.view.service_names = names
+        self.view.redraw()
+        if self._asked.service_names:
+            self._use_filter(self._asked)
 
     @work(exclusive=True, group="logs-resolve", description="Finding devices", exit_on_error=False)
     async def _resolve_and_follow(self, identifiers: list[str]) -> None:
@@ -255,9 +315,12 @@ class LogsPane(Pane):
     async def _find(self, spec: str) -> None:
         session = self.session
         try:
-            flt = LogFilter.parse(spec)
+            asked = LogFilter.parse(spec)
         except FilterError as exc:
             self.notify(str(exc), title="Bad filter", severity="error")
+            return
+        flt = self._resolved(asked)
+        if flt is None:
             return
         if session is None or not flt.active:
             self.notify("Follow a device first, then ':logs find <filter>'.", severity="warning")
@@ -267,6 +330,7 @@ class LogsPane(Pane):
         self.notify(
             f"{found:,} of {session.counters.received:,} lines of this session match", title="Logs"
         )
+        self._asked = asked
         self._set_filter(flt)
 
     @work(exclusive=True, group="logs-save", description="Saving logs", exit_on_error=False)
@@ -284,8 +348,10 @@ class LogsPane(Pane):
         def keep(record: str) -> bool:
             return session.keeps(decode(record))
 
+        names = self._services or {}
+
         def render(record: str) -> str:
-            return format_event(decode(record), layout, self._labels)
+            return format_event(decode(record), layout, self._labels, names)
 
         session.spool.flush()
         return session.spool.save(target, keep=keep, render=render)
@@ -310,9 +376,6 @@ class LogsPane(Pane):
     def _painted(self, arrivals: list[tuple[float, int]]) -> None:
         now = time.monotonic()
         self.lag_samples.extend((now - at, count) for at, count in arrivals)
-
-    def _filter(self) -> LogFilter:
-        return self.session.filter if self.session is not None else LogFilter()
 
     def _set_filter(self, flt: LogFilter) -> None:
         self.view.match_filter = flt
