@@ -11,14 +11,19 @@ import pytest
 from textual.app import App, ComposeResult
 
 from console import profiles
+from console.backends.balena.logs import Gap, LogLine
 from console.profiles import locations
 from console.sandbox.balena.logs import LogHub, standalone_app
 from console.sandbox.serve import ServerThread
+from console.ui.logs.render import GAP_MARK, NOTICE_MARK, clock
+from console.ui.logs.session import SCREEN_LIMIT
 from console.ui.panes.logs import LogsPane
 
 TOKEN = "pane-test-token-91ab"
 DEV_A = "1" * 32
 DEV_B = "2" * 32
+DEV_C = "3" * 32
+DEV_D = "4" * 32
 
 
 @dataclass
@@ -43,7 +48,7 @@ def hub() -> LogHub:
 
 @pytest.fixture(scope="module")
 def server(hub: LogHub) -> Iterator[ServerThread]:
-    devices = {uuid: {"uuid": uuid} for uuid in (DEV_A, DEV_B)}
+    devices = {uuid: {"uuid": uuid} for uuid in (DEV_A, DEV_B, DEV_C, DEV_D)}
     with ServerThread(standalone_app(hub, devices, TOKEN)) as thread:
         yield thread
 
@@ -224,3 +229,80 @@ async def test_lines_arriving_during_a_filter_redraw_are_shown_once(
         await pilot.pause(0.2)
         ticks = [line.split("tick ")[1] for line in shown(pane) if "tick " in line]
         assert ticks == [str(i) for i in range(200)]
+
+
+async def test_screen_stays_bounded_while_spool_search_and_save_see_everything(
+    hub: LogHub, client: Client
+) -> None:
+    total = SCREEN_LIMIT + 1500
+    async with make_app(client).run_test(size=(100, 30)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.tail([DEV_C])
+        await wait_for(pilot, lambda: hub.subscriber_count(DEV_C) > 0)
+        for chunk in range(0, total, 1300):  # several batches reach the screen, one by one
+            for i in range(chunk, min(total, chunk + 1300)):
+                hub.append(DEV_C, f"bulk-line {i:05d}", service_id=1)
+            await wait_for(pilot, any_line(pane, f"bulk-line {i:05d}"))
+        session = pane.session
+        assert session is not None and session.counters.received == total
+        assert pane.view.line_count == len(pane.view.kept) == SCREEN_LIMIT
+        assert shown(pane)[0].endswith(f"bulk-line {total - SCREEN_LIMIT:05d}")
+        assert not any_line(pane, "bulk-line 00000")()  # scrolled off the screen...
+        session.spool.flush()
+        assert len(session.spool) == total  # ...but in the spool
+        before = set(locations.exports_dir("local").glob("logs-*.log"))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: set(locations.exports_dir("local").glob("*.log")) - before)
+        saved = (set(locations.exports_dir("local").glob("*.log")) - before).pop()
+        await wait_for(pilot, lambda: any("Saved" in n.message for n in pilot.app._notifications))
+        lines = saved.read_text().splitlines()
+        assert len(lines) == total and "bulk-line 00000" in lines[0]
+        pane.run_command("find bulk-line 0000")  # lines 0-9, long gone from the screen
+        await wait_for(pilot, lambda: any("match" in n.message for n in pilot.app._notifications))
+        note = next(n.message for n in pilot.app._notifications if "match" in n.message)
+        assert note.startswith(f"10 of {total:,} lines")
+        await wait_for(pilot, any_line(pane, "bulk-line 00000"))
+        assert pane.view.line_count == 10
+
+
+async def test_server_restart_mid_tail_leaves_a_gap_marker_backfilled(
+    hub: LogHub, server: ServerThread, client: Client
+) -> None:
+    """The stand-in stops and comes back on the same port; what it got meanwhile is
+    backfilled from history under a marker naming the span."""
+    async with make_app(client).run_test(size=(120, 30)) as pilot:
+        pane = pilot.app.query_one(LogsPane)
+        pane.tail([DEV_D])
+        await wait_for(pilot, lambda: hub.subscriber_count(DEV_D) > 0)
+        hub.append(DEV_D, "before the restart", service_id=1)
+        await wait_for(pilot, any_line(pane, "before the restart"))
+        server.stop()
+        try:
+            for i in range(3):
+                hub.append(DEV_D, f"while down {i}", service_id=1)
+        finally:
+            server.start()
+        await wait_for(pilot, any_line(pane, GAP_MARK))
+        hub.append(DEV_D, "after the restart", service_id=1)
+        await wait_for(pilot, any_line(pane, "after the restart"))
+        lines = shown(pane)
+
+        def at(text: str) -> int:
+            return next(i for i, line in enumerate(lines) if text in line)
+
+        order = [at(t) for t in ("before the restart", GAP_MARK, "while down 0")]
+        order += [at(t) for t in ("while down 1", "while down 2", "after the restart")]
+        assert order == sorted(order)
+        assert any(NOTICE_MARK in line and "reconnecting" in line for line in lines)
+        gap = next(e for e in pane.view.kept if isinstance(e, Gap))
+        last = next(
+            e
+            for e in pane.view.kept
+            if isinstance(e, LogLine) and e.message == "before the restart"
+        )
+        assert gap.start_ms == last.created_at <= gap.end_ms
+        assert (gap.backfilled, gap.complete) == (3, True)
+        marker = lines[at(GAP_MARK)]
+        assert f"{clock(gap.start_ms)} → {clock(gap.end_ms)}" in marker
+        assert "3 line(s) backfilled" in marker
+        assert pane.session is not None and pane.session.counters.gaps == 1

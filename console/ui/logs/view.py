@@ -3,7 +3,9 @@
 ``Log.write_lines`` takes 50,000 lines/s with the event loop late by 2 ms at p95
 (DESIGN.md); ``RichLog`` per line is 12x slower. ``Log`` has no wrapping, so
 wrapped mode cuts lines to the view's width before writing and re-flows the
-kept events when the width or a toggle changes.
+kept events when the width or a toggle changes. The view is bounded: it keeps
+``limit`` events and as many lines (``WRAPPED_LINES`` times that when wrapping);
+the whole session stays in the pane's spool.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from textual.widgets import Log
 from console.backends.balena.logs import LogEvent
 from console.ui.logs.filter import LogFilter
 from console.ui.logs.render import GAP_MARK, NOTICE_MARK, Layout, format_event, wrap
+
+WRAPPED_LINES = 4
+"""Screen lines allowed per kept event when wrapping (long lines take several)."""
 
 
 class _LogHighlighter(Highlighter):
@@ -72,8 +77,10 @@ class LogView(Log):
     """
 
     def __init__(self, *, limit: int, id: str | None = None) -> None:
-        super().__init__(highlight=True, max_lines=limit * 2, id=id)
+        super().__init__(highlight=True, max_lines=limit, id=id)
         self.highlighter = _LogHighlighter(self)
+        self.limit = limit
+        """Most events kept, and lines shown when not wrapping."""
         self.kept: deque[LogEvent] = deque(maxlen=limit)
         self.columns = Layout()
         self.labels: Mapping[str, str] = {}
@@ -181,6 +188,7 @@ class LogView(Log):
         names = self.service_names
         lines = [format_event(e, self.columns, self.labels, names) for e in events]
         self._wrapped_at = width = self.scrollable_content_region.width
+        self.max_lines = self.limit * (WRAPPED_LINES if self.wrap_lines else 1)
         if not self.wrap_lines or width <= 0:
             return lines
         indent = self.columns.prefix_width
