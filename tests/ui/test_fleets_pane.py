@@ -183,3 +183,34 @@ async def test_reload_updates_counts_in_place(
         assert [row.value for row in pane.table.rows] == row_keys
         online = counts(server, 1)[1]
         assert str(pane.table.get_cell("1", "online")) == f"{online:,}"
+
+
+async def test_create_dialog_makes_a_block_chosen_by_keys(
+    client: BalenaClient, server: ServerThread, tmp_path: Path
+) -> None:
+    """The class is a choice in the dialog (fleet, app, block), reached and picked by keys."""
+    pane = make_pane(client, tmp_path)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, CreateFleetScreen)
+        classes = dialog.query_one("#fleet-class", Select)
+        assert classes.value == "fleet"
+        await pilot.press(*"edge-agent")
+        dialog.query_one("#fleet-type", Select).value = "raspberrypi4-64"
+        dialog.query_one("#fleet-org", Select).value = "acme"
+        await pilot.press("tab", "tab", "tab")  # name → device type → organization → class
+        assert classes.has_focus
+        await pilot.press("enter", "down", "enter")
+        assert classes.value == "app"
+        await pilot.press("enter", "down", "enter")
+        assert classes.value == "block"
+        await pilot.click("#fleet-create")
+        await settle(pilot)
+        assert pilot.app.screen is not dialog
+        row = server.app.state.balena.store.find("application", slug="acme/edge-agent")
+        assert row is not None and row["is_of__class"] == "block"
+        assert str(pane.table.get_cell(str(row["id"]), "class")) == "block"
+        assert any(n.message == "Created block acme/edge-agent" for n in pilot.app._notifications)
