@@ -7,10 +7,12 @@ turn, each for ``--seconds``:
 1. a bare httpx reader (split lines, ``json.loads``, count; no UI): the peer;
 2. the Logs pane in a headless app at 120x40, with the filter ``re:ERROR|WARN``.
 
-Printed: lines/s of each and their ratio, the pane's ingest-to-screen lag (batch
-arrival in the pane until the frame that drew it) p50/p99, the app's 50 ms
-heartbeat lateness p95/max, and RSS at start, peak and end. Run alone with
-``python benchmarks/_fleet_logs.py [--seconds S] [--rate N] [--devices D]``.
+Printed: lines/s of each and their ratio; the lag from a line being read off the HTTP
+stream by the reader (``DeviceLogs``) to the frame that shows it, p50/p99 (with the
+part spent before the pane takes the line in, and the pane's own count); the app's
+50 ms heartbeat lateness p95/max; RSS at start, peak and end; then PASS/MISS against
+the targets (lag p99 within 100 ms, heartbeat p95 late under 20 ms, memory bounded).
+Run alone with ``python benchmarks/_fleet_logs.py [--seconds S] [--rate N] [--devices D]``.
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 TOKEN = secrets.token_hex(16)
 FILTER = "re:ERROR|WARN"
+LAG_TARGET_MS = 100.0
+BEAT_TARGET_MS = 20.0
+GROWTH_LIMIT = 0.05
+"""Memory counts as bounded when RSS grows by less than this share over the second half."""
 
 
 def _uuids(devices: int) -> list[str]:
@@ -123,6 +130,91 @@ async def _bare_reader(url: str, uuids: list[str], seconds: float) -> int:
     return got
 
 
+@dataclass
+class _LagProbe:
+    """Lag from lines leaving the HTTP stream to the frame that shows them.
+
+    The path is first in, first out (reader queue, pane ingest, 50 ms flush into the
+    view, paint), so lines are matched by running counts, not one by one: a chunk the
+    reader read is on screen at the first paint after the flush that had taken in
+    every line up to it. Lines the filter hides share their chunk's lag. Lines backfilled
+    from history after a drop were never on the stream: they are not counted (and a
+    flush right after one is taken as covering a little less than it did).
+    """
+
+    read: int = 0
+    backfilled: int = 0
+    reads: deque[tuple[float, int, int]] = field(default_factory=deque)
+    """(when read, running line count after the chunk, lines in it), not yet painted."""
+    flushes: deque[tuple[float, int]] = field(default_factory=deque)
+    """(when flushed into the view, lines the pane had taken in by then), not yet painted."""
+    samples: list[tuple[float, int]] = field(default_factory=list)
+    """(seconds from read to paint, lines) per chunk."""
+    queued: deque[tuple[float, int, int]] = field(default_factory=deque)
+    """Like ``reads``, for chunks the pane has not taken in yet."""
+    to_ingest: list[tuple[float, int]] = field(default_factory=list)
+    """(seconds from read to the pane's ingest, lines) per chunk: the reader's share."""
+
+    def install(self, pane: Any) -> None:
+        """Hook the reader's parse, the pane's flush into its view, and the screen's paint."""
+        from textual.screen import Screen
+
+        from console.backends.balena.logs import DeviceLogs, LogLine
+
+        parse, backfill = DeviceLogs._parse, DeviceLogs._backfill
+        draw, view = Screen._compositor_refresh, pane.view
+        add, ingest = view.add, pane.ingest
+        probe = self
+
+        def parsed(reader: Any, state: Any, chunk: bytes) -> Any:
+            at = time.perf_counter()  # the chunk was just read off the stream
+            events = parse(reader, state, chunk)
+            lines = sum(type(e) is LogLine for e in events)
+            if lines:
+                probe.read += lines
+                probe.reads.append((at, probe.read, lines))
+                probe.queued.append((at, probe.read, lines))
+            return events
+
+        async def backfilled(reader: Any, state: Any) -> Any:
+            events = await backfill(reader, state)
+            probe.backfilled += sum(type(e) is LogLine for e in events)
+            return events
+
+        def ingested(events: Any) -> None:
+            ingest(events)
+            now, taken = time.perf_counter(), pane.session.counters.received - probe.backfilled
+            while probe.queued and probe.queued[0][1] <= taken:
+                at, _, lines = probe.queued.popleft()
+                probe.to_ingest.append((now - at, lines))
+
+        def added(events: Any) -> Any:
+            taken = pane.session.counters.received if pane.session is not None else 0
+            probe.flushes.append((time.perf_counter(), taken - probe.backfilled))
+            return add(events)
+
+        def painted(screen: Any) -> None:
+            draw(screen)
+            probe.painted(time.perf_counter())
+
+        DeviceLogs._parse = parsed  # type: ignore[method-assign]
+        DeviceLogs._backfill = backfilled  # type: ignore[method-assign]
+        Screen._compositor_refresh = painted  # type: ignore[method-assign]
+        view.add = added
+        pane.ingest = ingested
+
+    def painted(self, now: float) -> None:
+        """A frame was drawn: every line flushed into the view before it is on screen."""
+        shown = None
+        while self.flushes and self.flushes[0][0] < now:
+            shown = self.flushes.popleft()[1]
+        if shown is None:
+            return
+        while self.reads and self.reads[0][1] <= shown:
+            at, _, lines = self.reads.popleft()
+            self.samples.append((now - at, lines))
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -159,30 +251,42 @@ async def _pane_reader(url: str, uuids: list[str], seconds: float) -> dict[str, 
                 self._last = now
 
         app = Bench()
+        probe = _LagProbe()
         async with app.run_test(headless=True, size=(120, 40)) as pilot:
             pane = app.query_one(LogsPane)
+            probe.install(pane)
             pane.apply_filter(FILTER)
             pane.tail(uuids)
             await pilot.pause(1.0)
             rss = [proc.memory_info().rss]
             received0, beats[:] = pane.session.counters.received, []
             pane.lag_samples.clear()
+            probe.samples.clear()
+            probe.to_ingest.clear()
             for _ in range(int(seconds)):
                 await asyncio.sleep(1.0)
                 rss.append(proc.memory_info().rss)
             received = pane.session.counters.received - received0
             shown = len(pane.view.lines)
-            lags = [lag for lag, n in pane.lag_samples for _ in range(n)]
             spool = pane.session.spool.path.stat().st_size
+            gaps = pane.session.counters.gaps
             await pane._reader.stop() if pane._reader else None
     return {
         "received": received,
-        "lags": lags,
+        "lags": _per_line(probe.samples),
+        "reader_lags": _per_line(probe.to_ingest),
+        "pane_lags": _per_line(pane.lag_samples),
         "beats": beats,
         "rss": rss,
         "shown": shown,
         "spool": spool,
+        "gaps": gaps,
     }
+
+
+def _per_line(samples: Any) -> list[float]:
+    """One lag per line from (seconds, lines) pairs."""
+    return [lag for lag, lines in samples for _ in range(lines)]
 
 
 async def _log_baseline(seconds: float, rate: int) -> list[float]:
@@ -284,26 +388,48 @@ def _stop(server: subprocess.Popen[str]) -> None:
 def _report(result: dict[str, Any], seconds: float, bare: float) -> None:
     pane = result["received"] / seconds
     lags_ms = [lag * 1000 for lag in result["lags"]]
+    pane_lags_ms = [lag * 1000 for lag in result["pane_lags"]]
+    reader_ms = [lag * 1000 for lag in result["reader_lags"]]
     beats_ms = [max(0.0, b * 1000) for b in result["beats"]]
     rss = [r / 2**20 for r in result["rss"]]
     print(f"  Logs pane (filter on) {pane:>10,.0f} lines/s   ratio pane/bare {pane / bare:.2f}")
+    lag_p99 = _percentile(lags_ms, 0.99)
     print(
-        f"  ingest-to-screen lag  p50 {_percentile(lags_ms, 0.5):.1f} ms   "
-        f"p99 {_percentile(lags_ms, 0.99):.1f} ms   (target p99 < 100 ms)"
+        f"  read-to-screen lag    p50 {_percentile(lags_ms, 0.5):.1f} ms   "
+        f"p99 {lag_p99:.1f} ms   (read off the HTTP stream until the frame showing it)"
     )
     print(
-        f"  heartbeat 50 ms late  p95 {_percentile(beats_ms, 0.95):.1f} ms   "
-        f"max {max(beats_ms, default=0):.1f} ms   (target p95 < 20 ms)"
+        f"    of which to ingest  p50 {_percentile(reader_ms, 0.5):.1f} ms   "
+        f"p99 {_percentile(reader_ms, 0.99):.1f} ms   (the reader's queue, until the pane takes it)"
     )
+    print(
+        f"    pane's own count    p50 {_percentile(pane_lags_ms, 0.5):.1f} ms   "
+        f"p99 {_percentile(pane_lags_ms, 0.99):.1f} ms   (its ingest to its after-refresh callback)"
+    )
+    beat_p95 = _percentile(beats_ms, 0.95)
+    print(f"  heartbeat 50 ms late  p95 {beat_p95:.1f} ms   max {max(beats_ms, default=0):.1f} ms")
     half = rss[len(rss) // 2]
+    growth = rss[-1] - half
     print(
         f"  RSS MiB  start {rss[0]:.0f}   peak {max(rss):.0f}   end {rss[-1]:.0f}   "
-        f"second-half growth {rss[-1] - half:+.0f}"
+        f"second-half growth {growth:+.0f}"
     )
     print(
         f"  screen lines {result['shown']:,} (bounded)   spool {result['spool'] / 2**20:.0f} MiB"
         f" on disk   median beat {statistics.median(beats_ms or [0]):.1f} ms late"
     )
+    if result["gaps"]:
+        print(f"  note: {result['gaps']} stream gap(s); lines backfilled from history not timed")
+    verdicts = [
+        (f"read-to-screen lag p99 within {LAG_TARGET_MS:.0f} ms", lag_p99 <= LAG_TARGET_MS),
+        (f"heartbeat p95 late by under {BEAT_TARGET_MS:.0f} ms", beat_p95 < BEAT_TARGET_MS),
+        (
+            f"memory bounded (RSS grows under {GROWTH_LIMIT:.0%} over the second half)",
+            growth < half * GROWTH_LIMIT,
+        ),
+    ]
+    for label, ok in verdicts:
+        print(f"  {'PASS' if ok else 'MISS'}  {label}")
 
 
 def main() -> None:

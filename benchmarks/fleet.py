@@ -4,7 +4,9 @@ The balena stand-in runs in a subprocess (its own core), seeded with N devices a
 its simulator off. A second subprocess runs the Devices pane headless at 120x40 and
 measures, for each fleet size:
 
-1. time to first page visible after opening the pane (target: within 200 ms);
+1. time to first page visible after opening the pane (target: within 200 ms), judged on
+   the first open, against a stand-in that has answered nothing yet; re-opens (answered
+   from the stand-in's query cache) are printed beside it;
 2. a server-side filter, typed as `/` would, until its rows are drawn (within 300 ms);
 3. RSS after opening and after scrolling ten pages (flat with fleet size);
 
@@ -106,7 +108,7 @@ async def _until_loaded(pilot: Any, pane: Any) -> float:
 
 
 async def _measure_pane(url: str, rounds: int) -> dict[str, Any]:
-    from textual.app import App, ComposeResult
+    from textual.app import App
 
     from console.backends.balena import BalenaClient
     from console.profiles import Profile, ProfileSettings
@@ -120,14 +122,16 @@ async def _measure_pane(url: str, rounds: int) -> dict[str, Any]:
     )
 
     class Bench(App[None]):
-        def compose(self) -> ComposeResult:
-            yield pane
+        """Starts empty: the pane is opened into the running app, as switching to it is."""
 
     _watch_paints()
     result: dict[str, Any] = {"rss_start": _rss_mb()}
-    started = time.perf_counter()
     async with Bench().run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        started = time.perf_counter()
+        await pilot.app.mount(pane)
         result["first_open_ms"] = (await _until_loaded(pilot, pane) - started) * 1000
+        result["first_open_data_ms"] = (DATA[-1] - started) * 1000
         result["rss_open"] = _rss_mb()
         result["reopen_ms"], result["reopen_data_ms"] = await _timed(
             pilot, pane, rounds, pane.reload
@@ -222,7 +226,8 @@ def _p50(values: list[float]) -> float:
 
 def _report(small: dict[str, Any], big: dict[str, Any]) -> None:
     rows = [
-        ("first page, pane opened (ms)", "first_open_ms", None),
+        ("first page, first open (ms)", "first_open_ms", None),
+        ("  of which rows in table (ms)", "first_open_data_ms", None),
         ("first page, re-opened p50 (ms)", "reopen_ms", _p50),
         ("  of which rows in table p50 (ms)", "reopen_data_ms", _p50),
         ("server-side filter p50 (ms)", "filter_ms", _p50),
@@ -237,17 +242,25 @@ def _report(small: dict[str, Any], big: dict[str, Any]) -> None:
         a = reduce(small[key]) if reduce else small[key]
         b = reduce(big[key]) if reduce else big[key]
         print(f"{label:34} {a:12.1f} {b:12.1f}   {b / a:5.2f}x")
+    big_label = f"{big['total']:,}"
     pane, bare = _p50(big["reopen_ms"]), _p50(big["bare_page_ms"])
-    print(f"\n100k: pane first page / bare httpx page = {pane / bare:.2f}x (UI overhead)")
+    print(
+        f"\n{big_label}: pane re-open p50 / bare httpx page p50 = {pane / bare:.2f}x "
+        "(UI overhead, both answered from the stand-in's cache)"
+    )
     client_side = big["client_filter_ms"] / _p50(big["filter_ms"])
-    print(f"100k: client-side filter / server-side filter = {client_side:.1f}x")
-    print(f"100k: last filter matched {big['filter_total']:,} devices")
+    print(f"{big_label}: client-side filter / server-side filter = {client_side:.1f}x")
+    print(f"{big_label}: last filter matched {big['filter_total']:,} devices")
     print(
         f"rows loaded after ten pages: {small['rows_loaded']:,} vs {big['rows_loaded']:,} "
         "(memory follows rows scrolled to, not fleet size)"
     )
+    print(
+        f"{big_label}: first open {big['first_open_ms']:.0f} ms vs re-open p50 "
+        f"{pane:.0f} ms (the stand-in's query cache is cold on the first)"
+    )
     verdicts = [
-        ("first page within 200 ms", _p50(big["reopen_ms"]) <= 200),
+        ("first page within 200 ms (first open, fresh stand-in)", big["first_open_ms"] <= 200),
         ("server-side filter within 300 ms", _p50(big["filter_ms"]) <= 300),
         (
             "memory flat with fleet size (RSS after open within 10%)",
