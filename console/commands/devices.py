@@ -13,8 +13,9 @@ from typing import Any
 import click
 
 from console.backends.errors import BadQuery
+from console.commands.balena_client import with_client
 from console.commands.context import handles_errors
-from console.commands.fleets import with_client
+from console.commands.metadata import add_metadata_commands
 from console.commands.output import echo_json, emit
 
 LIST_COLUMNS = [
@@ -265,17 +266,6 @@ def tag(
 
 @devices.command()
 @click.argument("identifier", metavar="ID")
-@click.argument("key")
-@click.pass_context
-@handles_errors
-def untag(ctx: click.Context, identifier: str, key: str) -> None:
-    """Remove a tag from a device."""
-    with_client(ctx, lambda c: c.tags.remove("device", identifier, key))
-    click.echo(f"tag {key} removed")
-
-
-@devices.command()
-@click.argument("identifier", metavar="ID")
 @click.argument("name")
 @click.pass_context
 @handles_errors
@@ -285,28 +275,4 @@ def rename(ctx: click.Context, identifier: str, name: str) -> None:
     click.echo(f"{device.short_uuid} is now {device.name}")
 
 
-@devices.command("set-var")
-@click.argument("identifier", metavar="ID")
-@click.argument("name")
-@click.argument("value")
-@click.option("--config", "is_config", is_flag=True, help="A BALENA_* configuration variable.")
-@click.pass_context
-@handles_errors
-def set_var(ctx: click.Context, identifier: str, name: str, value: str, is_config: bool) -> None:
-    """Set a device environment (or config) variable."""
-    kind = "config" if is_config else "env"
-    with_client(ctx, lambda c: c.variables.set("device", identifier, name, value, kind))
-    click.echo(f"{kind} variable {name} set")
-
-
-@devices.command("unset-var")
-@click.argument("identifier", metavar="ID")
-@click.argument("name")
-@click.option("--config", "is_config", is_flag=True, help="A BALENA_* configuration variable.")
-@click.pass_context
-@handles_errors
-def unset_var(ctx: click.Context, identifier: str, name: str, is_config: bool) -> None:
-    """Remove a device environment (or config) variable."""
-    kind = "config" if is_config else "env"
-    with_client(ctx, lambda c: c.variables.remove("device", identifier, name, kind))
-    click.echo(f"{kind} variable {name} removed")
+add_metadata_commands(devices, "device", "ID")

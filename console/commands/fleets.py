@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from console.commands.context import current, handles_errors
+from console.commands.balena_client import with_client
+from console.commands.context import handles_errors
+from console.commands.metadata import add_metadata_commands
 from console.commands.output import echo_json, emit
 
-T = TypeVar("T")
 FLEET_COLUMNS = ["id", "slug", "fleet_class", "device_type", "device_count", "online_count"]
 RELEASE_COLUMNS = ["id", "commit", "raw_version", "status", "created_at"]
-
-
-def with_client(ctx: click.Context, work: Callable[[Any], Awaitable[T]]) -> T:
-    """Run ``work(client)`` with the profile's balena client, closing it afterwards."""
-    from console.backends.balena import BalenaClient
-
-    profile = current(ctx).profile()
-
-    async def run() -> T:
-        async with BalenaClient.from_profile(profile) as client:
-            return await work(client)
-
-    return asyncio.run(run())
 
 
 @click.group()
@@ -124,39 +111,4 @@ def tag(ctx: click.Context, fleet: str, key: str, value: str) -> None:
     click.echo(f"tag {key} set")
 
 
-@fleets.command()
-@click.argument("fleet", metavar="FLEET")
-@click.argument("key")
-@click.pass_context
-@handles_errors
-def untag(ctx: click.Context, fleet: str, key: str) -> None:
-    """Remove a fleet tag."""
-    with_client(ctx, lambda c: c.tags.remove("fleet", fleet, key))
-    click.echo(f"tag {key} removed")
-
-
-@fleets.command("set-var")
-@click.argument("fleet", metavar="FLEET")
-@click.argument("name")
-@click.argument("value")
-@click.option("--config", "is_config", is_flag=True, help="A BALENA_* configuration variable.")
-@click.pass_context
-@handles_errors
-def set_var(ctx: click.Context, fleet: str, name: str, value: str, is_config: bool) -> None:
-    """Set a fleet environment (or config) variable."""
-    kind = "config" if is_config else "env"
-    with_client(ctx, lambda c: c.variables.set("fleet", fleet, name, value, kind))
-    click.echo(f"{kind} variable {name} set")
-
-
-@fleets.command("unset-var")
-@click.argument("fleet", metavar="FLEET")
-@click.argument("name")
-@click.option("--config", "is_config", is_flag=True, help="A BALENA_* configuration variable.")
-@click.pass_context
-@handles_errors
-def unset_var(ctx: click.Context, fleet: str, name: str, is_config: bool) -> None:
-    """Remove a fleet environment (or config) variable."""
-    kind = "config" if is_config else "env"
-    with_client(ctx, lambda c: c.variables.remove("fleet", fleet, name, kind))
-    click.echo(f"{kind} variable {name} removed")
+add_metadata_commands(fleets, "fleet", "FLEET")

@@ -206,3 +206,48 @@ def test_purge_is_acknowledged(cli, server: ServerThread) -> None:  # type: igno
     assert "data purge requested" in out.stdout
     assert "Purging /data" in log_messages(server, device["uuid"])
     assert server.app.state.balena.store.get("device", device["id"])["is_online"] is True
+
+
+@pytest.mark.parametrize(
+    ("group", "identifier"), [("fleets", "lab/kiosks"), ("devices", "kiosk-007")]
+)
+def test_tags_and_variables_set_then_removed(
+    cli, server: ServerThread, group: str, identifier: str
+) -> None:  # type: ignore[no-untyped-def]
+    if group == "devices":  # a device is named by id or uuid: find the kiosk's short uuid
+        listed = json.loads(
+            run(cli, "devices", "list", "--filter", "name=kiosk-007", "--json").stdout
+        )
+        identifier = listed[0]["short_uuid"]
+
+    def shown() -> dict[str, Any]:
+        out = run(cli, group, "show", identifier, "--json")
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    for args in (
+        # devices tag many at once, so the tag is named by options there
+        ("tag", identifier, "--key", "rack", "--value", "B7")
+        if group == "devices"
+        else ("tag", identifier, "rack", "B7"),
+        ("set-var", identifier, "LOG_LEVEL", "debug"),
+        ("set-var", identifier, "BALENA_HOST_CONFIG_gpu_mem", "128", "--config"),
+    ):
+        out = run(cli, group, *args)
+        assert out.returncode == 0, out.stderr
+    data = shown()
+    assert data["tags"]["rack"] == "B7"
+    assert data["env"]["LOG_LEVEL"] == "debug"
+    assert data["config"]["BALENA_HOST_CONFIG_gpu_mem"] == "128"
+
+    for args in (
+        ("untag", identifier, "rack"),
+        ("unset-var", identifier, "LOG_LEVEL"),
+        ("unset-var", identifier, "BALENA_HOST_CONFIG_gpu_mem", "--config"),
+    ):
+        out = run(cli, group, *args)
+        assert out.returncode == 0, out.stderr
+    data = shown()
+    assert "rack" not in data["tags"]
+    assert "LOG_LEVEL" not in data["env"]
+    assert "BALENA_HOST_CONFIG_gpu_mem" not in data["config"]
