@@ -40,7 +40,7 @@ def show(ctx: click.Context, fleet: str, as_json: bool) -> None:
     """Show one fleet (id, org/name slug, uuid or short uuid) with tags and variables."""
 
     async def gather(client: Any) -> dict[str, Any]:
-        found = await client.fleets.get(fleet)
+        found = await client.fleets.get_with_counts(fleet)
         tags, env, config = await asyncio.gather(
             client.tags.list("fleet", found),
             client.variables.list("fleet", found),

@@ -40,6 +40,15 @@ def test_fleets_list_json_has_counts(cli, server: ServerThread) -> None:  # type
     assert 0 < fleets["acme/gateways"]["online_count"] < 150
 
 
+def test_fleets_show_has_the_counts_list_gives(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    listed = {f["slug"]: f for f in json.loads(run(cli, "fleets", "list", "--json").stdout)}
+    out = run(cli, "fleets", "show", "lab/kiosks", "--json")
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout)
+    assert shown["device_count"] == listed["lab/kiosks"]["device_count"] == 60
+    assert shown["online_count"] == listed["lab/kiosks"]["online_count"]
+
+
 def test_devices_list_filter_and_select(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
     out = run(
         cli,

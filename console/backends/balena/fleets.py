@@ -39,14 +39,33 @@ class FleetAPI:
 
         Two requests, because one ``$expand`` cannot name ``owns__device`` twice.
         """
-        base: dict[str, Any] = {"$select": FLEET_SELECT, "$orderby": {"app_name": "asc"}}
-        totals = {**base, "$expand": {**FLEET_EXPAND, "owns__device": {"$count": {}}}}
+        return await self._with_counts({"$orderby": {"app_name": "asc"}}, "list fleets")
+
+    async def get(self, identifier: int | str) -> Fleet:
+        """Return one fleet by id, slug, uuid or short uuid (``BalenaClient.resolve_fleet``)."""
+        return await self.client.resolve_fleet(identifier)
+
+    async def get_with_counts(self, identifier: int | str) -> Fleet:
+        """Like ``get``, with the device and online counts ``list`` gives."""
+        fleet = await self.get(identifier)
+        found = await self._with_counts({"$filter": {"id": fleet.id}}, f"read fleet {fleet.slug}")
+        if not found:
+            raise NotFound(f"fleet {fleet.slug} is no longer there")
+        return found[0]
+
+    async def _with_counts(self, narrow: dict[str, Any], what: str) -> list[Fleet]:
+        totals = {
+            "$select": FLEET_SELECT,
+            "$expand": {**FLEET_EXPAND, "owns__device": {"$count": {}}},
+            **narrow,
+        }
         online = {
             "$select": ["id"],
             "$expand": {"owns__device": {"$count": {"$filter": {"is_online": True}}}},
+            **{k: v for k, v in narrow.items() if k == "$filter"},
         }
         rows, counts = await asyncio.gather(
-            self.client.get("application", totals, "list fleets"),
+            self.client.get("application", totals, what),
             self.client.get("application", online, "count online devices"),
         )
         online_by_id = {row["id"]: row.get("owns__device") for row in counts}
@@ -54,10 +73,6 @@ class FleetAPI:
             dataclasses.replace(Fleet.from_api(row), online_count=online_by_id.get(row["id"]))
             for row in rows
         ]
-
-    async def get(self, identifier: int | str) -> Fleet:
-        """Return one fleet by id, slug, uuid or short uuid (``BalenaClient.resolve_fleet``)."""
-        return await self.client.resolve_fleet(identifier)
 
     async def create(
         self, name: str, device_type: str, organization: str | int, fleet_class: str = "fleet"
