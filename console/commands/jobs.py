@@ -20,7 +20,7 @@ from console.commands.context import current, handles_errors
 from console.commands.output import emit
 
 T = TypeVar("T")
-JOB_COLUMNS = ["id", "state", "app_id", "workdir", "tags", "last_update"]
+JOB_COLUMNS = ["id", "state", "app", "workdir", "tags", "last_update"]
 EVENT_COLUMNS = ["timestamp", "from_state", "to_state", "data"]
 SITE_COLUMNS = ["id", "name", "path", "last_refresh"]
 
@@ -102,7 +102,10 @@ def list_jobs(
 
     async def work(client: BalsamClient) -> list[dict[str, Any]]:
         query = await job_query(client, spec)
-        return [job.to_json() for job in await query[:limit].all()]
+        found, apps = await asyncio.gather(query[:limit].all(), client.apps.all().all())
+        # as the Jobs pane does: the app's name beside its id
+        names = {a.id: a.name for a in apps}
+        return [{**job.to_json(), "app": names.get(job.app_id)} for job in found]
 
     emit(run(ctx, work), JOB_COLUMNS, as_json)
 

@@ -73,7 +73,10 @@ def test_jobs_list_filters_and_limit(cli: Any, server: ServerThread) -> None:
 
 def test_jobs_list_by_app_name(cli: Any, server: ServerThread) -> None:
     result = jobs_cli(cli, "jobs", "list", "--app", "Analyze", "--limit", "5", "--json")
-    assert {r["app_id"] for r in json.loads(result.stdout)} == {3}
+    assert {(r["app_id"], r["app"]) for r in json.loads(result.stdout)} == {(3, "Analyze")}
+    table = jobs_cli(cli, "jobs", "list", "--app", "Analyze", "--limit", "2")
+    assert table.stdout.splitlines()[0].split()[:3] == ["ID", "STATE", "APP"]
+    assert all(line.split()[2] == "Analyze" for line in table.stdout.splitlines()[1:])
     missing = jobs_cli(cli, "jobs", "list", "--app", "Nope")
     assert missing.returncode == 1 and "no app named 'Nope'" in missing.stderr
 
