@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,3 +131,35 @@ def test_simulator_moves_devices_and_rolls_out_releases(server: ServerThread) ->
     assert before != after and notes
     assert len(store.tables["release"]) == releases + 1
     assert any(d.get("download_progress") is not None for d in store.rows("device"))
+
+
+def test_sandbox_devices_have_past_logs_on_the_stand_ins_clock(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from console.sandbox.balena.app import LOG_HISTORY
+
+    epoch = "2026-01-15T12:00:00+00:00"
+    context = StandInContext(
+        profile="t",
+        data_dir=Path(tmp_path_factory.mktemp("balena-past")),
+        credentials={"token": TOKEN},
+        options={"devices": 40, "log_rate": 0, "simulate": False, "epoch": epoch},
+    )
+    with (
+        ServerThread(STAND_IN.build(context)) as running,
+        httpx.Client(base_url=running.url, headers={"Authorization": f"Bearer {TOKEN}"}) as http,
+    ):
+        store = running.app.state.balena.store
+        online = next(d for d in store.rows("device") if d["is_online"])
+        offline = next(d for d in store.rows("device") if not d["is_online"])
+        now_ms = int(dt.datetime.fromisoformat(epoch).timestamp() * 1000)
+
+        lines = http.get(f"/device/v2/{online['uuid']}/logs").json()
+        assert len(lines) == LOG_HISTORY
+        created = [line["createdAt"] for line in lines]
+        assert created == sorted(created) and created[-1] < now_ms
+        assert http.get(f"/device/v2/{online['uuid']}/logs").json() == lines  # given once
+
+        seen = dt.datetime.fromisoformat(offline["last_connectivity_event"].replace("Z", "+00:00"))
+        past = http.get(f"/device/v2/{offline['uuid']}/logs").json()
+        assert past and past[-1]["createdAt"] < seen.timestamp() * 1000  # quiet since it left

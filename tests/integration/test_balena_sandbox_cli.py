@@ -7,6 +7,7 @@ machine sees), so the seed size and the log rate come from the options alone.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,8 @@ import pytest
 DEVICES = 50
 LOG_RATE = 40.0
 """Lines per second per online device asked for; the stand-in's default is 1."""
+STARTED_MS: list[float] = []
+"""When the module's sandbox was started."""
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +25,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     from tests.conftest import run_cli
 
     env = {"FLEET_CONSOLE_HOME": str(tmp_path_factory.mktemp("fresh-home"))}
+    STARTED_MS.append(time.time() * 1000)
     started = run_cli(
         "sandbox", "start", "--devices", str(DEVICES), "--log-rate", str(LOG_RATE), env=env
     )
@@ -51,12 +55,16 @@ def test_log_rate_option_sets_how_fast_devices_write(cli, home: dict[str, str]) 
     online = _json(cli, home, "devices", "list", "--filter", "online", "--select", "id")
     assert online, "the seed has no online device"
     device = str(online[0]["id"])
+    # Lines from now on: the sandbox's devices also come with past logs, minutes apart.
+    since_ms = time.time() * 1000
     lines: list[dict[str, Any]] = []
     for _ in range(60):  # a guard against a sandbox that never writes, not a deadline
         out = cli("logs", device, "--tail", "1000", "--json", env=home)
         assert out.returncode == 0, out.stderr
         lines = [json.loads(line) for line in out.stdout.splitlines()]
-        written = [line for line in lines if not line["isSystem"]]
+        written = [
+            line for line in lines if not line["isSystem"] and line["createdAt"] >= since_ms
+        ]
         if len(written) >= 3 * LOG_RATE:
             break
     else:
@@ -65,3 +73,14 @@ def test_log_rate_option_sets_how_fast_devices_write(cli, home: dict[str, str]) 
     # the default of 1 line/s would need minutes to write this many.
     span = (written[-1]["createdAt"] - written[0]["createdAt"]) / 1000
     assert (len(written) - 1) / max(span, 0.001) > LOG_RATE / 8
+
+
+def test_a_followed_device_shows_its_past_first(cli, home: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    from console.sandbox.balena.app import LOG_HISTORY
+
+    online = _json(cli, home, "devices", "list", "--filter", "online", "--select", "id")
+    out = cli("logs", str(online[-1]["id"]), "--tail", "1000", "--json", env=home)
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    past = [line for line in lines if line["createdAt"] < STARTED_MS[0]]
+    assert len(past) == LOG_HISTORY  # written before the sandbox ran: its seeded history

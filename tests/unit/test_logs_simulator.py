@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from console.sandbox.balena.logs import LogHub, LogSimulator
+from console.sandbox.balena.logs import LogHub, LogSimulator, backlog_lines
 
 WATCHED = "a" * 32
 IDLE = [f"{i:032x}" for i in range(1, 41)]
@@ -34,3 +34,33 @@ async def test_lines_follow_the_wire_format() -> None:
     assert any(r["isStdErr"] for r in records) and any(r["isSystem"] for r in records)
     created = [r["createdAt"] for r in records]
     assert created == sorted(set(created))  # unique and increasing per device
+
+
+def test_backlog_comes_once_before_what_the_device_wrote_since() -> None:
+    hub = LogHub(clock=lambda: 1_800_000_000.0, history_limit=50)
+    live = hub.append(WATCHED, "written after start")
+    calls: list[int] = []
+
+    def past(before: int) -> list[tuple[int, bytes]]:
+        calls.append(before)
+        return backlog_lines(WATCHED, [7, 8], before, count=80, seed=3)
+
+    hub.backlog_once(WATCHED, past)
+    hub.backlog_once(WATCHED, past)
+    assert calls == [live]  # asked once, for lines before the first one written
+    lines = hub.history(WATCHED, start_ms=0, count=None)
+    assert len(lines) == 50  # the history's bound holds, the newest past kept
+    assert json.loads(lines[-1][1])["message"] == "written after start"
+    created = [at for at, _ in lines]
+    assert created == sorted(set(created)) and created[-2] < live
+    assert hub.append(WATCHED, "next") == live + 1
+
+
+def test_backlog_is_the_same_for_the_same_device_and_moment() -> None:
+    first = backlog_lines(WATCHED, [7], 1_800_000_000_000, count=30)
+    again = backlog_lines(WATCHED, [7], 1_800_000_000_000, count=30)
+    other = backlog_lines(IDLE[0], [7], 1_800_000_000_000, count=30)
+    assert first == again and first != other
+    records = [json.loads(data) for _, data in first]
+    assert all(r["createdAt"] < 1_800_000_000_000 for r in records)
+    assert all(r.get("serviceId") in (None, 7) for r in records)

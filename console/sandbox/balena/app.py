@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import importlib
 import json
-from collections.abc import AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -23,6 +25,9 @@ from console.sandbox.balena.store import Row, Store
 from console.sandbox.balena.supervisor_proxy import supervisor_route
 from console.sandbox.registry import StandIn, StandInContext
 
+LOG_HISTORY = 60
+"""Lines of past logs each device of ``sandbox start`` has (the API keeps up to 1000)."""
+
 
 def _logs_module() -> Any | None:
     # The log routes live in their own module; without it the API still serves.
@@ -35,15 +40,26 @@ def _logs_module() -> Any | None:
 class BalenaStandIn:
     """The stand-in's state: store, faults, optional log hub, and its token."""
 
-    def __init__(self, *, token: str, devices: int = 300, seed_value: int = 7) -> None:
+    def __init__(
+        self,
+        *,
+        token: str,
+        devices: int = 300,
+        seed_value: int = 7,
+        log_history: int = 0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.token = token
         self.store = Store()
         seed(self.store, devices=devices, seed=seed_value)
+        self.seed_value = seed_value
+        self.log_history = log_history
+        """Lines each device has written before the stand-in started (0: none)."""
         self.cache = QueryCache(self.store)
         self.faults = Faults()
         logs = _logs_module()
         self.logs = logs
-        self.hub = logs.LogHub() if logs else None
+        self.hub = logs.LogHub(clock=clock) if logs else None
 
     def authorize(self, request: Request) -> Response | None:
         """None when the request carries the token (Bearer or ``?apikey=``), else a 401."""
@@ -62,6 +78,22 @@ class BalenaStandIn:
         """Write a system line to a device's log (when the log hub is present)."""
         if self.hub is not None:
             self.hub.append(device["uuid"], message, is_system=True)
+
+    def backlog(self, device: Mapping[str, Any], before_ms: int) -> list[tuple[int, bytes]]:
+        """The lines a device wrote before the stand-in started; an offline one's end
+        when it was last seen."""
+        if self.logs is None:
+            return []
+        fleet = device.get("belongs_to__application")
+        services = [s["id"] for s in self.store.rows("service") if s["application"] == fleet]
+        if not device.get("is_online") and device.get("last_connectivity_event"):
+            seen = dt.datetime.fromisoformat(
+                device["last_connectivity_event"].replace("Z", "+00:00")
+            )
+            before_ms = min(before_ms, int(seen.timestamp() * 1000))
+        return self.logs.backlog_lines(
+            device["uuid"], services, before_ms, count=self.log_history, seed=self.seed_value
+        )
 
     def online_uuids(self) -> list[tuple[str, list[int]]]:
         """Online devices and the service ids of their fleet, for the log simulator."""
@@ -94,7 +126,10 @@ class BalenaStandIn:
         ]
         if self.logs is not None:
             routes += self.logs.log_routes(
-                self.hub, find_device=self.find_device, authorize=self.authorize
+                self.hub,
+                find_device=self.find_device,
+                authorize=self.authorize,
+                past_of=self.backlog if self.log_history else None,
             )
         return routes
 
@@ -160,12 +195,22 @@ def create_app(
     seed_value: int = 7,
     simulate: bool = True,
     log_rate: float = 1.0,
+    log_history: int = 0,
+    clock: Callable[[], float] = time.time,
 ) -> Starlette:
     """Build the stand-in app (tests and benchmarks call this directly).
 
-    ``simulate=False`` keeps the seeded data still, for snapshots.
+    ``simulate=False`` keeps the seeded data still, for snapshots; ``log_history``
+    lines per device are there to read from the start; ``clock`` is what "now" is
+    for log lines.
     """
-    state = BalenaStandIn(token=token, devices=devices, seed_value=seed_value)
+    state = BalenaStandIn(
+        token=token,
+        devices=devices,
+        seed_value=seed_value,
+        log_history=log_history,
+        clock=clock,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -188,8 +233,17 @@ def create_app(
 
 
 def build(context: StandInContext) -> Starlette:
-    """Build the stand-in for a profile's sandbox."""
+    """Build the stand-in for a profile's sandbox.
+
+    Its devices come with ``LOG_HISTORY`` lines of past logs each, so following one
+    shows what it was doing, as the real API's history does. An ``epoch`` option
+    (screenshots) fixes the log clock at that moment.
+    """
     options = context.options
+    clock: Callable[[], float] = time.time
+    if options.get("epoch"):
+        fixed = dt.datetime.fromisoformat(str(options["epoch"])).timestamp()
+        clock = lambda: fixed  # noqa: E731
     return create_app(
         token=context.credentials.get("token", ""),
         devices=int(options.get("devices") or 300),
@@ -198,6 +252,8 @@ def build(context: StandInContext) -> Starlette:
         log_rate=float(
             options.get("log_rate", 1.0) if options.get("log_rate") is not None else 1.0
         ),
+        log_history=LOG_HISTORY,
+        clock=clock,
     )
 
 

@@ -103,6 +103,7 @@ class LogHub:
         keepalive: Seconds between bare-newline keep-alives on an idle stream.
         flush_interval: Seconds a stream waits to batch lines before a write.
         subscriber_limit: Lines buffered per stream before the reader counts as slow.
+        clock: What "now" is for new lines and for the lookback windows.
     """
 
     def __init__(
@@ -112,7 +113,10 @@ class LogHub:
         keepalive: float = 58.0,
         flush_interval: float = 0.5,
         subscriber_limit: int = 100_000,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self.clock = clock
+        """Seconds since the epoch: ``time.time``, or a fixed moment for screenshots."""
         self.keepalive = keepalive
         self.flush_interval = flush_interval
         self.subscriber_limit = subscriber_limit
@@ -121,6 +125,7 @@ class LogHub:
         self._history: dict[str, deque[Line]] = {}
         self._subscribers: dict[str, set[_Subscriber]] = {}
         self._last_created: dict[str, int] = {}
+        self._backlogged: set[str] = set()
         self._lock = threading.Lock()
 
     def append(
@@ -139,7 +144,7 @@ class LogHub:
             The line's ``createdAt`` (server receive time, ms, unique per device so
             a reader resuming at ``createdAt + 1`` neither skips nor repeats).
         """
-        now = int(time.time() * 1000)
+        now = self.now_ms()
         with self._lock:
             created = max(now, self._last_created.get(uuid, 0) + 1)
             self._last_created[uuid] = created
@@ -160,6 +165,29 @@ class LogHub:
         for sub in subscribers:
             sub.wake()
         return created
+
+    def now_ms(self) -> int:
+        """The hub's clock in milliseconds."""
+        return int(self.clock() * 1000)
+
+    def backlog_once(self, uuid: str, make: Callable[[int], list[Line]]) -> None:
+        """Give a device, once, the past it had before this stand-in started.
+
+        ``make(before_ms)`` returns lines created before ``before_ms``, oldest first;
+        they go in front of whatever the device has written since.
+        """
+        with self._lock:
+            if uuid in self._backlogged:
+                return
+            self._backlogged.add(uuid)
+            history = self._history.get(uuid)
+            if history is None:
+                history = self._history[uuid] = deque(maxlen=self._history_limit)
+            past = make(history[0][0] if history else self.now_ms())
+            room = self._history_limit - len(history)
+            if past and room > 0:
+                history.extendleft(reversed(past[-room:]))
+                self._last_created.setdefault(uuid, past[-1][0])
 
     def history(self, uuid: str, *, start_ms: int, count: int | None) -> list[Line]:
         """Return the newest ``count`` lines (all if None) created at or after ``start_ms``."""
@@ -333,6 +361,7 @@ def log_routes(
     *,
     find_device: Callable[[str], Mapping[str, Any] | None],
     authorize: Callable[[Request], Response | None],
+    past_of: Callable[[Mapping[str, Any], int], list[Line]] | None = None,
 ) -> list[BaseRoute]:
     """Routes serving ``GET /device/v2/{uuid}/logs`` (history and ``stream=1``).
 
@@ -341,6 +370,8 @@ def log_routes(
         find_device: The device with that uuid, or None (answered 404).
         authorize: None when the request carries valid user credentials, else the
             response to send (401).
+        past_of: ``(device, before_ms)`` → the lines it wrote before the stand-in
+            started, asked the first time its logs are read (see ``LogHub.backlog_once``).
     """
 
     async def device_logs(request: Request) -> Any:
@@ -359,9 +390,12 @@ def log_routes(
         streaming = query.get("stream") in ("1", "true")
         if streaming and hub.take_fault("unavailable"):
             return _error(503, "Service Unavailable")
-        if find_device(uuid) is None:
+        device = find_device(uuid)
+        if device is None:
             return _error(404, f"No device with uuid {uuid}")
-        now = int(time.time() * 1000)
+        if past_of is not None:
+            hub.backlog_once(uuid, lambda before: past_of(device, before))
+        now = hub.now_ms()
         lookback = STREAM_LOOKBACK_MS if streaming else HISTORY_LOOKBACK_MS
         try:
             start = max(_parse_start(query.get("start"), now - lookback), now - lookback)
@@ -386,7 +420,7 @@ _MESSAGES = (
     "GET /status 200 {ms}ms",
     "cache hit ratio {h:.0f}%",
 )
-_ERRORS = ("WARN retrying upstream connection ({n}/5)", "ERROR sensor timeout after {ms} ms")
+_ERRORS = ("WARN retrying upstream connection ({try_}/5)", "ERROR sensor timeout after {ms} ms")
 _SYSTEM = ("Supervisor: update check complete", "Service is already running", "Killing service")
 
 
@@ -444,22 +478,44 @@ class LogSimulator:
         return written
 
     def _write_one(self, uuid: str, services: list[int]) -> None:
-        roll = self._random.random()
-        fill = {
-            "t": self._random.uniform(15, 35),
-            "h": self._random.uniform(20, 90),
-            "n": self._random.randint(1, 500),
-            "ms": self._random.randint(2, 900),
-        }
-        if roll < 0.05 or not services:
-            self.hub.append(uuid, self._random.choice(_SYSTEM), is_system=True)
-            return
-        service = self._random.choice(services)
-        if roll < 0.15:
-            text = self._random.choice(_ERRORS).format(**fill)
-            self.hub.append(uuid, text, service_id=service, is_stderr=True)
-            return
-        self.hub.append(uuid, self._random.choice(_MESSAGES).format(**fill), service_id=service)
+        message, service, is_system, is_stderr = _pick_line(self._random, services)
+        self.hub.append(uuid, message, service_id=service, is_system=is_system, is_stderr=is_stderr)
+
+
+def _pick_line(rng: random.Random, services: list[int]) -> tuple[str, int | None, bool, bool]:
+    """One believable line: (message, service id, is system, is stderr)."""
+    roll = rng.random()
+    fill = {
+        "t": rng.uniform(15, 35),
+        "h": rng.uniform(20, 90),
+        "n": rng.randint(1, 500),
+        "ms": rng.randint(2, 900),
+    }
+    fill["try_"] = 1 + fill["n"] % 5  # from n, so the random sequence stays as it was
+    if roll < 0.05 or not services:
+        return rng.choice(_SYSTEM), None, True, False
+    service = rng.choice(services)
+    if roll < 0.15:
+        return rng.choice(_ERRORS).format(**fill), service, False, True
+    return rng.choice(_MESSAGES).format(**fill), service, False, False
+
+
+def backlog_lines(
+    uuid: str, services: list[int], before_ms: int, *, count: int, seed: int = 7
+) -> list[Line]:
+    """``count`` lines a device wrote, a few seconds apart, ending before ``before_ms``.
+
+    The same device, seed and moment always give the same lines (screenshots).
+    """
+    rng = random.Random(f"{seed}:{uuid}")
+    lines: list[Line] = []
+    at = before_ms
+    for _ in range(count):
+        at -= rng.randint(2_000, 40_000)
+        message, service, is_system, is_stderr = _pick_line(rng, services)
+        lines.append((at, _encode(at, None, message, service, is_system, is_stderr)))
+    lines.reverse()
+    return lines
 
 
 def standalone_app(hub: LogHub, devices: Mapping[str, Mapping[str, Any]], token: str) -> Any:
