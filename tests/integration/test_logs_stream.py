@@ -12,7 +12,7 @@ import pytest
 
 from console.backends.balena.logs import DeviceLogs, Gap, LogEvent, LogLine, Notice
 from console.backends.errors import AuthError, NotFound
-from console.sandbox.balena.logs import LogHub, standalone_app
+from console.sandbox.balena.logs import LogHub, backlog_lines, standalone_app
 from console.sandbox.serve import ServerThread
 
 TOKEN = "logs-test-token-4f2a9c"
@@ -303,3 +303,24 @@ async def test_reconnect_backoff_doubles_up_to_its_cap_and_resets_after_lines(
         seen = await stream.until(has("torn after the link came back"))
         assert delays(seen)[5:] == [0.01]  # lines arrived in between: back to the first delay
         await reader.stop()
+
+
+async def test_histories_of_several_devices_come_first_in_time_order() -> None:
+    hub = LogHub(keepalive=0.05, flush_interval=0.01)
+    first, second = "d" * 32, "e" * 32
+    for uuid in (first, second):  # pasts that overlap in time, minutes long
+        hub.backlog_once(uuid, lambda before, u=uuid: backlog_lines(u, [1], before, count=30))
+    devices = {uuid: {"uuid": uuid} for uuid in (first, second)}
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with ServerThread(standalone_app(hub, devices, TOKEN)) as server:
+        async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=5) as http:
+            reader = DeviceLogs(Client(http), read_timeout=2.0)
+            batches = reader.batches([first, second], count=100)
+            batch = await anext(batches)
+            await batches.aclose()
+    lines = [e for e in batch if isinstance(e, LogLine)]
+    assert len(lines) == 60 and {line.uuid for line in lines} == {first, second}
+    created = [line.created_at for line in lines]
+    assert created == sorted(created)
+    # interleaved, not one device's past after the other's
+    assert [line.uuid for line in lines[:30]].count(first) not in (0, 30)

@@ -32,6 +32,8 @@ __all__ = ["DeviceLogs", "Gap", "LogEvent", "LogLine", "Notice", "service_names"
 
 HISTORY_CAP = 1000
 """Most lines the API returns for one history request."""
+HISTORY_MERGE_WAIT = 0.5
+"""Seconds a reader of several devices waits for each one's history, to merge them in order."""
 
 
 class LogsClient(Protocol):
@@ -212,7 +214,8 @@ class DeviceLogs:
         return lines
 
     async def stream(self, uuids: Iterable[str], *, count: int = 0) -> AsyncIterator[LogEvent]:
-        """Follow the live logs of one or many devices, merged in arrival order.
+        """Follow the live logs of one or many devices, merged in arrival order
+        (their histories first, in time order).
 
         Args:
             uuids: Full uuids of the devices.
@@ -231,16 +234,26 @@ class DeviceLogs:
     async def batches(
         self, uuids: Iterable[str], *, count: int = 0
     ) -> AsyncIterator[list[LogEvent]]:
-        """Like ``stream`` but yield events in the batches they arrived in (cheaper)."""
+        """Like ``stream`` but yield events in the batches they arrived in (cheaper).
+
+        With several devices and ``count``, the first batch is their histories merged
+        in time order.
+        """
+        devices = list(dict.fromkeys(uuids))
         queue: asyncio.Queue[Any] = asyncio.Queue()
         self._queue = queue
         self._tasks = [
             asyncio.ensure_future(self._follow(_DeviceState(uuid), count, queue))
-            for uuid in dict.fromkeys(uuids)
+            for uuid in devices
         ]
+        merge_first = count > 0 and len(devices) > 1
         try:
             while True:
-                events, end = _drain(await queue.get(), queue)
+                if merge_first:
+                    merge_first = False
+                    events, end = await _history_in_time_order(queue, set(devices))
+                else:
+                    events, end = _drain(await queue.get(), queue)
                 if events:
                     yield events
                 if isinstance(end, BaseException):
@@ -429,6 +442,34 @@ def _now_ms() -> int:
 
 _STOP = object()
 """Put in a reader's queue by ``stop()``: the merged stream ends."""
+
+
+async def _history_in_time_order(
+    queue: asyncio.Queue[Any], devices: set[str]
+) -> tuple[list[LogEvent], Any]:
+    """The first lines of several devices' streams (their history), merged by ``createdAt``.
+
+    Each stream sends its device's history as it connects, so in arrival order one
+    device's past would follow another's whole. Waits until every device has sent a
+    line, or ``HISTORY_MERGE_WAIT`` (a device may have no history at all).
+
+    Returns:
+        The events, and what ended the wait early (an error or ``_STOP``), else None.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + HISTORY_MERGE_WAIT
+    held: list[LogEvent] = []
+    waiting, end = set(devices), None
+    while waiting and end is None:
+        try:
+            item = await asyncio.wait_for(queue.get(), deadline - loop.time())
+        except asyncio.TimeoutError:
+            break
+        events, end = _drain(item, queue)
+        held.extend(events)
+        waiting.difference_update(e.uuid for e in events if type(e) is LogLine)
+    lines = sorted((e for e in held if type(e) is LogLine), key=lambda e: e.created_at)
+    return [e for e in held if type(e) is not LogLine] + lines, end
 
 
 def _drain(first: Any, queue: asyncio.Queue[Any]) -> tuple[list[LogEvent], Any]:
