@@ -64,3 +64,14 @@ def test_backlog_is_the_same_for_the_same_device_and_moment() -> None:
     records = [json.loads(data) for _, data in first]
     assert all(r["createdAt"] < 1_800_000_000_000 for r in records)
     assert all(r.get("serviceId") in (None, 7) for r in records)
+
+
+async def test_asking_for_more_lines_than_there_are_gives_them_all() -> None:
+    hub = LogHub()
+    for n in range(60):
+        hub.append(WATCHED, f"line {n}")
+    assert len(hub.history(WATCHED, start_ms=0, count=100)) == 60
+    assert len(hub.history(WATCHED, start_ms=0, count=25)) == 25
+    _, backlog = hub.subscribe(WATCHED, start_ms=0, count=100)
+    assert [json.loads(data)["message"] for _, data in backlog][0] == "line 0"
+    assert len(backlog) == 60

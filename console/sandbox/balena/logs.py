@@ -193,7 +193,7 @@ class LogHub:
         """Return the newest ``count`` lines (all if None) created at or after ``start_ms``."""
         with self._lock:
             lines = [line for line in self._history.get(uuid, ()) if line[0] >= start_ms]
-        return lines if count is None else lines[len(lines) - count :] if count else []
+        return lines if count is None else lines[max(0, len(lines) - count) :] if count else []
 
     def subscribe(self, uuid: str, *, start_ms: int, count: int) -> tuple[_Subscriber, list[Line]]:
         """Register a live reader; return it with the backlog it gets first (no gap, no dup)."""
@@ -201,7 +201,7 @@ class LogHub:
         with self._lock:
             self._subscribers.setdefault(uuid, set()).add(sub)
             stored = [line for line in self._history.get(uuid, ()) if line[0] >= start_ms]
-        return sub, stored[len(stored) - count :] if count else []
+        return sub, stored[max(0, len(stored) - count) :] if count else []
 
     def unsubscribe(self, uuid: str, sub: _Subscriber) -> None:
         """Forget a reader whose connection ended."""
