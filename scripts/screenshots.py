@@ -101,11 +101,32 @@ async def prepare_databases(pilot: Any) -> None:
     tree.move_cursor(public.children[0])
 
 
+async def prepare_logs(pilot: Any) -> None:
+    """Follow three devices: their seeded past logs arrive, merged in time order."""
+    from console.sandbox.balena.app import LOG_HISTORY
+
+    pane = pilot.app.workspace.pane("logs")
+    pane.run_command(" ".join(LOG_DEVICES))
+    # The stream never ends, so its worker is not awaited: wait for the lines instead.
+    for _ in range(200):
+        await pilot.pause(0.05)
+        session = pane.session
+        if session is not None and session.counters.received >= LOG_HISTORY * len(LOG_DEVICES):
+            break
+    await pilot.pause(0.3)
+    pilot.app.clear_notifications()
+
+
 PREPARE: dict[str, Callable[[Any], Awaitable[None]]] = {
     "sql": prepare_sql,
     "databases": prepare_databases,
+    "logs": prepare_logs,
 }
 """Per-pane steps that put something worth seeing on screen (others show their default)."""
+STREAMING = {"logs"}
+"""Panes whose workers run until stopped: not waited for once prepared."""
+LOG_DEVICES = ("1", "2", "4")
+"""The devices the Logs screenshot follows (by id): three online gateways."""
 
 
 async def shoot(pane_id: str, size: tuple[int, int], out: Path) -> Path:
@@ -120,7 +141,8 @@ async def shoot(pane_id: str, size: tuple[int, int], out: Path) -> Path:
         await settle(pilot)
         if pane_id in PREPARE:
             await PREPARE[pane_id](pilot)
-            await settle(pilot)
+            if pane_id not in STREAMING:
+                await settle(pilot)
         target = out / f"{pane_id}-{size[0]}x{size[1]}.svg"
         target.write_text(app.export_screenshot(title=f"Fleet Console: {pane_id}"))
     return target
