@@ -7,6 +7,7 @@ operator's own profiles are never touched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -14,8 +15,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from console.backends.postgres import PostgresClient
 
 _HOME = Path(tempfile.mkdtemp(prefix="fleet-console-tests-"))
 os.environ["FLEET_CONSOLE_HOME"] = str(_HOME)
@@ -37,6 +42,29 @@ def local_pg(fleet_home: Path) -> Iterator[object]:
     state = control.ensure_postgres("local")
     yield state
     control.stop("local")
+
+
+@contextlib.contextmanager
+def scratch_database(name: str, *statements: str) -> Iterator[PostgresClient]:
+    """A database of one test module's own on the session's server, and a client to it.
+
+    Made afresh (one left by an interrupted run is dropped first), filled by
+    ``statements`` in order, and dropped when the block ends. Needs ``local_pg``.
+    """
+    from console import profiles
+    from console.connect import postgres_client
+
+    client = postgres_client(profiles.load("local"))
+    try:
+        if name in [d.name for d in client.list_databases()]:
+            client.drop_database(name, force=True)
+        client.create_database(name)
+        for statement in statements:
+            client.run(name, statement).close()
+        yield client
+        client.drop_database(name, force=True)
+    finally:
+        client.close()
 
 
 def run_cli(

@@ -21,6 +21,7 @@ import pytest
 from console import profiles
 from console.backends.postgres import PostgresClient
 from console.profiles import PostgresSettings, ProfileSettings
+from tests.conftest import scratch_database
 
 Cli = Callable[..., CompletedProcess[str]]
 DB = "clitest_data"
@@ -29,18 +30,13 @@ DB = "clitest_data"
 @pytest.fixture(scope="module")
 def data_db(local_pg: object) -> Iterator[str]:
     """A database with a small table (made through the client: quicker than subprocesses)."""
-    from console.connect import postgres_client
-
-    client = postgres_client(profiles.load("local"))
-    if DB in [d.name for d in client.list_databases()]:
-        client.drop_database(DB, force=True)
-    client.create_database(DB)
-    client.run(DB, "create table t (id int, label text, at timestamptz, price numeric(10,2))")
-    client.run(DB, "insert into t select g, 'row ' || g, timestamptz '2026-03-01 12:00+00' "
-                   "+ g * interval '1 minute', g * 0.5 from generate_series(1, 25) g")
-    yield DB
-    client.drop_database(DB, force=True)
-    client.close()
+    with scratch_database(
+        DB,
+        "create table t (id int, label text, at timestamptz, price numeric(10,2))",
+        "insert into t select g, 'row ' || g, timestamptz '2026-03-01 12:00+00' "
+        "+ g * interval '1 minute', g * 0.5 from generate_series(1, 25) g",
+    ):
+        yield DB
 
 
 def test_db_list_json(cli: Cli, data_db: str) -> None:

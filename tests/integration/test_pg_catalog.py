@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from console import profiles
 from console.backends.postgres import Column, PostgresClient, Relation
-from console.connect import postgres_client
+from tests.conftest import scratch_database
 
 DB = "pgcat_shop"
 SCHEMA_SQL = [
@@ -25,16 +24,10 @@ SCHEMA_SQL = [
 
 @pytest.fixture(scope="module")
 def client(local_pg: object) -> Iterator[PostgresClient]:
-    client = postgres_client(profiles.load("local"))
-    if DB in [d.name for d in client.list_databases()]:
-        client.drop_database(DB, force=True)
-    client.create_database(DB)
-    with client.session(DB) as session:
-        for statement in SCHEMA_SQL:
+    with scratch_database(DB) as client, client.session(DB) as session:
+        for statement in SCHEMA_SQL:  # one session: the temp table lives only while it does
             session.run(statement).close()
         yield client
-    client.drop_database(DB, force=True)
-    client.close()
 
 
 def test_schemas_user_first_system_last(client: PostgresClient) -> None:

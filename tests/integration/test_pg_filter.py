@@ -9,29 +9,25 @@ from pathlib import Path
 
 import pytest
 
-from console import profiles
 from console.backends.errors import BadQuery
 from console.backends.postgres import PostgresClient, export_query, filter_rows
-from console.connect import postgres_client
+from tests.conftest import scratch_database
 
 DB = "pgfilter_work"
 
 
 @pytest.fixture(scope="module")
 def client(local_pg: object) -> Iterator[PostgresClient]:
-    client = postgres_client(profiles.load("local"))
-    if DB in [d.name for d in client.list_databases()]:
-        client.drop_database(DB, force=True)
-    client.create_database(DB)
-    client.run(DB, "create table notes (id int, body text)").close()
-    client.run(DB, "insert into notes select g, case when g % 10 = 0 then 'Ten ' || g "
-                   "else 'plain ' || g end from generate_series(1, 2000) g").close()
-    client.run(DB, "insert into notes values (5001, '100% sure'), (5002, 'snake_case'), "
-                   "(5003, 'back\\slash'), (5004, '1000 sure'), (5005, 'snakeXcase'), "
-                   "(5006, 'say \"hi\", then go')").close()
-    yield client
-    client.drop_database(DB, force=True)
-    client.close()
+    with scratch_database(
+        DB,
+        "create table notes (id int, body text)",
+        "insert into notes select g, case when g % 10 = 0 then 'Ten ' || g "
+        "else 'plain ' || g end from generate_series(1, 2000) g",
+        "insert into notes values (5001, '100% sure'), (5002, 'snake_case'), "
+        "(5003, 'back\\slash'), (5004, '1000 sure'), (5005, 'snakeXcase'), "
+        "(5006, 'say \"hi\", then go')",
+    ) as client:
+        yield client
 
 
 def _ids(client: PostgresClient, sql: str, text: str) -> list[int]:

@@ -15,26 +15,23 @@ import pytest
 from console import profiles
 from console.backends.errors import BadQuery, Cancelled, ReadOnlyRefused, Unavailable
 from console.backends.postgres import PostgresClient, QueryRun, ResultColumn
-from console.connect import postgres_client
 from console.profiles import PostgresSettings, ProfileSettings
+from tests.conftest import scratch_database
 
 DB = "pgq_work"
 
 
 @pytest.fixture(scope="module")
 def client(local_pg: object) -> Iterator[PostgresClient]:
-    client = postgres_client(profiles.load("local"))
-    if DB in [d.name for d in client.list_databases()]:
-        client.drop_database(DB, force=True)
-    client.create_database(DB)
-    client.run(DB, "create table items (id int primary key, name text, at timestamptz, "
-                   "price numeric(12, 2))").close()
-    client.run(DB, "insert into items select g, 'item ' || g, "
-                   "timestamptz '2026-01-01 00:00+00' + g * interval '1 hour', g * 1.25 "
-                   "from generate_series(1, 1200) g").close()
-    yield client
-    client.drop_database(DB, force=True)
-    client.close()
+    with scratch_database(
+        DB,
+        "create table items (id int primary key, name text, at timestamptz, "
+        "price numeric(12, 2))",
+        "insert into items select g, 'item ' || g, "
+        "timestamptz '2026-01-01 00:00+00' + g * interval '1 hour', g * 1.25 "
+        "from generate_series(1, 1200) g",
+    ) as client:
+        yield client
 
 
 def _other_client(client: PostgresClient, name: str, **settings: object) -> PostgresClient:

@@ -17,12 +17,12 @@ from textual.worker import WorkerCancelled
 
 from console import profiles
 from console.backends.postgres import PostgresClient
-from console.connect import postgres_client
 from console.ui import result_table
 from console.ui.app import FleetConsole
 from console.ui.panes.databases import DatabasesPane
 from console.ui.panes.sql import SqlPane
 from console.ui.widgets import database_table
+from tests.conftest import scratch_database
 
 DB = "ui_snapshots"
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -35,20 +35,16 @@ order by fleet, id;"""
 @pytest.fixture(scope="module")
 def client(local_pg: object) -> Iterator[PostgresClient]:
     """The snapshot database: 40 devices whose every value is fixed."""
-    client = postgres_client(profiles.load("local"))
-    if DB in [d.name for d in client.list_databases()]:
-        client.drop_database(DB, force=True)
-    client.create_database(DB)
-    client.run(DB, "create table devices (id int primary key, name text not null, fleet text, "
-                   "online boolean, firmware text, uptime_h numeric(8, 1))").close()
-    client.run(DB, "insert into devices select g, 'sensor-' || lpad(g::text, 3, '0'), "
-                   "(array['greenhouse', 'warehouse', 'dock'])[1 + g % 3], g % 4 <> 0, "
-                   "'v2.' || (g % 5), round((g * 7.3)::numeric, 1) "
-                   "from generate_series(1, 40) g").close()
-    client.run(DB, "create view online_devices as select * from devices where online").close()
-    yield client
-    client.drop_database(DB, force=True)
-    client.close()
+    with scratch_database(
+        DB,
+        "create table devices (id int primary key, name text not null, fleet text, "
+        "online boolean, firmware text, uptime_h numeric(8, 1))",
+        "insert into devices select g, 'sensor-' || lpad(g::text, 3, '0'), "
+        "(array['greenhouse', 'warehouse', 'dock'])[1 + g % 3], g % 4 <> 0, "
+        "'v2.' || (g % 5), round((g * 7.3)::numeric, 1) from generate_series(1, 40) g",
+        "create view online_devices as select * from devices where online",
+    ) as client:
+        yield client
 
 
 @pytest.fixture(autouse=True)

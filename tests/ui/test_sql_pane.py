@@ -16,13 +16,13 @@ from textual.worker import WorkerState
 
 from console import profiles
 from console.backends.postgres import PostgresClient
-from console.connect import postgres_client
 from console.profiles import history
 from console.ui.app import FleetConsole
 from console.ui.panes.sql import SqlPane
 from console.ui.sql_runner import FIRST_BATCH
 from console.ui.widgets.history_screen import HistoryScreen
 from console.ui.widgets.prompts import TextPrompt
+from tests.conftest import scratch_database
 
 DB = "ui_sql_tests"
 ROWS = 3000
@@ -34,18 +34,13 @@ EMPTY_SCHEMA = "ui_warehouse"
 @pytest.fixture(scope="module")
 def client(local_pg: object) -> Iterator[PostgresClient]:
     """A database of its own, with a table of ROWS items."""
-    client = postgres_client(profiles.load("local"))
-    if DB in [d.name for d in client.list_databases()]:
-        client.drop_database(DB, force=True)
-    client.create_database(DB)
-    client.run(DB, "create table items (id int primary key, name text, "
-                   "price numeric(12, 2))").close()
-    client.run(DB, f"insert into items select g, 'item-' || g, g * 1.25 "
-                   f"from generate_series(1, {ROWS}) g").close()
-    client.run(DB, f"create schema {EMPTY_SCHEMA}").close()
-    yield client
-    client.drop_database(DB, force=True)
-    client.close()
+    with scratch_database(
+        DB,
+        "create table items (id int primary key, name text, price numeric(12, 2))",
+        f"insert into items select g, 'item-' || g, g * 1.25 from generate_series(1, {ROWS}) g",
+        f"create schema {EMPTY_SCHEMA}",
+    ) as client:
+        yield client
 
 
 def make_app() -> FleetConsole:
