@@ -12,6 +12,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -29,6 +30,33 @@ from console.backends.errors import (
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 MAX_RETRY_AFTER = 60.0
 """Longest ``Retry-After`` the console waits out before reporting ``RateLimited``."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Which failed requests ``send`` tries again; a service's protocol notes say."""
+
+    resend: frozenset[str] = IDEMPOTENT
+    """Methods tried again after a transport failure or a gateway status."""
+    gateway_statuses: frozenset[int] = frozenset({502, 503})
+    unsent: tuple[type[BaseException], ...] = ()
+    """Transport failures that leave a request unsent, so any method may be tried again."""
+    rate_limited_any_method: bool = False
+    """A ``429`` did no work, so every method (not only ``resend``) waits it out."""
+
+    def may_resend(self, method: str, failure: BaseException | None) -> bool:
+        """Whether a request that failed in transport may be sent again."""
+        return method in self.resend or isinstance(failure, self.unsent)
+
+    def waits_out(self, method: str, status: int) -> bool:
+        """Whether a reply with this status is worth waiting for and sending again."""
+        if status == 429:
+            return self.rate_limited_any_method or method in self.resend
+        return method in self.resend and status in self.gateway_statuses
+
+
+IDEMPOTENT_RETRIES = RetryPolicy()
+"""Idempotent methods retried on transport errors, 502 and 503; 429 honoured for them."""
 
 
 @contextmanager
@@ -132,36 +160,47 @@ async def send(
     attempts: int = 3,
     backoff: float = 0.2,
     on_wait: Callable[[float], Awaitable[None] | None] | None = None,
+    policy: RetryPolicy = IDEMPOTENT_RETRIES,
+    on_send: Callable[[], None] | None = None,
 ) -> httpx.Response:
-    """Send a request; retry idempotent ones on transport errors, 502 and 503; honour 429.
+    """Send a request; retry what ``policy`` allows with backoff; honour ``429``.
 
     Args:
         client: The service's client (its timeout applies to every call).
         request: Built with ``client.build_request`` (URL already encoded).
         service: Name used in messages, e.g. ``"balena API"``.
         operation: What the console is doing, e.g. ``"list devices"``.
-        attempts: Tries in all, for idempotent requests.
+        attempts: Tries in all, for requests the policy lets be repeated.
         backoff: First delay between tries; doubles each time.
         on_wait: Called with the seconds about to be waited (to show a countdown).
+        policy: Which failures are tried again.
+        on_send: Called before each try goes out (to count what reached the wire).
 
     Returns:
-        A response with a status below 400.
+        A response with a status below 300.
 
     Raises:
-        ConsoleError: a subclass matching the failure.
+        ConsoleError: a subclass matching the failure; a ``3xx`` is reported, not
+            followed (following blindly could carry credentials elsewhere or drop a
+            write's body).
     """
-    retryable = request.method in IDEMPOTENT
     for attempt in range(1, attempts + 1):
-        last = attempt == attempts or not retryable
+        last = attempt == attempts
+        pause = backoff * 2 ** (attempt - 1)
+        if on_send is not None:
+            on_send()
         try:
             with map_http_errors(service, operation):
                 response = await client.send(request)
-        except Unavailable:
-            if last:
+        except Unavailable as exc:
+            if last or not policy.may_resend(request.method, exc.__cause__):
                 raise
-            await _wait(backoff * 2 ** (attempt - 1), on_wait)
+            await _wait(pause, on_wait)
             continue
-        delay = _retry_delay(response, retryable, backoff * 2 ** (attempt - 1))
+        if 300 <= response.status_code < 400:
+            raise _redirected(request, response, service, operation)
+        retryable = policy.waits_out(request.method, response.status_code)
+        delay = _retry_delay(response, retryable, pause)
         if delay is None or last:
             raise_for_status(response, service=service, operation=operation)
             return response
@@ -171,14 +210,25 @@ async def send(
 
 
 def _retry_delay(response: httpx.Response, retryable: bool, backoff: float) -> float | None:
+    if not retryable:
+        return None
     if response.status_code == 429:
         wait = retry_after(response)
-        if wait is None or wait > MAX_RETRY_AFTER:
-            return None
-        return wait
-    if retryable and response.status_code in (502, 503):
-        return backoff
-    return None
+        return wait if wait is not None and wait <= MAX_RETRY_AFTER else None
+    return backoff
+
+
+def _redirected(
+    request: httpx.Request, response: httpx.Response, service: str, operation: str
+) -> ConsoleError:
+    target = response.headers.get("location", "?")
+    return ConsoleError(
+        f"{service} answered {response.status_code} to {request.method} {request.url.path}, "
+        f"redirecting to {target}. A path missing its trailing slash is redirected so; if "
+        "the profile's url is out of date, set it to the address the server points to",
+        title="Unexpected redirect",
+        operation=operation,
+    )
 
 
 async def _wait(seconds: float, on_wait: Callable[[float], Awaitable[None] | None] | None) -> None:

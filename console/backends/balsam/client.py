@@ -10,7 +10,8 @@ a GET is retried on transport errors and ``502``/``503``/``504``; a write only
 when it never reached the server (the connection could not be made). A ``PUT``
 or ``DELETE`` by filter that timed out or met a gateway error may have been
 applied, and repeating it would touch whatever matches *now* and log every
-state change twice. A ``3xx`` is reported, never followed or read as a reply.
+state change twice (``RETRIES``). A ``3xx`` is reported, never followed or read
+as a reply.
 """
 
 from __future__ import annotations
@@ -29,23 +30,18 @@ from console.backends.balsam.resources import (
     TRANSFERS,
     Params,
 )
-from console.backends.errors import AuthError, ConsoleError, ReadOnlyRefused, Unavailable
-from console.backends.http import (
-    MAX_RETRY_AFTER,
-    json_body,
-    map_http_errors,
-    raise_for_status,
-    retry_after,
-)
+from console.backends.errors import AuthError, ConsoleError, ReadOnlyRefused
+from console.backends.http import RetryPolicy, json_body, send
 
 SERVICE = "Balsam API"
-ATTEMPTS = 3
-"""Tries in all for a request that may be repeated."""
-BACKOFF = 0.2
-"""Seconds before the second try; doubles after each."""
-GATEWAY_ERRORS = frozenset({502, 503, 504})
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-"""Transport failures that leave the request unsent, so even a write may be tried again."""
+RETRIES = RetryPolicy(
+    resend=frozenset({"GET"}),
+    gateway_statuses=frozenset({502, 503, 504}),
+    unsent=(httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout),
+    rate_limited_any_method=True,
+)
+"""§12: GETs retried on transport errors and gateway statuses; a write only when it
+never left; a ``429`` did no work, so every method waits out a short ``Retry-After``."""
 
 
 class BalsamClient:
@@ -216,66 +212,17 @@ class BalsamClient:
 
     async def _send(self, request: httpx.Request, operation: str) -> httpx.Response:
         try:
-            return await self._send_with_retries(request, operation)
+            return await send(
+                self._http,
+                request,
+                service=SERVICE,
+                operation=operation,
+                policy=RETRIES,
+                on_send=self._count_request,
+            )
         except ConsoleError as exc:
             exc.profile = self.profile
             raise
 
-    async def _send_with_retries(self, request: httpx.Request, operation: str) -> httpx.Response:
-        for attempt in range(1, ATTEMPTS + 1):
-            last = attempt == ATTEMPTS
-            backoff = BACKOFF * 2 ** (attempt - 1)
-            self.requests_sent += 1
-            try:
-                with map_http_errors(SERVICE, operation):
-                    response = await self._http.send(request)
-            except Unavailable as exc:
-                if last or not may_resend(request.method, exc.__cause__):
-                    raise
-                await asyncio.sleep(backoff)
-                continue
-            if 300 <= response.status_code < 400:
-                raise redirected(request, response, operation)
-            delay = retry_delay(request.method, response, backoff)
-            if delay is None or last:
-                raise_for_status(response, service=SERVICE, operation=operation)
-                return response
-            await response.aclose()
-            await asyncio.sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-
-def may_resend(method: str, failure: BaseException | None) -> bool:
-    """Whether a request that failed in transport may be sent again (§12)."""
-    return method == "GET" or isinstance(failure, NOT_SENT)
-
-
-def retry_delay(method: str, response: httpx.Response, backoff: float) -> float | None:
-    """Seconds to wait before trying again, or ``None`` to take the reply as it is.
-
-    A ``429`` was refused before any work, so every method waits out a short
-    ``Retry-After``; gateway errors are retried for GETs only.
-    """
-    if response.status_code == 429:
-        wait = retry_after(response)
-        return wait if wait is not None and wait <= MAX_RETRY_AFTER else None
-    if method == "GET" and response.status_code in GATEWAY_ERRORS:
-        return backoff
-    return None
-
-
-def redirected(request: httpx.Request, response: httpx.Response, operation: str) -> ConsoleError:
-    """The error for a ``3xx``, which has no reply to read.
-
-    Not followed: the real server redirects only a slashless collection (a
-    console bug worth seeing), and following blindly could carry the token to
-    another host or drop a write's body.
-    """
-    target = response.headers.get("location", "?")
-    return ConsoleError(
-        f"{SERVICE} answered {response.status_code} to {request.method} {request.url.path}, "
-        f"redirecting to {target}. Collections need a trailing slash; if the profile's url "
-        "is out of date, set it to the address the server points to",
-        title="Unexpected redirect",
-        operation=operation,
-    )
+    def _count_request(self) -> None:
+        self.requests_sent += 1
