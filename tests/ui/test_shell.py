@@ -161,6 +161,24 @@ async def test_help_lists_the_keys(staging: str) -> None:
         assert not isinstance(pilot.app.screen, HelpScreen)
 
 
+async def test_help_lists_the_current_panes_keys(staging: str) -> None:
+    """`?` on a pane adds that pane's own keys to the global ones."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        await pilot.press("escape", "5", "question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        rows = {table.get_row_at(i)[1]: table.get_row_at(i)[0] for i in range(table.row_count)}
+        assert rows.get("Drop") == "d, del" and rows.get("Rename") == "r"  # the Databases pane's
+        assert "Filter" in rows  # and still the global ones
+        await pilot.press("escape", "escape", "6")
+        await pilot.pause()
+        await pilot.press("f1")  # `?` would be typed into the editor; F1 works while typing
+        assert isinstance(pilot.app.screen, HelpScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        actions = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        assert "Drop" not in actions and "Run all" in actions  # now the SQL pane's
+
+
 async def test_profile_picker_switches_environment(staging: str) -> None:
     """One key opens the picker; choosing a profile reopens the console on it."""
     async with app_for("local").run_test(size=SIZE) as pilot:
