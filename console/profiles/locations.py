@@ -8,6 +8,7 @@ Directories are created on demand.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import platformdirs
@@ -69,6 +70,20 @@ def sandbox_dir(name: str) -> Path:
 def exports_dir(name: str) -> Path:
     """Return where exports and saved results of a profile go by default."""
     return _ensure(profile_dir(name) / "exports")
+
+
+def new_export(name: str, stem: str, suffix: str) -> Path:
+    """Return a file name in the profile's exports no file has yet: ``<stem>-<UTC time>.<suffix>``.
+
+    Two saves in the same second get ``-2``, ``-3``… rather than one overwriting the other.
+    """
+    folder = exports_dir(name)
+    base = f"{stem}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+    target, n = folder / f"{base}.{suffix}", 1
+    while target.exists():
+        n += 1
+        target = folder / f"{base}-{n}.{suffix}"
+    return target
 
 
 def spool_dir(name: str) -> Path:

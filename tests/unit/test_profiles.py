@@ -143,3 +143,18 @@ def test_missing_hint_names_the_section_to_add() -> None:
     profiles.add("p-hint", ProfileSettings())
     hint = profiles.load("p-hint").missing_hint("balena")
     assert "[balena]" in hint and "settings.toml" in hint
+
+
+def test_two_saves_in_one_second_get_files_of_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(locations.time, "strftime", lambda fmt, t=None: "20261201-120000")
+    profiles.add("exporter", ProfileSettings())
+    folder = locations.exports_dir("exporter")
+    names = []
+    for n in range(3):
+        target = locations.new_export("exporter", "logs", "log")
+        target.write_text(f"save {n}")
+        names.append(target.name)
+    assert names == ["logs-20261201-120000.log", "logs-20261201-120000-2.log",
+                     "logs-20261201-120000-3.log"]
+    assert [(folder / name).read_text() for name in names] == ["save 0", "save 1", "save 2"]
+    profiles.remove("exporter")

@@ -337,8 +337,7 @@ class LogsPane(Pane):
     async def _save(self) -> None:
         session = self.session
         assert session is not None
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-        target = locations.exports_dir(self.profile.name) / f"logs-{stamp}.log"
+        target = locations.new_export(self.profile.name, "logs", "log")
         written = await asyncio.to_thread(self._write_saved, session, target)
         self.notify(f"Saved {written:,} line(s) to {target}", title="Logs")
 

@@ -11,7 +11,6 @@ its statement runs again wrapped (``filter_rows``) and streams the same way.
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -473,8 +472,7 @@ class SqlPane(Pane):
         if view is None or view.grid is None:
             self.notify("No result with rows to save.", severity="warning")
             return
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        default = locations.exports_dir(self.profile.name) / f"result-{stamp}.csv"
+        default = locations.new_export(self.profile.name, "result", "csv")
         again = "runs again, filtered" if view.row_filter else "runs again"
         prompt = TextPrompt(f"Save the result (the query {again}) to a .csv or .json file:",
                             value=str(default))
