@@ -132,9 +132,9 @@ def measure_first_rows_in_pane(profile_name: str = "local", database: str = "pos
 
 
 def _sleeping(client: Any, database: str) -> bool:
-    run = client.run(database, "select count(*) from pg_stat_activity where "
-                               "wait_event = 'PgSleep' and datname = current_database()")
-    return bool(run.first_rows[0][0])
+    with client.run(database, "select count(*) from pg_stat_activity where "
+                              "wait_event = 'PgSleep' and datname = current_database()") as run:
+        return bool(run.first_rows[0][0])
 
 
 async def _cancel_once(pilot: Any, pane: Any, sql: str, watcher: Any, database: str) -> float:
