@@ -16,10 +16,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from console.sandbox.balena import writes
 from console.sandbox.balena.cache import QueryCache
 from console.sandbox.balena.faults import Faults
 from console.sandbox.balena.odata_routes import odata_route
-from console.sandbox.balena.seed import seed
+from console.sandbox.balena.seed import SEED_CLOCK, seed
 from console.sandbox.balena.simulator import FleetSimulator
 from console.sandbox.balena.store import Row, Store
 from console.sandbox.balena.supervisor_proxy import supervisor_route
@@ -48,10 +49,12 @@ class BalenaStandIn:
         seed_value: int = 7,
         log_history: int = 0,
         clock: Callable[[], float] = time.time,
+        seed_clock: dt.datetime = SEED_CLOCK,
     ) -> None:
         self.token = token
         self.store = Store()
-        seed(self.store, devices=devices, seed=seed_value)
+        seed(self.store, devices=devices, seed=seed_value, now=seed_clock)
+        writes.use_clock(self.store, clock)
         self.seed_value = seed_value
         self.log_history = log_history
         """Lines each device has written before the stand-in started (0: none)."""
@@ -197,12 +200,14 @@ def create_app(
     log_rate: float = 1.0,
     log_history: int = 0,
     clock: Callable[[], float] = time.time,
+    seed_clock: dt.datetime = SEED_CLOCK,
 ) -> Starlette:
     """Build the stand-in app (tests and benchmarks call this directly).
 
     ``simulate=False`` keeps the seeded data still, for snapshots; ``log_history``
     lines per device are there to read from the start; ``clock`` is what "now" is
-    for log lines.
+    for log lines and for rows created through the API; the seed's timestamps count
+    back from ``seed_clock`` (fixed by default, so snapshots repeat).
     """
     state = BalenaStandIn(
         token=token,
@@ -210,6 +215,7 @@ def create_app(
         seed_value=seed_value,
         log_history=log_history,
         clock=clock,
+        seed_clock=seed_clock,
     )
 
     @contextlib.asynccontextmanager
@@ -236,8 +242,9 @@ def build(context: StandInContext) -> Starlette:
     """Build the stand-in for a profile's sandbox.
 
     Its devices come with ``LOG_HISTORY`` lines of past logs each, so following one
-    shows what it was doing, as the real API's history does. An ``epoch`` option
-    (screenshots) fixes the log clock at that moment.
+    shows what it was doing, as the real API's history does. The seed counts back
+    from now, so devices were last seen recently; an ``epoch`` option (screenshots)
+    fixes the clock at that moment instead: seed, log lines and new rows alike.
     """
     options = context.options
     clock: Callable[[], float] = time.time
@@ -254,6 +261,7 @@ def build(context: StandInContext) -> Starlette:
         ),
         log_history=LOG_HISTORY,
         clock=clock,
+        seed_clock=dt.datetime.fromtimestamp(clock(), dt.timezone.utc),
     )
 
 

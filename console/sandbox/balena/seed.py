@@ -1,7 +1,9 @@
 """Deterministic seed data: organizations, device types, 3 fleets, releases and devices.
 
 The same seed gives the same rows, so demos and snapshots repeat. Timestamps
-count back from a fixed clock (``SEED_CLOCK``), not from now.
+count back from the ``now`` they are given: the fixed ``SEED_CLOCK`` by default
+(tests and snapshots), the moment the stand-in starts for ``sandbox start``, so
+an operator's devices were last seen minutes ago, not months.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import random
 from console.sandbox.balena.store import Row, Store
 
 SEED_CLOCK = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.timezone.utc)
+"""The default ``now`` of the seed, fixed so snapshot tests stay byte-identical."""
 DETAILED = 2000
 """Devices beyond this many get no tags, variables or services (keeps 100k seeds lean)."""
 
@@ -42,8 +45,8 @@ def hex_id(rng: random.Random, length: int = 32) -> str:
     return f"{rng.getrandbits(length * 4):0{length}x}"
 
 
-def seed(store: Store, *, devices: int = 300, seed: int = 7) -> None:
-    """Fill an empty store."""
+def seed(store: Store, *, devices: int = 300, seed: int = 7, now: dt.datetime = SEED_CLOCK) -> None:
+    """Fill an empty store; every timestamp counts back from ``now``."""
     rng = random.Random(seed)
     store.insert("user", {"id": 1, "username": "ops", "email": "ops@example.com"})
     orgs = {
@@ -60,8 +63,8 @@ def seed(store: Store, *, devices: int = 300, seed: int = 7) -> None:
         )
     counter = 0
     for index, (handle, app_name, type_slug, share, prefix) in enumerate(FLEETS):
-        fleet = _fleet(store, rng, orgs[handle], types[type_slug], app_name)
-        releases = _releases(store, rng, fleet)
+        fleet = _fleet(store, rng, orgs[handle], types[type_slug], app_name, now)
+        releases = _releases(store, rng, fleet, now)
         services = [
             store.insert("service", {"application": fleet["id"], "service_name": s})
             for s in SERVICES
@@ -72,13 +75,15 @@ def seed(store: Store, *, devices: int = 300, seed: int = 7) -> None:
         }
         count = devices - counter if index == len(FLEETS) - 1 else int(devices * share)
         for n in range(count):
-            device = _device(store, rng, fleet, releases, type_slug, prefix, n)
+            device = _device(store, rng, fleet, releases, type_slug, prefix, n, now)
             if counter < DETAILED:
                 _details(store, rng, device, images)
             counter += 1
 
 
-def _fleet(store: Store, rng: random.Random, org: Row, dtype: Row, app_name: str) -> Row:
+def _fleet(
+    store: Store, rng: random.Random, org: Row, dtype: Row, app_name: str, now: dt.datetime
+) -> Row:
     fleet = store.insert(
         "application",
         {
@@ -92,7 +97,7 @@ def _fleet(store: Store, rng: random.Random, org: Row, dtype: Row, app_name: str
             "is_host": False,
             "is_archived": False,
             "is_public": False,
-            "created_at": iso(SEED_CLOCK - dt.timedelta(days=400)),
+            "created_at": iso(now - dt.timedelta(days=400)),
         },
     )
     store.insert(
@@ -109,7 +114,7 @@ def _fleet(store: Store, rng: random.Random, org: Row, dtype: Row, app_name: str
     return fleet
 
 
-def _releases(store: Store, rng: random.Random, fleet: Row) -> list[Row]:
+def _releases(store: Store, rng: random.Random, fleet: Row, now: dt.datetime) -> list[Row]:
     releases = []
     for n, status in enumerate(("success", "success", "failed", "success")):
         releases.append(
@@ -119,7 +124,7 @@ def _releases(store: Store, rng: random.Random, fleet: Row) -> list[Row]:
                     "commit": hex_id(rng),
                     "belongs_to__application": fleet["id"],
                     "status": status,
-                    "created_at": iso(SEED_CLOCK - dt.timedelta(days=30 - 7 * n)),
+                    "created_at": iso(now - dt.timedelta(days=30 - 7 * n)),
                     "is_final": True,
                     "is_invalidated": False,
                     "is_passing_tests": status == "success",
@@ -144,12 +149,13 @@ def _device(
     type_slug: str,
     prefix: str,
     n: int,
+    now: dt.datetime,
 ) -> Row:
     online = rng.random() < 0.8
     good = [r for r in releases if r["status"] == "success"]
     running = good[-1] if rng.random() < 0.85 else rng.choice(good[:-1])
     pinned = running["id"] if running is not good[-1] and rng.random() < 0.5 else None
-    seen = SEED_CLOCK - dt.timedelta(minutes=rng.randint(0, 60 * 24 * (1 if online else 20)))
+    seen = now - dt.timedelta(minutes=rng.randint(0, 60 * 24 * (1 if online else 20)))
     dtype = store.find("device_type", slug=type_slug)
     return store.insert(
         "device",
@@ -178,7 +184,7 @@ def _device(
             "is_web_accessible": False,
             "cpu_temp": rng.randint(38, 71),
             "memory_total": 3_900_000_000,
-            "created_at": iso(SEED_CLOCK - dt.timedelta(days=rng.randint(30, 300))),
+            "created_at": iso(now - dt.timedelta(days=rng.randint(30, 300))),
             "_locked": rng.random() < 0.02,
         },
     )

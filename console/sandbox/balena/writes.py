@@ -6,15 +6,30 @@ API gives for it.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+import time
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 from console.sandbox.balena.schema import RESOURCES, Resource
-from console.sandbox.balena.seed import SEED_CLOCK, hex_id, iso
+from console.sandbox.balena.seed import hex_id, iso
 from console.sandbox.balena.store import Row, Store, StoreError
 
 CLASSES = ("fleet", "block", "app")
 _rng = random.Random()
+_clocks: weakref.WeakKeyDictionary[Store, Callable[[], float]] = weakref.WeakKeyDictionary()
+"""Each stand-in's clock, by its store (several stand-ins share a test process)."""
+
+
+def use_clock(store: Store, clock: Callable[[], float]) -> None:
+    """Stamp rows created in ``store`` with ``clock`` (epoch seconds), the stand-in's now."""
+    _clocks[store] = clock
+
+
+def _now(store: Store) -> dt.datetime:
+    return dt.datetime.fromtimestamp(_clocks.get(store, time.time)(), dt.timezone.utc)
 
 
 def _check_fields(schema: Resource, body: dict[str, Any]) -> None:
@@ -61,7 +76,7 @@ def create(store: Store, resource: str, body: dict[str, Any]) -> Row:
     _check_links(store, schema, body)
     row = {**body}
     if "created_at" in schema.fields:
-        row.setdefault("created_at", iso(SEED_CLOCK))
+        row.setdefault("created_at", iso(_now(store)))  # as the API: created now
     _check_unique(store, schema, row)
     return store.insert(resource, row)
 
