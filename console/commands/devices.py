@@ -107,7 +107,7 @@ async def _selected(
         "$orderby": [{SORTABLE[sort]: direction}, {"id": direction}],
         "$top": top,
     }
-    where = client.devices.where(fleet_id, text)
+    where = await client.devices.where(fleet_id, text)
     if where is not None:
         query["$filter"] = where
     return await client.devices.rows(query)

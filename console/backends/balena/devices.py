@@ -42,16 +42,28 @@ class DeviceAPI:
     def __init__(self, client: BalenaClient) -> None:
         self.client = client
 
-    def where(self, fleet_id: int | None = None, text: str | None = None) -> dict[str, Any] | None:
+    async def where(
+        self, fleet_id: int | None = None, text: str | None = None
+    ) -> dict[str, Any] | None:
         """Combine a fleet and filter text (see ``filters``) into one ``$filter`` object.
+
+        A ``fleet=`` uuid or short uuid is found first, as every fleet identifier is
+        (``BalenaClient.resolve_fleet``).
 
         Raises:
             BadQuery: the filter text does not parse.
+            NotFound: a ``fleet=`` uuid matches no fleet.
+            Conflict: a ``fleet=`` short uuid matches several (they are named).
         """
         parts = []
         if fleet_id is not None:
             parts.append({"belongs_to__application": fleet_id})
-        parsed = filters.parse(text or "")
+        parsed = filters.parse(text or "")  # a typo is reported before any lookup
+        lookups = filters.fleet_lookups(text or "")
+        if lookups:
+            found = await asyncio.gather(*(self.client.resolve_fleet(i) for i in lookups))
+            fleets = {i: fleet.id for i, fleet in zip(lookups, found, strict=True)}
+            parsed = filters.parse(text or "", fleets)
         if parsed is not None:
             parts.append(parsed)
         if not parts:
@@ -89,7 +101,7 @@ class DeviceAPI:
         """
         if sort not in SORTABLE:
             raise BadQuery(f"cannot sort by {sort!r}; use one of {', '.join(SORTABLE)}")
-        where = self.where(fleet_id, text)
+        where = await self.where(fleet_id, text)
         direction = "desc" if descending else "asc"
         query: dict[str, Any] = {
             "$select": list(select or DEVICE_SELECT),

@@ -3,15 +3,21 @@
 ``online status=operational,updating name~gw -tag=rack`` → a ``$filter`` object
 the server evaluates. Terms are separated by spaces and must all hold; the
 grammar is documented in ``docs/device-filter.md``.
+
+``fleet=`` takes any fleet identifier. A slug or a short numeric id becomes a
+server-side match; a uuid or short uuid is first found by the client's own
+``BalenaClient.resolve_fleet`` (``fleet_lookups`` lists them), so an unknown or
+ambiguous prefix is refused with the fleets it matches, never matched twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from console.backends.balena.client import SHORT_UUID
 from console.backends.errors import BadQuery
 
 _TERM = re.compile(
@@ -50,37 +56,65 @@ def _bad(message: str, position: int) -> BadQuery:
     )
 
 
-def parse(text: str) -> dict[str, Any] | None:
+def parse(text: str, fleets: Mapping[str, int] | None = None) -> dict[str, Any] | None:
     """Turn filter text into a ``$filter`` object; ``None`` when the text is empty.
+
+    Args:
+        text: The filter text.
+        fleets: The id of each fleet ``fleet_lookups(text)`` names, by that identifier.
+            Without it the text is only checked (as the pane does while the operator
+            types) and the object is not to be sent: such a term stands for no fleet.
 
     Raises:
         BadQuery: the text does not parse; ``position`` is the 1-based column.
     """
     terms: list[dict[str, Any]] = []
+    for match in _matches(text):
+        term = _term(match, fleets)
+        terms.append({"$not": term} if match["neg"] else term)
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def fleet_lookups(text: str) -> list[str]:
+    """The ``fleet=`` identifiers only the API can resolve (uuids and short uuids).
+
+    Raises:
+        BadQuery: the text does not parse.
+    """
+    terms = (m for m in _matches(text) if m["field"].lower() == "fleet" and m["op"] == "=")
+    return list(dict.fromkeys(v for v in (_value(m).lower() for m in terms) if _needs_lookup(v)))
+
+
+def _matches(text: str) -> Iterator[re.Match[str]]:
     pos = 0
     while text[pos:].strip():
         match = _TERM.match(text, pos)
         if match is None or match.end() == pos:
             start = pos + len(text[pos:]) - len(text[pos:].lstrip())
             raise _bad(f"cannot read {text[start:].split()[0]!r}", start + 1)
-        term = _term(match)
-        terms.append({"$not": term} if match["neg"] else term)
+        yield match
         pos = match.end()
         if pos < len(text) and not text[pos].isspace():
             raise _bad(f"unexpected {text[pos]!r}", pos + 1)
-    if not terms:
-        return None
-    return terms[0] if len(terms) == 1 else {"$and": terms}
 
 
-def _term(match: re.Match[str]) -> dict[str, Any]:
-    field, op, raw = match["field"].lower(), match["op"], match["value"]
+def _value(match: re.Match[str]) -> str:
+    raw = match["value"] or ""
+    return raw[1:-1] if raw.startswith('"') and raw.endswith('"') else raw
+
+
+def _term(match: re.Match[str], fleets: Mapping[str, int] | None) -> dict[str, Any]:
+    field, op = match["field"].lower(), match["op"]
     column = match.start("field") + 1
     if op is None:
         return FLAGS.get(field) or _word(match["field"])
-    value = raw[1:-1] if raw.startswith('"') and raw.endswith('"') else raw
+    value = _value(match)
     if value == "":
         raise _bad(f"'{field}{op}' needs a value", match.start("op") + 2)
+    if field == "fleet":
+        return _fleet(op, value, column, fleets)
     builder = _BUILDERS.get(field)
     if builder is not None:
         return builder(op, value, column)
@@ -142,9 +176,19 @@ def _lambda(nav: str, expr: dict[str, Any]) -> dict[str, Any]:
     return {nav: {"$any": {"$alias": "x", "$expr": {"x": expr}}}}
 
 
-def _fleet(op: str, value: str, column: int) -> dict[str, Any]:
+def _needs_lookup(value: str) -> bool:
+    # The forms resolve_fleet reads as a uuid (prefix); a 7+ digit text may be an id
+    # as well as a prefix, which it sorts out (and reports when it is both).
+    return SHORT_UUID.match(value.lower()) is not None
+
+
+def _fleet(op: str, value: str, column: int, fleets: Mapping[str, int] | None) -> dict[str, Any]:
     if op != "=":
-        raise _bad("fleet takes '=' (fleet=org/name or fleet=ID)", column)
+        raise _bad("fleet takes '=' (fleet=org/name, ID, UUID or short UUID)", column)
+    if _needs_lookup(value):
+        if fleets is None:
+            return {"belongs_to__application": None}  # only checked: no device has no fleet
+        return {"belongs_to__application": fleets[value.lower()]}
     if value.isdigit():
         return {"belongs_to__application": int(value)}
     return _lambda("belongs_to__application", {"slug": value.lower()})
@@ -176,7 +220,6 @@ def _tag(op: str, value: str, column: int) -> dict[str, Any]:
 
 
 _BUILDERS: dict[str, Callable[[str, str, int], dict[str, Any]]] = {
-    "fleet": _fleet,
     "release": _release,
     "type": _type,
     "tag": _tag,
