@@ -117,22 +117,27 @@ class DeviceTable(DataTable[str | Text]):
             self.set_timer(MARK_SECONDS, self._unmark, name="devices-unmark")
         return changed
 
-    def sync(self, fresh: list[Device]) -> Synced:
-        """Make the rows match a fresh read of the same window, touching only what differs.
+    def sync(self, fresh: list[Device], start: int = 0, stop: int | None = None) -> Synced:
+        """Make rows ``start``..``stop`` match a fresh read of those positions, by key.
 
         Rows that left the window are removed, changed cells updated in place, new
-        devices added, and the rows put in the order the server gave; rows that did
-        not change keep their cells. The cursor stays on the device it was on.
+        devices added, and the window's rows put in the order the server gave; rows
+        that did not change keep their cells. Rows outside the window stay as they
+        are, except a device the fresh read puts inside it, which moves in (a device
+        is loaded once). The cursor stays on the device it was on.
         """
         under_cursor = self.current()
+        loaded = list(self.devices)
+        stop = len(loaded) if stop is None else min(stop, len(loaded))
+        start = min(start, stop)
         wanted = {device.id for device in fresh}
-        gone = [device_id for device_id in self.devices if device_id not in wanted]
+        gone = [device_id for device_id in loaded[start:stop] if device_id not in wanted]
         for device_id in gone:
             self.remove_row(str(device_id))
             del self.devices[device_id]
-        self._marked = {(row, column) for row, column in self._marked if int(row) in wanted}
-        if self.selected - wanted:
-            self.selected &= wanted
+        self._marked = {(row, column) for row, column in self._marked if int(row) in self.devices}
+        if self.selected & set(gone):
+            self.selected -= set(gone)
             self.post_message(self.SelectionChanged(len(self.selected)))
         changed = self.update_devices(fresh)
         new = [device for device in fresh if device.id not in self.devices]
@@ -143,7 +148,11 @@ class DeviceTable(DataTable[str | Text]):
                     self._mark(str(device.id), key, value)
         if new:
             self.set_timer(MARK_SECONDS, self._unmark, name="devices-unmark")
-        order = [device.id for device in fresh]
+        order = [
+            *(device_id for device_id in loaded[:start] if device_id not in wanted),
+            *(device.id for device in fresh),
+            *(device_id for device_id in loaded[stop:] if device_id not in wanted),
+        ]
         if list(self.devices) != order:
             self.devices = {device_id: self.devices[device_id] for device_id in order}
             self._reorder(order)

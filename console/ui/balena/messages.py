@@ -21,11 +21,11 @@ class DevicesLoaded(Message):
 
 @dataclass
 class DevicesRefreshed(Message):
-    """A fresh read of the loaded window (first ``window`` rows), for a keyed update."""
+    """A fresh read of the rows around the screen, for a keyed update."""
 
     page: DevicePage
     window: int
-    """How many rows were asked for: the loaded pages."""
+    """How many rows were asked for, from ``page.skip``: the pages on screen and a margin."""
     generation: int
     """Which query it answers; a refresh of an older filter or sort is dropped."""
 
