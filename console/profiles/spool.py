@@ -10,6 +10,7 @@ batch of lines already joined by the caller is stored without a Python step per 
 
 from __future__ import annotations
 
+import calendar
 import os
 import re
 import secrets
@@ -20,12 +21,31 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import psutil
+
 from console.profiles import locations
 
-__all__ = ["KEEP_SESSIONS", "Spool"]
+__all__ = ["KEEP_BYTES", "KEEP_SESSIONS", "Spool"]
 
 KEEP_SESSIONS = 10
 """Spools of one kind kept per profile; older sessions are deleted when a new one starts."""
+
+KEEP_BYTES = 2 * 1024**3
+"""Bytes the earlier sessions' spools of one kind may hold together when a new one starts.
+
+2 GiB is about four minutes of a 50,000 lines/s flood (~535 MiB a minute) but a day or
+more of an ordinary stream, so ten flooded sessions cannot fill a disk.
+"""
+
+_STARTUP_SLACK = 60.0
+"""Seconds a process may seem to start after its spool's stamp and still be its writer.
+
+The stamp is cut to whole seconds and process start times are estimates; a later
+process that got a dead console's pid only spares that spool until it exits.
+"""
+
+_OPEN: set[Path] = set()
+"""Spools this process has open; its own earlier sessions, once closed, may be pruned."""
 
 
 class Spool:
@@ -44,6 +64,7 @@ class Spool:
         self._count = 0
         self._size = 0
         self._file: BinaryIO = open(path, "a+b")  # noqa: SIM115 - lives as long as the spool
+        _OPEN.add(path.absolute())
         self._index_existing()
 
     @classmethod
@@ -55,8 +76,10 @@ class Spool:
             label: A word for the file name, e.g. ``"logs"``.
 
         Returns:
-            An empty spool named ``<label>-<UTC time>-<pid>-<tag>.spool``; spools of
-            the same label beyond the newest ``KEEP_SESSIONS`` are deleted.
+            An empty spool named ``<label>-<UTC time>-<pid>-<tag>.spool``. Earlier
+            spools of the label are deleted, oldest first, until the newest
+            ``KEEP_SESSIONS`` are left holding at most ``KEEP_BYTES``; a spool that a
+            running console (this one included) still has open is never deleted.
         """
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
         # Two sessions can start in the same second in one process: a random tag keeps
@@ -162,8 +185,9 @@ class Spool:
         return written
 
     def close(self) -> None:
-        """Close the file; the spool stays on disk."""
+        """Close the file; the spool stays on disk until a later session prunes it."""
         self._file.close()
+        _OPEN.discard(self.path.absolute())
 
     def _mark(self, line: int, offset: int) -> None:
         self._mark_lines.append(line)
@@ -180,16 +204,57 @@ class Spool:
         self._size = offset
 
 
-def _prune(folder: Path, label: str, *, keep: int) -> None:
-    """Delete all but the ``keep`` newest spools of a kind (a flood fills a disk fast).
+def _prune(folder: Path, label: str, *, keep: int, budget: int = KEEP_BYTES) -> None:
+    """Delete spools of a kind, least recently written first, until ``keep`` are left
+    holding at most ``budget`` bytes (a flood fills a disk fast).
 
-    A spool written in the last hour is spared: another console may still be using it.
+    A spool still being written (``_in_use``) is never deleted but counts towards both
+    limits. Files whose names this module did not make are left alone and not counted.
     """
-    spools = sorted(folder.glob(f"{label}-*.spool"), key=lambda p: p.stat().st_mtime)
-    idle_since = time.time() - 3600
-    for old in spools[: max(0, len(spools) - keep)]:
-        if old.stat().st_mtime < idle_since:
-            old.unlink(missing_ok=True)
+    named = re.compile(rf"{re.escape(label)}-(\d{{8}}-\d{{6}})-(\d+)-[0-9a-f]+\.spool")
+    found: list[tuple[float, str, int, Path, bool]] = []
+    for path in folder.glob(f"{label}-*.spool"):
+        match = named.fullmatch(path.name)
+        if match is None:
+            continue
+        try:
+            info = path.stat()
+        except FileNotFoundError:  # another console pruned it meanwhile
+            continue
+        live = _in_use(path, int(match[2]), match[1])
+        found.append((info.st_mtime, path.name, info.st_size, path, live))
+    found.sort()
+    count, total = len(found), sum(size for _, _, size, _, _ in found)
+    for _, _, size, path, live in found:
+        if count <= keep and total <= budget:
+            break
+        if live:
+            continue
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:  # e.g. held open on Windows: a new session must still start
+            continue
+        count, total = count - 1, total - size
+
+
+def _in_use(path: Path, pid: int, stamp: str) -> bool:
+    """Whether the console that started ``path`` (``pid``, at UTC ``stamp``) still has it."""
+    if pid == os.getpid():
+        return path.absolute() in _OPEN
+    try:
+        started = calendar.timegm(time.strptime(stamp, "%Y%m%d-%H%M%S"))
+    except ValueError:  # e.g. month 13: not a name this module wrote
+        return False
+    try:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False
+        # A pid handed to a process started after the spool cannot be its writer.
+        return process.create_time() <= started + _STARTUP_SLACK
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.Error:  # there but not ours to inspect: keep its spool to be safe
+        return True
 
 
 def _matcher(pattern: str | re.Pattern[str] | Callable[[str], bool]) -> Callable[[str], bool]:
