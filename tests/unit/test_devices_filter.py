@@ -23,6 +23,9 @@ CASES = [
     ("type=raspberrypi3", "is_of__device_type/any(x:x/slug eq 'raspberrypi3')"),
     ("release^abc", "is_running__release/any(x:startswith(x/commit,'abc'))"),
     ("gw", "(contains(tolower(device_name),'gw')) or (startswith(uuid,'gw'))"),
+    ("gw-001", "(contains(tolower(device_name),'gw-001')) or (startswith(uuid,'gw-001'))"),
+    ("1FB17C2", "(contains(tolower(device_name),'1fb17c2')) or (startswith(uuid,'1fb17c2'))"),
+    ("-gw-0", "not((contains(tolower(device_name),'gw-0')) or (startswith(uuid,'gw-0')))"),
     ("online pinned", "(is_online eq true) and (is_pinned_on__release ne null)"),
 ]
 
@@ -47,6 +50,7 @@ def test_empty_text_means_no_filter() -> None:
         ("seen<yesterday", 1),
         ('name="x', 6),
         ("name~x !", 8),
+        ("gw-1=2", 1),
     ],
 )
 def test_bad_filter_text_says_where(text: str, position: int) -> None:

@@ -20,8 +20,10 @@ from typing import Any
 from console.backends.balena.client import SHORT_UUID
 from console.backends.errors import BadQuery
 
+# A bare word may hold digits, dots and dashes (``gw-001``, a short uuid ``1fb17c2``);
+# a leading ``-`` is always the negation.
 _TERM = re.compile(
-    r'\s*(?P<neg>-)?(?P<field>[A-Za-z_]+)(?:(?P<op>!=|>=|<=|=|~|\^|>|<)(?P<value>"[^"]*"|[^\s"]*))?'
+    r'\s*(?P<neg>-)?(?P<field>[A-Za-z0-9_][A-Za-z0-9_.\-]*)(?:(?P<op>!=|>=|<=|=|~|\^|>|<)(?P<value>"[^"]*"|[^\s"]*))?'
 )
 
 TEXT_FIELDS = {
