@@ -85,7 +85,10 @@ class Streaming(SqlPaneBase):
     )
     def fetch_more(self, index: int) -> None:
         """Fetch the next page of result ``index``."""
-        run, schema = self._live[index]
+        entry = self._live.get(index)
+        if entry is None:  # a statement or filter closed it before this thread started
+            return
+        run, schema = entry
         cells = self.runner.fetch(run, schema)
         self.post_message(messages.RowsFetched(index, cells))
 
