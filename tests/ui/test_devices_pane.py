@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from console.backends.balena import BalenaClient
@@ -17,17 +16,9 @@ from console.ui.balena.bulk import BulkActionScreen, BulkResultScreen
 from console.ui.balena.device_detail import DeviceDetailScreen
 from console.ui.confirm import ConfirmScreen
 from console.ui.panes.devices import DevicesPane
+from tests.ui.hosts import PaneApp
 
 TOKEN = "ui-token-devices"
-
-
-class PaneApp(App[None]):
-    def __init__(self, pane: DevicesPane) -> None:
-        super().__init__()
-        self.pane = pane
-
-    def compose(self) -> ComposeResult:
-        yield self.pane
 
 
 @pytest.fixture(scope="module")

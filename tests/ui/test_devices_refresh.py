@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from console.backends.balena import BalenaClient
@@ -24,6 +23,7 @@ from console.profiles import Profile, ProfileSettings
 from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
 from console.ui.panes.devices import PAGE, DevicesPane
+from tests.ui.hosts import PaneApp
 
 TOKEN = "ui-token-devices-refresh"
 DEVICES = 1500
@@ -76,15 +76,6 @@ class ListRecorder:
             await send(message)
 
         await self.app(scope, receive, forward)
-
-
-class PaneApp(App[None]):
-    def __init__(self, pane: DevicesPane) -> None:
-        super().__init__()
-        self.pane = pane
-
-    def compose(self) -> ComposeResult:
-        yield self.pane
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from textual.app import App, ComposeResult
 from textual.widgets import Input, Select, Static, TabbedContent
 
 from console.backends.balena import BalenaClient
@@ -16,17 +15,9 @@ from console.sandbox.serve import ServerThread
 from console.ui.balena.fleet_detail import FleetDetailScreen
 from console.ui.balena.fleet_dialogs import CreateFleetScreen, KeyValueScreen
 from console.ui.panes.fleets import FleetsPane
+from tests.ui.hosts import PaneApp
 
 TOKEN = "ui-token-fleets"
-
-
-class PaneApp(App[None]):
-    def __init__(self, pane: FleetsPane) -> None:
-        super().__init__()
-        self.pane = pane
-
-    def compose(self) -> ComposeResult:
-        yield self.pane
 
 
 @pytest.fixture(scope="module")
