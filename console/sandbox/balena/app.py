@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from console.sandbox.balena import writes
 from console.sandbox.balena.cache import QueryCache
 from console.sandbox.balena.faults import Faults
 from console.sandbox.balena.odata_routes import odata_route
@@ -52,9 +51,8 @@ class BalenaStandIn:
         seed_clock: dt.datetime = SEED_CLOCK,
     ) -> None:
         self.token = token
-        self.store = Store()
+        self.store = Store(clock)
         seed(self.store, devices=devices, seed=seed_value, now=seed_clock)
-        writes.use_clock(self.store, clock)
         self.seed_value = seed_value
         self.log_history = log_history
         """Lines each device has written before the stand-in started (0: none)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from console.sandbox.balena.schema import RESOURCES, Resource
@@ -23,7 +24,9 @@ class StoreError(Exception):
 class Store:
     """Rows by resource and id; every to-one link is indexed for reverse lookups."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        """What "now" is (epoch seconds) for rows created through the API."""
         self.tables: dict[str, dict[int, Row]] = {name: {} for name in RESOURCES}
         self._next: dict[str, int] = defaultdict(lambda: 1)
         self._children: dict[tuple[str, str], dict[int, set[int]]] = defaultdict(

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
-import weakref
-from collections.abc import Callable
 from typing import Any
 
 from console.sandbox.balena.schema import RESOURCES, Resource
@@ -19,17 +16,10 @@ from console.sandbox.balena.store import Row, Store, StoreError
 
 CLASSES = ("fleet", "block", "app")
 _rng = random.Random()
-_clocks: weakref.WeakKeyDictionary[Store, Callable[[], float]] = weakref.WeakKeyDictionary()
-"""Each stand-in's clock, by its store (several stand-ins share a test process)."""
-
-
-def use_clock(store: Store, clock: Callable[[], float]) -> None:
-    """Stamp rows created in ``store`` with ``clock`` (epoch seconds), the stand-in's now."""
-    _clocks[store] = clock
 
 
 def _now(store: Store) -> dt.datetime:
-    return dt.datetime.fromtimestamp(_clocks.get(store, time.time)(), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(store.clock(), dt.timezone.utc)
 
 
 def _check_fields(schema: Resource, body: dict[str, Any]) -> None:
