@@ -7,12 +7,10 @@ the sandbox starts, so the CLI stays quick to launch.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from starlette.applications import Starlette
+from typing import Any, Literal
 
 
 @dataclass
@@ -28,6 +26,9 @@ class StandInContext:
     """Operator options from ``sandbox start`` (``jobs``, ``devices``, ``log_rate``…)."""
     seed: int = 7
     """Seed for the generated data, so demos and snapshots are repeatable."""
+    urls: list[str] = field(default_factory=list)
+    """Where each of its nodes listens (bound before ``build``), so a node can name another:
+    ``http://127.0.0.1:PORT`` for ``http`` stand-ins, ``127.0.0.1:PORT`` for ``tcp`` ones."""
 
 
 @dataclass(frozen=True)
@@ -37,18 +38,31 @@ class StandIn:
     Attributes:
         name: What ``sandbox status`` calls it.
         section: The profile section whose endpoint it provides.
-        build: Builds the ASGI app (simulators run in its lifespan).
-        endpoint: Turns the base URLs of its nodes into that section's settings.
+        build: Builds what its nodes serve: one app every node serves, or a sequence
+            of ``nodes`` apps, one per node (nodes of a cluster that know who they are).
+            For ``http``, an ASGI app (simulators run in its lifespan); for ``tcp``, an
+            ``async (reader, writer)`` connection handler for ``asyncio.start_server``.
+        endpoint: Turns the addresses of its nodes into that section's settings.
         credentials: Secrets it needs, created once per profile: key → kind.
         nodes: How many listeners it gets (clusters get several, for failover).
+        transport: ``http`` (served by uvicorn) or ``tcp`` (a binary protocol).
     """
 
     name: str
     section: str
-    build: Callable[[StandInContext], Starlette]
+    build: Callable[[StandInContext], Any | Sequence[Any]]
     endpoint: Callable[[list[str]], dict[str, Any]]
     credentials: tuple[str, ...] = ()
     nodes: int = 1
+    transport: Literal["http", "tcp"] = "http"
+
+    def node_apps(self, built: Any | Sequence[Any]) -> list[Any]:
+        """Return what each node serves, from what ``build`` returned."""
+        if isinstance(built, (list, tuple)):
+            if len(built) != self.nodes:
+                raise ValueError(f"{self.name}: built {len(built)} apps for {self.nodes} nodes")
+            return list(built)
+        return [built] * self.nodes
 
 
 STAND_IN_MODULES: tuple[str, ...] = (

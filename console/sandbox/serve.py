@@ -25,10 +25,10 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return sock
 
 
-def url_of(sock: socket.socket) -> str:
-    """Return the base URL a bound socket is reached at."""
+def url_of(sock: socket.socket, transport: str = "http") -> str:
+    """Return where a bound socket is reached: a base URL, or ``host:port`` for ``tcp``."""
     host, port = sock.getsockname()[:2]
-    return f"http://{host}:{port}"
+    return f"{host}:{port}" if transport == "tcp" else f"http://{host}:{port}"
 
 
 def make_server(app: Any, *, lifespan: str = "on") -> uvicorn.Server:
@@ -92,9 +92,53 @@ class ServerThread:
         self.stop()
 
 
-async def serve_all(apps: Sequence[tuple[Any, socket.socket]]) -> list[uvicorn.Server]:
-    """Start one server per (app, socket) in the running loop; return them once up."""
-    servers = [make_server(app) for app, _ in apps]
+class TcpServer:
+    """A raw TCP listener serving one ``async (reader, writer)`` handler, like uvicorn's
+    ``Server`` in what the supervisor uses of it: ``serve(sockets=...)``, ``started`` and
+    ``should_exit``."""
+
+    def __init__(self, handler: Any) -> None:
+        self.handler = handler
+        self.started = False
+        self.should_exit = False
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
+        try:
+            await self.handler(reader, writer)
+        finally:
+            self._writers.discard(writer)
+
+    async def serve(self, sockets: Sequence[socket.socket]) -> None:
+        """Accept connections on the given sockets until ``should_exit``; then cut them all."""
+        servers = [await asyncio.start_server(self._handle, sock=sock) for sock in sockets]
+        self.started = True
+        try:
+            while not self.should_exit:
+                await asyncio.sleep(0.05)
+        finally:
+            for server in servers:
+                server.close()
+            for writer in list(self._writers):  # a stopped node drops its clients, as a dead one
+                writer.close()
+            for server in servers:
+                await server.wait_closed()
+
+
+async def serve_all(
+    apps: Sequence[tuple[Any, socket.socket]], transports: Sequence[str] | None = None
+) -> list[Any]:
+    """Start one server per (app, socket) in the running loop; return them once up.
+
+    ``transports`` says, per pair, ``http`` (an ASGI app, served by uvicorn) or ``tcp``
+    (a connection handler); all are ``http`` when it is not given.
+    """
+    kinds = list(transports) if transports is not None else ["http"] * len(apps)
+    servers = [
+        TcpServer(app) if kind == "tcp" else make_server(app)
+        for (app, _), kind in zip(apps, kinds)
+    ]
     tasks = [asyncio.ensure_future(s.serve(sockets=[sock])) for s, (_, sock) in zip(servers, apps)]
     while not all(server.started for server in servers):
         failed = [task for task in tasks if task.done()]

@@ -27,9 +27,12 @@ async def run(profile_name: str, options: dict[str, Any]) -> None:
     profile = profiles.load(profile_name)
     sandbox = locations.sandbox_dir(profile_name)
     listeners: list[tuple[Any, Any]] = []
+    transports: list[str] = []
     services: dict[str, Any] = {}
     described: dict[str, Any] = {}
     for stand_in in stand_ins():
+        sockets = [serve.bind() for _ in range(stand_in.nodes)]
+        urls = [serve.url_of(sock, stand_in.transport) for sock in sockets]
         context = StandInContext(
             profile=profile_name,
             data_dir=sandbox / stand_in.name,
@@ -37,15 +40,17 @@ async def run(profile_name: str, options: dict[str, Any]) -> None:
                 k: profile.secret(stand_in.section, k) or "" for k in stand_in.credentials
             },
             options=options,
+            urls=urls,
         )
         context.data_dir.mkdir(parents=True, exist_ok=True)
-        app = stand_in.build(context)
-        sockets = [serve.bind() for _ in range(stand_in.nodes)]
-        listeners.extend((app, sock) for sock in sockets)
-        urls = [serve.url_of(sock) for sock in sockets]
+        apps = stand_in.node_apps(stand_in.build(context))
+        listeners.extend(zip(apps, sockets))
+        transports.extend([stand_in.transport] * stand_in.nodes)
         services[stand_in.section] = stand_in.endpoint(urls)
-        described[stand_in.name] = {"section": stand_in.section, "urls": urls}
-    servers = await serve.serve_all(listeners)
+        described[stand_in.name] = {
+            "section": stand_in.section, "urls": urls, "transport": stand_in.transport,
+        }
+    servers = await serve.serve_all(listeners, transports)
 
     state_file = sandbox / SERVICES_FILE
     state = {
