@@ -1,0 +1,95 @@
+"""The profile's audit log: one JSON line per write, from any pane or command.
+
+Backends call ``record`` where a write is sent (the same place a read-only
+profile refuses it), so nothing the UI or CLI does can bypass it. A line holds
+the time (UTC, ISO 8601), the profile, the action, its target, how many things
+it touched and the outcome (``ok``, ``failed: …``, ``refused: …``). Never a
+secret, never a value written: an audit log is read by more people than a
+credentials file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from console.profiles import locations
+
+AUDIT_FILE = "audit.jsonl"
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One write as the audit log keeps it."""
+
+    time: str
+    profile: str
+    action: str
+    """What was done, e.g. ``sql.write``, ``devices.reboot``, ``cache.put``."""
+    target: str
+    """What it was done to: a database, a device list, a cache and key…"""
+    count: int | None
+    """How many things it touched, when known."""
+    outcome: str
+    """``ok``, or ``failed: why`` / ``refused: why``."""
+
+
+def audit_file(profile: str) -> Path:
+    """Return the profile's audit log (inside its own data directory)."""
+    return locations.profile_dir(profile) / AUDIT_FILE
+
+
+def record(
+    profile: str | None,
+    action: str,
+    target: str,
+    *,
+    count: int | None = None,
+    outcome: str = "ok",
+) -> None:
+    """Append one write to the profile's audit log (mode 0600, one ``write`` per line).
+
+    A profile-less client (a test's, a benchmark's) records nothing. A failing disk
+    is not the operator's write failing: the error is swallowed, the write stands.
+    """
+    if not profile:
+        return
+    entry = AuditEntry(
+        time=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        profile=profile,
+        action=action,
+        target=target,
+        count=count,
+        outcome=outcome,
+    )
+    line = (json.dumps(asdict(entry), ensure_ascii=False) + "\n").encode()
+    try:
+        path = audit_file(profile)
+        with _lock:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, line)
+            finally:
+                os.close(fd)
+    except OSError:
+        return
+
+
+def read(profile: str) -> list[AuditEntry]:
+    """Return the profile's audit log, oldest first (a torn last line is skipped)."""
+    try:
+        text = audit_file(profile).read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return []
+    entries = []
+    for line in text.splitlines():
+        try:
+            entries.append(AuditEntry(**json.loads(line)))
+        except (ValueError, TypeError):
+            continue
+    return entries
