@@ -243,6 +243,7 @@ async def _pane_reader(url: str, uuids: list[str], seconds: float) -> dict[str, 
     from textual.app import App, ComposeResult
 
     from console import profiles
+    from console.clients import Clients
     from console.ui.panes.logs import LogsPane
 
     headers = {"Authorization": f"Bearer {TOKEN}"}
@@ -254,7 +255,7 @@ async def _pane_reader(url: str, uuids: list[str], seconds: float) -> dict[str, 
 
         class Bench(App[None]):
             def compose(self) -> ComposeResult:
-                yield LogsPane(profiles.load("local"), client=client)
+                yield LogsPane(Clients(profiles.load("local"), balena=client))
 
             def on_mount(self) -> None:
                 self._last = time.perf_counter()

@@ -41,7 +41,7 @@ async def _until(condition: Any, step: float = 0.0005, limit: float = 60.0) -> N
 
 def _record_paints() -> dict[int, float]:
     """Note when each result grid first renders lines holding rows (the probe's only hook)."""
-    from console.ui.widgets.results import ResultGrid
+    from console.ui.sql.results import ResultGrid
 
     painted: dict[int, float] = {}
     render_lines = ResultGrid.render_lines
@@ -95,10 +95,10 @@ async def _measure(profile_name: str, database: str, sql: str, repeat: int) -> l
 def _peer(profile_name: str, database: str, sql: str, repeat: int) -> float:
     """Median seconds for the same first batch from the client alone."""
     from console import profiles
-    from console.connect import postgres_client
-    from console.ui.sql_runner import FIRST_BATCH
+    from console.clients import Clients
+    from console.ui.sql.runner import FIRST_BATCH
 
-    client = postgres_client(profiles.load(profile_name))
+    client = Clients(profiles.load(profile_name)).postgres()
     try:
         client.run(database, "select 1").close()
         times = []
@@ -158,10 +158,10 @@ async def _cancel_once(pilot: Any, pane: Any, sql: str, watcher: Any, database: 
 async def _measure_cancel(profile_name: str, database: str, sql: str,
                           repeat: int) -> list[float]:
     from console import profiles
-    from console.connect import postgres_client
+    from console.clients import Clients
     from console.ui.app import FleetConsole
 
-    watcher = postgres_client(profiles.load(profile_name))
+    watcher = Clients(profiles.load(profile_name)).postgres()
     app = FleetConsole(profiles.load(profile_name), start_services=False)
     try:
         async with app.run_test(size=SIZE) as pilot:

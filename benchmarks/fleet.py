@@ -111,15 +111,13 @@ async def _measure_pane(url: str, rounds: int) -> dict[str, Any]:
     from textual.app import App
 
     from console.backends.balena import BalenaClient
+    from console.clients import Clients
     from console.profiles import Profile, ProfileSettings
     from console.ui.panes.devices import DevicesPane
 
     client = BalenaClient(url, TOKEN, timeout=60)
-    pane = DevicesPane(
-        Profile("bench", ProfileSettings(), Path("/nonexistent")),
-        client=client,
-        refresh_seconds=None,
-    )
+    profile = Profile("bench", ProfileSettings(), Path("/nonexistent"))
+    pane = DevicesPane(Clients(profile, balena=client), refresh_seconds=None)
 
     class Bench(App[None]):
         """Starts empty: the pane is opened into the running app, as switching to it is."""

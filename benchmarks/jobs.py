@@ -53,6 +53,7 @@ async def pane_summary_ms(url: str, password: str) -> float:
     """
     from textual.app import App, ComposeResult
 
+    from console.clients import Clients
     from console.profiles import Profile, ProfileSettings
     from console.ui.jobs.summary import StateSummary
     from console.ui.panes.jobs import JobsPane
@@ -60,11 +61,8 @@ async def pane_summary_ms(url: str, password: str) -> float:
     class Bench(App[None]):
         def compose(self) -> ComposeResult:
             client = BalsamClient(url, username="operator", password=password)
-            yield JobsPane(
-                Profile("bench", ProfileSettings(), Path("/nonexistent")),
-                client=client,
-                refresh=None,
-            )
+            profile = Profile("bench", ProfileSettings(), Path("/nonexistent"))
+            yield JobsPane(Clients(profile, balsam=client), refresh=None)
 
     app = Bench()
     started = time.perf_counter()

@@ -54,9 +54,9 @@ def _setup_home() -> None:
 
 def _client() -> Any:
     from console import profiles
-    from console.connect import postgres_client
+    from console.clients import Clients
 
-    return postgres_client(profiles.load("local"))
+    return Clients(profiles.load("local")).postgres()
 
 
 def ensure_table(client: Any, rows: int) -> None:

@@ -71,7 +71,7 @@ def cli(ctx: click.Context, profile_name: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI, turning every ``ConsoleError`` into a message and exit code 1."""
-    from console.backends.errors import ConsoleError
+    from console.errors import ConsoleError
 
     try:
         return cli.main(args=argv, prog_name="fleet-console", standalone_mode=True)

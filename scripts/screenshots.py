@@ -40,9 +40,9 @@ order by fleet, id;"""
 def seed_demo_database() -> None:
     """Create the demo database the SQL and Databases screenshots show."""
     from console import profiles
-    from console.connect import postgres_client
+    from console.clients import Clients
 
-    client = postgres_client(profiles.load("local"))
+    client = Clients(profiles.load("local")).postgres()
     try:
         client.create_database(DEMO_DB)
         client.run(DEMO_DB, "create table devices (id int primary key, name text not null, "
@@ -164,7 +164,8 @@ def main() -> None:
     os.environ.pop("NO_COLOR", None)  # the README shows the colours
     sys.path.insert(0, str(ROOT))
     from console.sandbox import control
-    from console.ui import result_table, tabs
+    from console.ui import tabs
+    from console.ui.sql import result_table
 
     if HOME.exists():  # left by an interrupted run: stop its services, start afresh
         control.stop("local")

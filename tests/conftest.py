@@ -52,9 +52,9 @@ def scratch_database(name: str, *statements: str) -> Iterator[PostgresClient]:
     ``statements`` in order, and dropped when the block ends. Needs ``local_pg``.
     """
     from console import profiles
-    from console.connect import postgres_client
+    from console.clients import Clients
 
-    client = postgres_client(profiles.load("local"))
+    client = Clients(profiles.load("local")).postgres()
     try:
         if name in [d.name for d in client.list_databases()]:
             client.drop_database(name, force=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from console.backends.errors import (
+from console.errors import (
     AuthError,
     BadQuery,
     Conflict,

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import sys
-from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from console import profiles
-from console.backends.errors import ConsoleError, redact
+from console.clients import Clients
+from console.errors import ConsoleError, redact
 from console.profiles import Profile
 
+if TYPE_CHECKING:
+    from console.backends.balena import BalenaClient
+    from console.backends.balsam import BalsamClient
+
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 class CliContext:
@@ -22,12 +29,19 @@ class CliContext:
     def __init__(self, profile_name: str | None) -> None:
         self.profile_name = profile_name
         self._profile: Profile | None = None
+        self._clients: Clients | None = None
 
     def profile(self) -> Profile:
         """Load the chosen profile once (``--profile``, else the default)."""
         if self._profile is None:
             self._profile = profiles.load(self.profile_name or profiles.default_name())
         return self._profile
+
+    def clients(self) -> Clients:
+        """The profile's service clients, from the same registry the panes use."""
+        if self._clients is None:
+            self._clients = Clients(self.profile())
+        return self._clients
 
 
 def fail(error: ConsoleError, secrets: tuple[str, ...] = ()) -> NoReturn:
@@ -52,6 +66,37 @@ def handles_errors(command: F) -> F:
             fail(exc, secrets)
 
     return wrapper  # type: ignore[return-value]
+
+
+def run_with_clients(ctx: click.Context, work: Callable[[Clients], Awaitable[T]]) -> T:
+    """Run ``work(clients)`` in an event loop, closing every client it made afterwards."""
+    clients = current(ctx).clients()
+
+    async def main() -> T:
+        try:
+            return await work(clients)
+        finally:
+            await clients.aclose()
+
+    return asyncio.run(main())
+
+
+def with_balena(ctx: click.Context, work: Callable[[BalenaClient], Awaitable[T]]) -> T:
+    """Run ``work(client)`` with the profile's balena client."""
+
+    async def call(clients: Clients) -> T:
+        return await work(await clients.balena())
+
+    return run_with_clients(ctx, call)
+
+
+def with_balsam(ctx: click.Context, work: Callable[[BalsamClient], Awaitable[T]]) -> T:
+    """Run ``work(client)`` with the profile's Balsam client."""
+
+    async def call(clients: Clients) -> T:
+        return await work(await clients.balsam())
+
+    return run_with_clients(ctx, call)
 
 
 def current(ctx: click.Context) -> CliContext:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import click
 
-from console.backends.errors import Conflict
 from console.backends.postgres import PostgresClient
 from console.commands.context import current, handles_errors
 from console.commands.output import emit
-from console.connect import postgres_client
+from console.errors import Conflict
 
 COLUMNS = ["name", "owner", "size_bytes", "encoding"]
 
 
 def _client(ctx: click.Context) -> PostgresClient:
-    return postgres_client(current(ctx).profile())
+    return current(ctx).clients().postgres()
 
 
 @click.group()

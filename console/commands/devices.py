@@ -12,11 +12,10 @@ from typing import Any
 
 import click
 
-from console.backends.errors import BadQuery
-from console.commands.balena_client import with_client
-from console.commands.context import handles_errors
+from console.commands.context import handles_errors, with_balena
 from console.commands.metadata import add_metadata_commands
 from console.commands.output import echo_json, emit
+from console.errors import BadQuery
 
 LIST_COLUMNS = [
     "id",
@@ -83,7 +82,7 @@ def list_devices(
             )
         return await _selected(client, fields, fleet_id, text, sort, desc, limit)
 
-    result = with_client(ctx, fetch)
+    result = with_balena(ctx, fetch)
     if fields is not None:
         emit(result, fields, as_json)
     elif as_json:
@@ -137,7 +136,7 @@ def show(ctx: click.Context, identifier: str, as_json: bool) -> None:
             "services": [s.__dict__ for s in services],
         }
 
-    data = with_client(ctx, gather)
+    data = with_balena(ctx, gather)
     if as_json:
         echo_json(data)
         return
@@ -173,7 +172,7 @@ def _bulk(
 ) -> None:
     if action in ASK_FIRST and not yes:
         click.confirm(f"{action.capitalize()} {len(identifiers)} device(s)?", abort=True, err=True)
-    results = with_client(ctx, lambda c: c.devices.bulk(action, list(identifiers), **options))
+    results = with_balena(ctx, lambda c: c.devices.bulk(action, list(identifiers), **options))
     emit([r.to_json() for r in results], RESULT_COLUMNS, as_json)
     if not all(r.ok for r in results):
         ctx.exit(1)
@@ -271,7 +270,7 @@ def tag(
 @handles_errors
 def rename(ctx: click.Context, identifier: str, name: str) -> None:
     """Rename a device."""
-    device = with_client(ctx, lambda c: c.devices.rename(identifier, name))
+    device = with_balena(ctx, lambda c: c.devices.rename(identifier, name))
     click.echo(f"{device.short_uuid} is now {device.name}")
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 import click
 
-from console.commands.balena_client import with_client
-from console.commands.context import handles_errors
+from console.commands.context import handles_errors, with_balena
 from console.commands.metadata import add_metadata_commands
 from console.commands.output import echo_json, emit
 
@@ -27,7 +26,7 @@ def fleets() -> None:
 @handles_errors
 def list_fleets(ctx: click.Context, as_json: bool) -> None:
     """List fleets with their device and online counts."""
-    found = with_client(ctx, lambda c: c.fleets.list())
+    found = with_balena(ctx, lambda c: c.fleets.list())
     emit([f.to_json() for f in found], FLEET_COLUMNS, as_json)
 
 
@@ -53,7 +52,7 @@ def show(ctx: click.Context, fleet: str, as_json: bool) -> None:
             "config": {v.name: v.value for v in config},
         }
 
-    data = with_client(ctx, gather)
+    data = with_balena(ctx, gather)
     if as_json:
         echo_json(data)
         return
@@ -84,7 +83,7 @@ def create(
     as_json: bool,
 ) -> None:
     """Create a fleet, app or block."""
-    made = with_client(ctx, lambda c: c.fleets.create(name, device_type, organization, fleet_class))
+    made = with_balena(ctx, lambda c: c.fleets.create(name, device_type, organization, fleet_class))
     emit([made.to_json()], FLEET_COLUMNS, as_json)
 
 
@@ -95,7 +94,7 @@ def create(
 @handles_errors
 def releases(ctx: click.Context, fleet: str, as_json: bool) -> None:
     """List a fleet's releases, newest first."""
-    found = with_client(ctx, lambda c: c.fleets.releases(fleet))
+    found = with_balena(ctx, lambda c: c.fleets.releases(fleet))
     emit([r.to_json() for r in found], RELEASE_COLUMNS, as_json)
 
 
@@ -107,7 +106,7 @@ def releases(ctx: click.Context, fleet: str, as_json: bool) -> None:
 @handles_errors
 def tag(ctx: click.Context, fleet: str, key: str, value: str) -> None:
     """Set a fleet tag (created or updated)."""
-    with_client(ctx, lambda c: c.tags.set("fleet", fleet, key, value))
+    with_balena(ctx, lambda c: c.tags.set("fleet", fleet, key, value))
     click.echo(f"tag {key} set")
 
 

@@ -8,31 +8,21 @@ updates by filter that ask before they change anything.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 from console.backends.balsam import JOB_STATES, BalsamClient, summarise
 from console.backends.balsam.spec import JobSpec, app_id, job_query, parse_spec
-from console.backends.errors import BadQuery
-from console.commands.context import current, handles_errors
+from console.commands.context import handles_errors, with_balsam
 from console.commands.output import emit
+from console.errors import BadQuery
 
 T = TypeVar("T")
 JOB_COLUMNS = ["id", "state", "app", "workdir", "tags", "last_update"]
 EVENT_COLUMNS = ["timestamp", "from_state", "to_state", "data"]
 SITE_COLUMNS = ["id", "name", "path", "last_refresh"]
-
-
-def run(ctx: click.Context, work: Callable[[BalsamClient], Awaitable[T]]) -> T:
-    """Run ``work`` with a client for the chosen profile, closing it afterwards."""
-
-    async def main() -> T:
-        async with BalsamClient.from_profile(current(ctx).profile()) as client:
-            return await work(client)
-
-    return asyncio.run(main())
 
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -107,7 +97,7 @@ def list_jobs(
         names = {a.id: a.name for a in apps}
         return [{**job.to_json(), "app": names.get(job.app_id)} for job in found]
 
-    emit(run(ctx, work), JOB_COLUMNS, as_json)
+    emit(with_balsam(ctx, work), JOB_COLUMNS, as_json)
 
 
 @jobs.command("count")
@@ -142,7 +132,7 @@ def count(
         )
         return counts.by_group(by)
 
-    groups = run(ctx, work)
+    groups = with_balsam(ctx, work)
     rows = [
         {by: name, "state": s, "count": n} for name, c in groups.items() for s, n in c.items() if n
     ]
@@ -186,7 +176,7 @@ def update(
             raise click.Abort()
         return await query.update(state=target)
 
-    report = run(ctx, work)
+    report = with_balsam(ctx, work)
     if report is None:
         click.echo("No job matches; nothing changed.")
     elif as_json:
@@ -213,7 +203,7 @@ def events(ctx: click.Context, job_id: int, as_json: bool) -> None:
         query = client.events.filter(job_id=[job_id]).order_by("timestamp")
         return [event.to_json() for event in await query.all()]
 
-    emit(run(ctx, work), EVENT_COLUMNS, as_json)
+    emit(with_balsam(ctx, work), EVENT_COLUMNS, as_json)
 
 
 @click.group()
@@ -231,4 +221,4 @@ def list_sites(ctx: click.Context, as_json: bool) -> None:
     async def work(client: BalsamClient) -> list[dict[str, Any]]:
         return [site.to_json() for site in await client.sites.all().all()]
 
-    emit(run(ctx, work), SITE_COLUMNS, as_json)
+    emit(with_balsam(ctx, work), SITE_COLUMNS, as_json)

@@ -6,14 +6,16 @@ and stream notices go to stderr, so a pipe only ever sees log lines.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from console.commands.context import current, handles_errors
+from console.commands.context import handles_errors, with_balena
 from console.commands.output import dumps
+
+if TYPE_CHECKING:
+    from console.backends.balena import BalenaClient
 
 
 @click.command("logs")
@@ -34,31 +36,28 @@ def logs(
     ctx: click.Context, identifiers: tuple[str, ...], tail: int, follow: bool, as_json: bool
 ) -> None:
     """Print the logs of devices (id, full uuid or short uuid), merged in time order."""
-    profile = current(ctx).profile()
-    asyncio.run(_run(profile, list(identifiers), tail, follow, as_json))
+    with_balena(ctx, lambda client: _run(client, list(identifiers), tail, follow, as_json))
 
 
 async def _run(
-    profile: Any, identifiers: list[str], tail: int, follow: bool, as_json: bool
+    client: BalenaClient, identifiers: list[str], tail: int, follow: bool, as_json: bool
 ) -> None:
-    from console.backends.balena.client import BalenaClient
     from console.backends.balena.logs import DeviceLogs
 
-    async with BalenaClient.from_profile(profile) as client:
-        names: dict[str, str] = {}
-        for identifier in identifiers:
-            device = await client.resolve_device(identifier)
-            names[device.uuid] = device.name or device.uuid[:7]
-        reader = DeviceLogs(client)
-        printer = _Printer(names, as_json)
-        if not follow:
-            for uuid in names:
-                printer.many(await reader.history(uuid, count=tail) if tail else [])
-            printer.flush()
-            return
-        async for batch in reader.batches(list(names), count=tail):
-            printer.many(batch)
-            printer.flush()
+    names: dict[str, str] = {}
+    for identifier in identifiers:
+        device = await client.resolve_device(identifier)
+        names[device.uuid] = device.name or device.uuid[:7]
+    reader = DeviceLogs(client)
+    printer = _Printer(names, as_json)
+    if not follow:
+        for uuid in names:
+            printer.many(await reader.history(uuid, count=tail) if tail else [])
+        printer.flush()
+        return
+    async for batch in reader.batches(list(names), count=tail):
+        printer.many(batch)
+        printer.flush()
 
 
 class _Printer:

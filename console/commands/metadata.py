@@ -9,8 +9,7 @@ from typing import Literal
 
 import click
 
-from console.commands.balena_client import with_client
-from console.commands.context import handles_errors
+from console.commands.context import handles_errors, with_balena
 
 Owner = Literal["fleet", "device"]
 
@@ -28,7 +27,7 @@ def add_metadata_commands(group: click.Group, owner: Owner, metavar: str) -> Non
     @click.pass_context
     @handles_errors
     def untag(ctx: click.Context, identifier: str, key: str) -> None:
-        with_client(ctx, lambda c: c.tags.remove(owner, identifier, key))
+        with_balena(ctx, lambda c: c.tags.remove(owner, identifier, key))
         click.echo(f"tag {key} removed")
 
     @group.command("set-var", help=f"Set a {owner} environment (or config) variable.")
@@ -42,7 +41,7 @@ def add_metadata_commands(group: click.Group, owner: Owner, metavar: str) -> Non
         ctx: click.Context, identifier: str, name: str, value: str, is_config: bool
     ) -> None:
         kind = "config" if is_config else "env"
-        with_client(ctx, lambda c: c.variables.set(owner, identifier, name, value, kind))
+        with_balena(ctx, lambda c: c.variables.set(owner, identifier, name, value, kind))
         click.echo(f"{kind} variable {name} set")
 
     @group.command("unset-var", help=f"Remove a {owner} environment (or config) variable.")
@@ -53,5 +52,5 @@ def add_metadata_commands(group: click.Group, owner: Owner, metavar: str) -> Non
     @handles_errors
     def unset_var(ctx: click.Context, identifier: str, name: str, is_config: bool) -> None:
         kind = "config" if is_config else "env"
-        with_client(ctx, lambda c: c.variables.remove(owner, identifier, name, kind))
+        with_balena(ctx, lambda c: c.variables.remove(owner, identifier, name, kind))
         click.echo(f"{kind} variable {name} removed")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from console.backends.errors import ConsoleError
 from console.commands.context import current, handles_errors
 from console.commands.output import emit
+from console.errors import ConsoleError
 from console.sandbox import control
 from console.sandbox.postgres import PostgresStartFailed
 

@@ -20,7 +20,6 @@ from typing import IO, Any
 
 import click
 
-from console.backends.errors import BadQuery
 from console.backends.postgres import (
     QueryRun,
     Session,
@@ -32,7 +31,7 @@ from console.backends.postgres import (
 )
 from console.commands.context import current, fail, handles_errors
 from console.commands.output import cell
-from console.connect import postgres_client
+from console.errors import BadQuery
 
 BATCH = 2000
 """Rows per fetch: enough to keep the server busy, few enough to keep memory flat."""
@@ -57,7 +56,7 @@ def sql(ctx: click.Context, database: str | None, query: str | None, path: Path 
     if not statements:
         raise click.UsageError("no SQL statement found (only whitespace or comments)")
     profile = current(ctx).profile()
-    client = postgres_client(profile)
+    client = current(ctx).clients().postgres()
     try:
         with client.session(database or client.settings.dbname) as session:
             for number, statement in enumerate(statements, 1):

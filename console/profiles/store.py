@@ -19,7 +19,7 @@ from typing import Any
 import tomli_w
 from pydantic import SecretStr, ValidationError
 
-from console.backends.errors import Conflict, ConsoleError, NotFound
+from console.errors import Conflict, ConsoleError, NotFound
 from console.profiles import locations, toml_lines
 from console.profiles.settings import (
     PROFILE_NAME,

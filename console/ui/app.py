@@ -19,17 +19,16 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from console import profiles
-from console.backends.errors import ConsoleError
+from console.clients import Clients, LocalService
+from console.errors import ConsoleError
 from console.profiles import Profile
-from console.ui import local_services, tabs, themes
-from console.ui.clients import ServiceClients
+from console.ui import tabs, themes
 from console.ui.command_line import Command, CommandLine
 from console.ui.errors import report_error, report_failure
 from console.ui.filter_bar import FilterBar
 from console.ui.header import ProfileHeader
 from console.ui.help import HelpScreen, keys_of
 from console.ui.profile_picker import ProfileChoice, ProfilePicker
-from console.ui.unconfigured import stand_in_sections
 from console.ui.workspace import Workspace, focus_first
 
 _TAB_BINDINGS = [
@@ -64,12 +63,12 @@ class FleetConsole(App[None]):
     def __init__(self, profile: Profile, *, start_services: bool | None = None) -> None:
         super().__init__()
         self.profile = profile
-        self.clients = ServiceClients(profile)
+        self.start_services = profile.settings.sandbox if start_services is None else start_services
+        self.clients = self._clients_for(profile)
         self.found = tabs.registered()
         self.specs = tabs.tab_specs(self.found)
         # importing the stand-ins costs a few hundred ms: only a sandbox profile's hints need them
-        self.stand_ins = stand_in_sections() if profile.settings.sandbox else frozenset()
-        self.start_services = profile.settings.sandbox if start_services is None else start_services
+        self.stand_ins = self.clients.stand_in_sections()
         self._loaded_themes = themes.load_themes()
         for theme in self._loaded_themes.themes:
             self.register_theme(theme)
@@ -89,7 +88,15 @@ class FleetConsole(App[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def _workspace(self) -> Workspace:
-        return Workspace(self.profile, self.specs, self.found, self.stand_ins)
+        return Workspace(self.clients, self.specs, self.found, self.stand_ins)
+
+    def _clients_for(self, profile: Profile) -> Clients:
+        return Clients(profile, on_wait=self._rate_limited, start_local=self.start_services)
+
+    def _rate_limited(self, seconds: float) -> None:
+        """Tell the operator a 429 is being waited out, as the protocol notes ask."""
+        self.notify(f"Rate limited by the service: retrying in {seconds:.0f} s",
+                    severity="warning")
 
     @property
     def workspace(self) -> Workspace:
@@ -112,16 +119,16 @@ class FleetConsole(App[None]):
         if self.start_services:
             self.query_one(ProfileHeader).show_status("starting local services…")
             self.notify("Starting the local services…", title=profile.name)
-            self.start_local_services(profile.name, self.clients)
+            self.start_local_services(self.clients)
 
     @work(thread=True, exclusive=True, group="services", description="Starting local services",
           exit_on_error=False)
-    def start_local_services(self, profile_name: str, clients: ServiceClients) -> str:
-        # a thread: control.start spawns a process and polls its pid file (blocking calls)
+    def start_local_services(self, clients: Clients) -> str:
+        # a thread: starting spawns a process and polls its pid file (blocking calls)
         settings = clients.profile.service("postgres")
         if settings is not None and settings.embedded:
             clients.postgres()  # the embedded server starts once, under the lock panes wait on
-        return local_services.summary(local_services.start(profile_name))
+        return services_summary(clients.start_local_services())
 
     @on(Worker.StateChanged)
     async def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -134,14 +141,9 @@ class FleetConsole(App[None]):
             await self._services_started()
 
     async def _services_started(self) -> None:
-        """Show the panes the stand-ins now serve (their credentials were just written)."""
-        try:
-            self.profile = profiles.load(self.profile.name)
-        except ConsoleError as exc:
-            report_error(self, exc)
-            return
+        """Show the panes the stand-ins now serve (the registry read their endpoints)."""
+        self.profile = self.clients.profile
         workspace = self.workspace
-        workspace.profile = self.profile
         showing = workspace.tabs.active
         await workspace.refresh_unconfigured()
         workspace.tabs.active = showing  # a new pane that takes the focus must not switch tabs
@@ -191,11 +193,11 @@ class FleetConsole(App[None]):
         except ConsoleError as exc:
             report_error(self, exc)
             return
-        old_clients, self.clients = self.clients, ServiceClients(profile)
         self.profile = profile
         self.start_services = profile.settings.sandbox
+        old_clients, self.clients = self.clients, self._clients_for(profile)
         if profile.settings.sandbox and not self.stand_ins:
-            self.stand_ins = stand_in_sections()
+            self.stand_ins = self.clients.stand_in_sections()
         await self.workspace.remove()
         await self.mount(self._workspace(), before=self.query_one(CommandLine))
         self.workspace.show(self.workspace.first_ready())
@@ -204,11 +206,11 @@ class FleetConsole(App[None]):
         self.close_clients(old_clients)
         self.notify(f"Switched to profile '{name}'.", title=name)
 
-    @work(thread=True, exclusive=False, group="close-clients", description="Closing connections",
+    @work(exclusive=False, group="close-clients", description="Closing connections",
           exit_on_error=False)
-    def close_clients(self, clients: ServiceClients) -> None:
-        # a thread: closing a psycopg2 pool blocks on each connection
-        clients.close()
+    async def close_clients(self, clients: Clients) -> None:
+        """Close the clients of a profile the operator left (pools close in threads)."""
+        await clients.aclose()
 
     @on(CommandLine.Entered)
     async def _command_entered(self, event: CommandLine.Entered) -> None:
@@ -255,7 +257,15 @@ class FleetConsole(App[None]):
         yield SystemCommand("Keys", "List the keys of the current pane", self.action_help)
 
     async def on_unmount(self) -> None:
-        self.clients.close()
+        await self.clients.aclose()
+
+
+def services_summary(report: list[LocalService]) -> str:
+    """Say in one line what runs, e.g. ``postgres, balena running``."""
+    running = sorted({s.name for s in report if s.state == "running"})
+    down = sorted({s.name for s in report if s.state != "running"})
+    text = f"{', '.join(running) or 'nothing'} running"
+    return f"{text}; not running: {', '.join(down)}" if down else text
 
 
 def run_app(profile: Profile) -> None:

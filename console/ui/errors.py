@@ -17,7 +17,7 @@ from __future__ import annotations
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
-from console.backends.errors import Cancelled, ConsoleError, redact
+from console.errors import Cancelled, ConsoleError, redact
 
 
 def failure_of(event: Worker.StateChanged) -> BaseException | None:

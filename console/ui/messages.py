@@ -9,8 +9,8 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from console.backends.postgres import DatabaseInfo
-    from console.ui.sql_runner import Outcome
-    from console.ui.widgets.catalog_tree import CatalogItem, Child
+    from console.ui.databases.catalog_tree import CatalogItem, Child
+    from console.ui.sql.runner import Outcome
 
 
 @dataclass

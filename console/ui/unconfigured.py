@@ -9,19 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from console.clients import Clients
 from console.profiles import Profile
 from console.ui.panes.base import Pane
 from console.ui.tabs import TabSpec
-
-
-def stand_in_sections() -> frozenset[str]:
-    """Return the profile sections a local stand-in can provide."""
-    from console.sandbox.registry import stand_ins
-
-    try:
-        return frozenset(stand_in.section for stand_in in stand_ins())
-    except Exception:  # a broken stand-in module: then it cannot provide its section either
-        return frozenset()
 
 
 def missing_section_hint(profile: Profile, section: str, stand_ins: frozenset[str]) -> str:
@@ -59,11 +50,11 @@ class UnconfiguredPane(Pane, can_focus=True):
     title: ClassVar[str] = "Not configured"
     key: ClassVar[str] = ""
 
-    def __init__(self, profile: Profile, spec: TabSpec, hint: str) -> None:
+    def __init__(self, clients: Clients, spec: TabSpec, hint: str) -> None:
         self.spec = spec
         self.hint = hint
         """The exact text shown: what to add, start or fix."""
-        super().__init__(profile, id=f"pane-{spec.pane_id}")
+        super().__init__(clients, id=f"pane-{spec.pane_id}")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():

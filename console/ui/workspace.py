@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane
 
-from console.profiles import Profile
+from console.clients import Clients
 from console.ui.panes.base import Pane
 from console.ui.tabs import Registered, TabSpec
 from console.ui.unconfigured import UnconfiguredPane, missing_section_hint, unbuilt_hint
@@ -22,10 +22,10 @@ def tab_id(pane_id: str) -> str:
 class Workspace(Vertical):
     """One tab per ``TabSpec``; tells panes when they are shown and hidden."""
 
-    def __init__(self, profile: Profile, specs: list[TabSpec], found: Registered,
+    def __init__(self, clients: Clients, specs: list[TabSpec], found: Registered,
                  stand_ins: frozenset[str]) -> None:
         super().__init__(id="workspace")
-        self.profile = profile
+        self.clients = clients
         self.specs = specs
         self.found = found
         self.stand_ins = stand_ins
@@ -50,13 +50,13 @@ class Workspace(Vertical):
 
     def make_pane(self, spec: TabSpec) -> Pane:
         """Build the pane for ``spec``, or the state saying what it lacks."""
-        if spec.section and self.profile.service(spec.section) is None:
-            hint = missing_section_hint(self.profile, spec.section, self.stand_ins)
-            return UnconfiguredPane(self.profile, spec, hint)
+        if spec.section and not self.clients.has(spec.section):
+            hint = missing_section_hint(self.clients.profile, spec.section, self.stand_ins)
+            return UnconfiguredPane(self.clients, spec, hint)
         pane_class = self.found.classes.get(spec.pane_id)
         if pane_class is None:
-            return UnconfiguredPane(self.profile, spec, unbuilt_hint(spec, self._failure(spec)))
-        return pane_class(self.profile)
+            return UnconfiguredPane(self.clients, spec, unbuilt_hint(spec, self._failure(spec)))
+        return pane_class(self.clients)
 
     def pane(self, pane_id: str) -> Pane:
         """Return the pane (or unconfigured state) in the tab of ``pane_id``."""

@@ -10,7 +10,7 @@ import pytest
 
 from console.backends.balena import BalenaClient
 from console.backends.balena.logs import DeviceLogs
-from console.backends.errors import AuthError, BadQuery, Conflict, NotFound, ReadOnlyRefused
+from console.errors import AuthError, BadQuery, Conflict, NotFound, ReadOnlyRefused
 from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from console.backends.balena import BalenaClient
-from console.backends.errors import BadQuery, RateLimited, Unavailable
+from console.errors import BadQuery, RateLimited, Unavailable
 from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
 

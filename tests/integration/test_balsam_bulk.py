@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from console.backends.balsam import BalsamClient
-from console.backends.errors import BadQuery, ReadOnlyRefused
+from console.errors import BadQuery, ReadOnlyRefused
 from console.sandbox.balsam import build_app
 from console.sandbox.serve import ServerThread
 

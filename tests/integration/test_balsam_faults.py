@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from console.backends.balsam import BalsamClient
-from console.backends.errors import AuthError, ConsoleError, Unavailable
+from console.errors import AuthError, ConsoleError, Unavailable
 from console.sandbox.balsam import build_app
 from console.sandbox.serve import ServerThread
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from console.backends.balsam import BalsamClient, DoesNotExist, MultipleObjectsReturned
-from console.backends.errors import BadQuery
+from console.errors import BadQuery
 from console.sandbox.balsam import build_app
 from console.sandbox.serve import ServerThread
 

@@ -219,10 +219,10 @@ def test_sql_server_killed_mid_query_exits_1_with_a_message(local_pg: object) ->
     traceback. The server is started again for the tests after this one."""
     import psutil
 
-    from console.connect import postgres_client
+    from console.clients import Clients
     from console.sandbox import control
 
-    watcher = postgres_client(profiles.load("local"))
+    watcher = Clients(profiles.load("local")).postgres()
     command = subprocess.Popen([sys.executable, "-m", "console", "sql", "-q",
                                 "select pg_sleep(30)"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=os.environ.copy())

@@ -9,7 +9,7 @@ import pytest
 
 from console import profiles
 from console.backends.balena import BalenaClient
-from console.backends.errors import Conflict, NotFound
+from console.errors import Conflict, NotFound
 from console.profiles import BalenaSettings, ProfileSettings
 from console.sandbox.balena import writes
 from console.sandbox.balena.app import create_app

@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from console.backends.errors import ConsoleError, Unavailable
 from console.backends.http import IDEMPOTENT_RETRIES, RetryPolicy, send
+from console.errors import ConsoleError, Unavailable
 from console.sandbox.serve import ServerThread
 
 SEEN: Counter[str] = Counter()

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from console.backends.balena.logs import DeviceLogs, Gap, LogEvent, LogLine, Notice
-from console.backends.errors import AuthError, NotFound
+from console.errors import AuthError, NotFound
 from console.sandbox.balena.logs import LogHub, backlog_lines, standalone_app
 from console.sandbox.serve import ServerThread
 

@@ -8,15 +8,15 @@ import psycopg2
 import pytest
 
 from console import profiles
-from console.backends.errors import BadQuery, Conflict, NotFound, ReadOnlyRefused
 from console.backends.postgres import PostgresClient
-from console.connect import postgres_client
+from console.clients import Clients
+from console.errors import BadQuery, Conflict, NotFound, ReadOnlyRefused
 from console.profiles import PostgresSettings, ProfileSettings
 
 
 @pytest.fixture(scope="module")
 def client(local_pg: object) -> Iterator[PostgresClient]:
-    client = postgres_client(profiles.load("local"))
+    client = Clients(profiles.load("local")).postgres()
     yield client
     for info in client.list_databases():
         if info.name.startswith("pgdb_"):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from console import profiles
-from console.backends.errors import BadQuery, ConsoleError
 from console.backends.postgres import PostgresClient, export_query
-from console.connect import postgres_client
+from console.clients import Clients
+from console.errors import BadQuery, ConsoleError
 
 QUERY = ("select g as id, 'n' || g as name, timestamp '2026-01-01' + g * interval '1 day' as day, "
          "g / 4.0 as quarter, 123456789012345678.5 as big from generate_series(1, 7) g")
@@ -20,7 +20,7 @@ QUERY = ("select g as id, 'n' || g as name, timestamp '2026-01-01' + g * interva
 
 @pytest.fixture(scope="module")
 def client(local_pg: object) -> Iterator[PostgresClient]:
-    client = postgres_client(profiles.load("local"))
+    client = Clients(profiles.load("local")).postgres()
     yield client
     client.close()
 

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 import pytest
 
 from console import profiles
-from console.backends.errors import Unavailable
 from console.backends.postgres import PostgresClient
-from console.connect import postgres_client
+from console.clients import Clients
+from console.errors import Unavailable
 from console.profiles import PostgresSettings, ProfileSettings
 from console.sandbox import control
 
@@ -29,7 +29,7 @@ PROFILE = "pgfaults"
 def client(fleet_home: object) -> Iterator[PostgresClient]:
     if PROFILE not in profiles.names():
         profiles.add(PROFILE, ProfileSettings(postgres=PostgresSettings(embedded=True)))
-    client = postgres_client(profiles.load(PROFILE))
+    client = Clients(profiles.load(PROFILE)).postgres()
     yield client
     client.close()
     control.stop(PROFILE)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from console.backends.errors import BadQuery
 from console.backends.postgres import PostgresClient, export_query, filter_rows
+from console.errors import BadQuery
 from tests.conftest import scratch_database
 
 DB = "pgfilter_work"

@@ -13,8 +13,8 @@ import psycopg2
 import pytest
 
 from console import profiles
-from console.backends.errors import BadQuery, Cancelled, ReadOnlyRefused, Unavailable
 from console.backends.postgres import PostgresClient, QueryRun, ResultColumn
+from console.errors import BadQuery, Cancelled, ReadOnlyRefused, Unavailable
 from console.profiles import PostgresSettings, ProfileSettings
 from tests.conftest import scratch_database
 

@@ -15,6 +15,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from console.backends.balena import BalenaClient
+from console.clients import Clients
 from console.profiles import Profile, ProfileSettings
 from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
@@ -39,7 +40,7 @@ class DevicesApp(App[None]):
     def compose(self) -> ComposeResult:
         profile = Profile("snap", ProfileSettings(), Path("/nonexistent"))
         client = BalenaClient(self.url, TOKEN)
-        yield DevicesPane(profile, client=client, refresh_seconds=None)
+        yield DevicesPane(Clients(profile, balena=client), refresh_seconds=None)
 
     def on_mount(self) -> None:
         if self.filter_text:

@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from console.backends.balsam import BalsamClient
+from console.clients import Clients
 from console.profiles import Profile, ProfileSettings
 from console.sandbox.balsam import build_app
 from console.sandbox.serve import ServerThread
@@ -41,7 +42,7 @@ class JobsApp(App[None]):
     def compose(self) -> ComposeResult:
         profile = Profile("snap", ProfileSettings(), Path("/nonexistent"))
         client = BalsamClient(self.url, username="operator", password=PASSWORD)
-        yield JobsPane(profile, client=client, refresh=None)
+        yield JobsPane(Clients(profile, balsam=client), refresh=None)
 
 
 async def settle(pilot: Pilot[Any]) -> None:

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 
 from console import profiles
 from console.backends.balena.logs import Gap, LogEvent, LogLine, Notice
+from console.clients import Clients
 from console.ui.panes.logs import LogsPane
 
 GW1 = "8deb12a7d7592c2b7f9e44735c2b0a41"
@@ -49,7 +50,7 @@ def events() -> list[LogEvent]:
 
 class LogsApp(App[None]):
     def compose(self) -> ComposeResult:
-        yield LogsPane(profiles.load("local"))
+        yield LogsPane(Clients(profiles.load("local")))
 
 
 async def feed(pilot: Pilot[Any]) -> None:

@@ -10,11 +10,11 @@ from textual.widgets import Checkbox, Input
 
 from console import profiles
 from console.backends.postgres import PostgresClient
-from console.connect import postgres_client
+from console.clients import Clients
 from console.ui.app import FleetConsole
 from console.ui.confirm import ConfirmScreen
+from console.ui.databases.database_table import human_size
 from console.ui.panes.databases import DatabasesPane
-from console.ui.widgets.database_table import human_size
 from console.ui.widgets.prompts import TextPrompt
 
 PREFIX = "ui_dbpane"
@@ -35,7 +35,7 @@ def drop_ours(client: PostgresClient) -> None:
 @pytest.fixture(scope="module")
 def client(local_pg: object) -> Iterator[PostgresClient]:
     """Databases of this module only, the main one with a table and a view."""
-    client = postgres_client(profiles.load("local"))
+    client = Clients(profiles.load("local")).postgres()
     drop_ours(client)
     client.create_database(MAIN)
     client.run(MAIN, "create table items (id int primary key, label text)").close()

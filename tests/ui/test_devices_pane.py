@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import DataTable
 
 from console.backends.balena import BalenaClient
+from console.clients import Clients
 from console.profiles import Profile, ProfileSettings
 from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
@@ -35,7 +36,7 @@ async def client(server: ServerThread) -> AsyncIterator[BalenaClient]:
 
 def make_pane(client: BalenaClient, tmp_path: Path, refresh: float | None = None) -> DevicesPane:
     profile = Profile("uitest", ProfileSettings(), tmp_path)
-    return DevicesPane(profile, client=client, refresh_seconds=refresh)
+    return DevicesPane(Clients(profile, balena=client), refresh_seconds=refresh)
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -250,7 +251,7 @@ async def test_bulk_tag_asks_for_its_value_then_confirms(
         assert tagged == set(pane.table.devices)
 
 
-async def test_pane_builds_its_client_from_the_profile_and_counts_down_a_429(
+async def test_registry_builds_the_client_from_the_profile_and_reports_a_429_wait(
     server: ServerThread, tmp_path: Path
 ) -> None:
     from pydantic import SecretStr
@@ -259,15 +260,16 @@ async def test_pane_builds_its_client_from_the_profile_and_counts_down_a_429(
 
     settings = ProfileSettings(balena=BalenaSettings(url=server.url))
     profile = Profile("ui429", settings, tmp_path, {"balena": {"token": SecretStr(TOKEN)}})
-    pane = DevicesPane(profile, refresh_seconds=None)
+    waits: list[float] = []
+    pane = DevicesPane(Clients(profile, on_wait=waits.append), refresh_seconds=None)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         server.app.state.faults.set({"rate_limited": 1, "retry_after": 1})
         pane.reload()
         await settle(pilot)
-        messages = [n.message for n in pilot.app._notifications]
-        assert any("retrying in 1 s" in m for m in messages)
+        assert waits == [1.0]
         assert len(pane.table.devices) == 100
+        messages = [n.message for n in pilot.app._notifications]
         assert TOKEN not in " ".join(messages)
 
 

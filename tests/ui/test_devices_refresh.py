@@ -19,6 +19,7 @@ import pytest
 from textual.pilot import Pilot
 
 from console.backends.balena import BalenaClient
+from console.clients import Clients
 from console.profiles import Profile, ProfileSettings
 from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
@@ -99,7 +100,7 @@ def make_pane(client: BalenaClient, tmp_path: Path) -> DevicesPane:
     # No timer: each test asks for one refresh itself (as switching to the pane does),
     # so the recorded requests are exactly that refresh's.
     profile = Profile("uirefresh", ProfileSettings(), tmp_path)
-    return DevicesPane(profile, client=client, refresh_seconds=None)
+    return DevicesPane(Clients(profile, balena=client), refresh_seconds=None)
 
 
 async def settle(pilot: Pilot[None]) -> None:

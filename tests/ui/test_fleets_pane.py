@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input, Select, Static, TabbedContent
 
 from console.backends.balena import BalenaClient
+from console.clients import Clients
 from console.profiles import Profile, ProfileSettings
 from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
@@ -33,9 +34,8 @@ async def client(server: ServerThread) -> AsyncIterator[BalenaClient]:
 
 
 def make_pane(client: BalenaClient, tmp_path: Path) -> FleetsPane:
-    return FleetsPane(
-        Profile("uitest", ProfileSettings(), tmp_path), client=client, refresh_seconds=None
-    )
+    profile = Profile("uitest", ProfileSettings(), tmp_path)
+    return FleetsPane(Clients(profile, balena=client), refresh_seconds=None)
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
 from console.backends.balsam import BalsamClient
+from console.clients import Clients
 from console.profiles import Profile, ProfileSettings
 from console.sandbox.balsam import build_app
 from console.sandbox.serve import ServerThread
@@ -56,7 +57,7 @@ class JobsApp(App[None]):
             read_only=self.read_only,
             profile="test",
         )
-        yield JobsPane(profile, client=client, refresh=None)
+        yield JobsPane(Clients(profile, balsam=client), refresh=None)
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -395,7 +396,7 @@ class LiveApp(App[None]):
 
     def compose(self) -> ComposeResult:
         profile = Profile("test", ProfileSettings(), Path("/nonexistent"))
-        yield JobsPane(profile, client=self.client, refresh=0.1)
+        yield JobsPane(Clients(profile, balsam=self.client), refresh=0.1)
 
 
 async def test_refresh_runs_while_shown_and_pauses_while_hidden(fresh: ServerThread) -> None:

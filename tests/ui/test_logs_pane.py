@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult
 
 from console import profiles
 from console.backends.balena.logs import Gap, LogLine
+from console.clients import Clients
 from console.profiles import locations
 from console.sandbox.balena.logs import LogHub, standalone_app
 from console.sandbox.serve import ServerThread
@@ -63,7 +64,7 @@ async def client(server: ServerThread) -> AsyncIterator[Client]:
 def make_app(client: Client) -> PaneApp:
     profile = profiles.load("local")
     options = {"read_timeout": 2.0, "backoff": 0.05, "max_backoff": 0.2}
-    return PaneApp(lambda: LogsPane(profile, client=client, reader=options))
+    return PaneApp(lambda: LogsPane(Clients(profile, balena=client), reader=options))
 
 
 def shown(pane: LogsPane) -> list[str]:

@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 
 from console import profiles
 from console.backends.balena import BalenaClient
+from console.clients import Clients
 from console.sandbox.serve import ServerThread
 from console.ui.panes.logs import LogsPane
 
@@ -32,7 +33,7 @@ class PaneApp(App[None]):
         self.client = client
 
     def compose(self) -> ComposeResult:
-        yield LogsPane(profiles.load("local"), client=self.client)
+        yield LogsPane(Clients(profiles.load("local"), balena=self.client))
 
 
 async def wait_for(condition: Callable[[], bool]) -> None:

@@ -6,13 +6,14 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from console import profiles
+from console.clients import Clients
 from console.profiles import PostgresSettings, ProfileSettings, locations
 from console.ui.app import FleetConsole
 from console.ui.command_line import CommandLine, parse
 from console.ui.filter_bar import FilterBar
 from console.ui.help import HelpScreen
 from console.ui.profile_picker import ProfilePicker
-from console.ui.unconfigured import UnconfiguredPane, stand_in_sections
+from console.ui.unconfigured import UnconfiguredPane
 
 SIZE = (80, 24)
 
@@ -56,7 +57,7 @@ async def test_missing_section_names_the_setting_to_add(staging: str) -> None:
 
 async def test_local_profile_hint_depends_on_stand_in() -> None:
     """On `local`, a section with a stand-in says `sandbox start`; one without says what to add."""
-    with_stand_in = stand_in_sections()
+    with_stand_in = Clients(profiles.load("local")).stand_in_sections()
     async with app_for("local").run_test(size=SIZE) as pilot:
         for spec in pilot.app.specs:
             pane = pilot.app.workspace.pane(spec.pane_id)
@@ -225,7 +226,7 @@ async def test_sandbox_profile_starts_its_services_in_a_worker() -> None:
         await pilot.pause()
         assert any(n.title == name and "running" in n.message for n in pilot.app._notifications)
         assert "starting" not in str(status.render())
-        served = stand_in_sections()
+        served = pilot.app.clients.stand_in_sections()
         for spec in pilot.app.specs:
             if spec.section in served and spec.pane_id in pilot.app.found.classes:
                 assert not isinstance(pilot.app.workspace.pane(spec.pane_id), UnconfiguredPane)

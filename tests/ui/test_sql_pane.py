@@ -19,8 +19,8 @@ from console.backends.postgres import PostgresClient
 from console.profiles import history
 from console.ui.app import FleetConsole
 from console.ui.panes.sql import SqlPane
-from console.ui.sql_runner import FIRST_BATCH
-from console.ui.widgets.history_screen import HistoryScreen
+from console.ui.sql.history_screen import HistoryScreen
+from console.ui.sql.runner import FIRST_BATCH
 from console.ui.widgets.prompts import TextPrompt
 from tests.conftest import scratch_database
 

@@ -6,7 +6,7 @@ import pytest
 
 from console.backends.balena import compile_filter
 from console.backends.balena.filters import fleet_lookups, parse
-from console.backends.errors import BadQuery
+from console.errors import BadQuery
 
 UUID = "0123456789abcdef0123456789abcdef"
 

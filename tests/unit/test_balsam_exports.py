@@ -14,7 +14,7 @@ def test_all_is_unique_and_importable() -> None:
 
 
 def test_get_errors_belong_to_the_error_tree() -> None:
-    from console.backends.errors import Conflict, NotFound
+    from console.errors import Conflict, NotFound
 
     assert issubclass(balsam.DoesNotExist, NotFound)
     assert issubclass(balsam.MultipleObjectsReturned, Conflict)

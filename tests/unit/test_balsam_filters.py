@@ -9,7 +9,7 @@ import pytest
 from console.backends.balsam.models import Job, parse_time
 from console.backends.balsam.resources import JOBS, check_filters, parse_tag, to_params
 from console.backends.balsam.spec import parse_spec
-from console.backends.errors import BadQuery
+from console.errors import BadQuery
 from console.ui.jobs.chart import sparkline
 from console.ui.jobs.summary import with_delta
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.ui.completion import aliases, complete, quote_ident
+from console.ui.sql.completion import aliases, complete, quote_ident
 
 CATALOG = {
     "public": {

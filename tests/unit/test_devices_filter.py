@@ -6,7 +6,7 @@ import pytest
 
 from console.backends.balena import compile_filter
 from console.backends.balena.filters import parse
-from console.backends.errors import BadQuery
+from console.errors import BadQuery
 
 CASES = [
     ("online", "is_online eq true"),

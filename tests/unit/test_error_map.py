@@ -10,7 +10,9 @@ import psycopg2.extensions
 import psycopg2.pool
 import pytest
 
-from console.backends.errors import (
+from console.backends.postgres import map_pg_errors
+from console.backends.postgres._errors import error_class
+from console.errors import (
     AuthError,
     BadQuery,
     Cancelled,
@@ -20,8 +22,6 @@ from console.backends.errors import (
     ReadOnlyRefused,
     Unavailable,
 )
-from console.backends.postgres import map_pg_errors
-from console.backends.postgres._errors import error_class
 
 
 def _psycopg2_error_classes() -> list[type[BaseException]]:

@@ -7,7 +7,7 @@ import inspect
 import httpx
 import pytest
 
-from console.backends import errors
+from console import errors
 from console.backends.http import map_http_errors, raise_for_status, retry_after
 
 

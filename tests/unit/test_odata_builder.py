@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from console.backends.balena.odata import compile_filter, compile_query, encode_url, literal
-from console.backends.errors import BadQuery
+from console.errors import BadQuery
 
 FILTERS = [
     ({"a": "b", "d": "e"}, "(a eq 'b') and (d eq 'e')"),

@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from console import profiles
-from console.backends.errors import Conflict, NotFound
+from console.errors import Conflict, NotFound
 from console.profiles import ProfileInvalid, ProfileSettings, locations
 from console.profiles.toml_lines import line_of
 

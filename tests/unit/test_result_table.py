@@ -9,7 +9,7 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
-from console.ui.result_table import arrow_type, as_text, schema, status_text, to_batch, to_cells
+from console.ui.sql.result_table import arrow_type, as_text, schema, status_text, to_batch, to_cells
 
 
 @pytest.mark.parametrize(

@@ -19,10 +19,10 @@ from console.ui.help import HelpScreen
 from console.ui.panes.databases import DatabasesPane
 from console.ui.panes.sql import SqlPane
 from console.ui.profile_picker import ProfilePicker
-from console.ui.widgets.history_screen import HistoryScreen
+from console.ui.sql.editor import SqlEditor
+from console.ui.sql.history_screen import HistoryScreen
+from console.ui.sql.results import ResultGrid
 from console.ui.widgets.prompts import ChoiceScreen, TextPrompt
-from console.ui.widgets.results import ResultGrid
-from console.ui.widgets.sql_editor import SqlEditor
 
 OURS: list[type[DOMNode]] = [
     FleetConsole, CommandLine, FilterBar, HelpScreen, ProfilePicker, ConfirmScreen, SqlPane,

@@ -12,7 +12,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from console.backends.balena.models import ActionResult, Device, link_id
-from console.backends.errors import BadQuery, Conflict, ConsoleError, NotFound, ReadOnlyRefused
+from console.errors import BadQuery, Conflict, ConsoleError, NotFound, ReadOnlyRefused
 
 if TYPE_CHECKING:
     from console.backends.balena.client import BalenaClient

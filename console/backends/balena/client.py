@@ -17,7 +17,8 @@ import httpx
 from console import __version__
 from console.backends.balena import odata
 from console.backends.balena.models import DEVICE_EXPAND, DEVICE_SELECT, Device, Fleet
-from console.backends.errors import (
+from console.backends.http import json_body, send
+from console.errors import (
     AuthError,
     BadQuery,
     Conflict,
@@ -26,7 +27,6 @@ from console.backends.errors import (
     ReadOnlyRefused,
     Unavailable,
 )
-from console.backends.http import json_body, send
 
 SHORT_UUID = re.compile(r"^[0-9a-f]{7,}$")
 FLEET_UUID_LENGTH = 32

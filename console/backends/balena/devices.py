@@ -17,7 +17,7 @@ from console.backends.balena.models import (
     ServiceState,
     expanded,
 )
-from console.backends.errors import BadQuery, Conflict, NotFound
+from console.errors import BadQuery, Conflict, NotFound
 
 if TYPE_CHECKING:
     from console.backends.balena.client import BalenaClient

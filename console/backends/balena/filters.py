@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from console.backends.balena.client import SHORT_UUID
-from console.backends.errors import BadQuery
+from console.errors import BadQuery
 
 # A bare word may hold digits, dots and dashes (``gw-001``, a short uuid ``1fb17c2``);
 # a leading ``-`` is always the negation.

@@ -7,7 +7,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from console.backends.balena.models import Fleet, Release
-from console.backends.errors import BadQuery, NotFound
+from console.errors import BadQuery, NotFound
 
 if TYPE_CHECKING:
     from console.backends.balena.client import BalenaClient

@@ -19,7 +19,6 @@ from typing import Any, Protocol
 import httpx
 import msgspec
 
-from console.backends.errors import AuthError, ConsoleError, NotFound, Unavailable
 from console.backends.http import (
     MAX_RETRY_AFTER,
     map_http_errors,
@@ -27,6 +26,7 @@ from console.backends.http import (
     retry_after,
     send,
 )
+from console.errors import AuthError, ConsoleError, NotFound, Unavailable
 
 __all__ = ["DeviceLogs", "Gap", "LogEvent", "LogLine", "Notice", "service_names"]
 

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from console.backends.balena.models import Device, Fleet, Tag, Variable
-from console.backends.errors import BadQuery, Conflict
+from console.errors import BadQuery, Conflict
 
 if TYPE_CHECKING:
     from console.backends.balena.client import BalenaClient

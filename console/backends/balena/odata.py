@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from console.backends.errors import BadQuery
+from console.errors import BadQuery
 
 __all__ = ["compile_filter", "compile_query", "encode_url", "literal"]
 

@@ -30,8 +30,8 @@ from console.backends.balsam.resources import (
     TRANSFERS,
     Params,
 )
-from console.backends.errors import AuthError, ConsoleError, ReadOnlyRefused
 from console.backends.http import RetryPolicy, json_body, send
+from console.errors import AuthError, ConsoleError, ReadOnlyRefused
 
 SERVICE = "Balsam API"
 RETRIES = RetryPolicy(

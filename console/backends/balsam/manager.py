@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from console.backends.balsam.models import JOB_STATES, Job
 from console.backends.balsam.query import FILTER_CHUNK_SIZE, Query
 from console.backends.balsam.resources import JOBS, Params, Resource
-from console.backends.errors import BadQuery, Unavailable
+from console.errors import BadQuery, Unavailable
 
 if TYPE_CHECKING:
     from console.backends.balsam.client import BalsamClient

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable
 from typing import TYPE_CHECKING, Any
 
 from console.backends.balsam.resources import check_filters, merge_filters, to_params
-from console.backends.errors import BadQuery, Conflict, NotFound
+from console.errors import BadQuery, Conflict, NotFound
 
 if TYPE_CHECKING:
     from console.backends.balsam.manager import Manager

@@ -23,7 +23,7 @@ from console.backends.balsam.models import (
     Site,
     TransferItem,
 )
-from console.backends.errors import BadQuery
+from console.errors import BadQuery
 
 Params = list[tuple[str, str]]
 """Query parameters in order, keys repeated for lists (``state=A&state=B``)."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from console.backends.balsam.models import JOB_STATES
 from console.backends.balsam.resources import JOBS, parse_tag
-from console.backends.errors import BadQuery, Conflict, NotFound
+from console.errors import BadQuery, Conflict, NotFound
 
 if TYPE_CHECKING:
     from console.backends.balsam.client import BalsamClient

@@ -1,30 +1,26 @@
 """PostgreSQL: databases, catalog and streamed queries over psycopg2, from threads.
 
 Everything here blocks; call it from worker threads. Every error is a
-``console.backends.errors.ConsoleError`` subclass, translated by ``map_pg_errors``.
+``console.errors.ConsoleError`` subclass, translated by ``map_pg_errors``.
 """
 
 from console.backends.postgres._classify import StatementKind, classify
 from console.backends.postgres._client import APPLICATION_NAME, PostgresClient
+from console.backends.postgres._engine import PostgresEngine
 from console.backends.postgres._errors import map_pg_errors
 from console.backends.postgres._export import export_query, json_default, write_json
 from console.backends.postgres._filter import filter_rows
-from console.backends.postgres._models import (
-    Column,
-    DatabaseInfo,
-    Relation,
-    ResultColumn,
-    Statement,
-)
+from console.backends.postgres._models import Column, DatabaseInfo, Relation
 from console.backends.postgres._query import QueryRun
 from console.backends.postgres._session import Session
-from console.backends.postgres._statements import split_statements, statement_at
+from console.backends.sql import ResultColumn, Statement, split_statements, statement_at
 
 __all__ = [
     "APPLICATION_NAME",
     "Column",
     "DatabaseInfo",
     "PostgresClient",
+    "PostgresEngine",
     "QueryRun",
     "Relation",
     "ResultColumn",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from console.backends.postgres._lexer import words
+from console.backends.sql._lexer import words
 
 _CURSORABLE = frozenset({"SELECT", "WITH", "VALUES", "TABLE"})
 _DATA_CHANGES = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE"})

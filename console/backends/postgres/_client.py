@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from console.backends.errors import BadQuery, ConsoleError, ReadOnlyRefused, Unavailable
 from console.backends.postgres import _catalog, _databases
 from console.backends.postgres._classify import StatementKind, classify
 from console.backends.postgres._errors import map_pg_errors
@@ -21,6 +20,7 @@ from console.backends.postgres._pool import DatabasePool
 from console.backends.postgres._query import QueryRun
 from console.backends.postgres._session import Session
 from console.backends.postgres._types import TypeNames
+from console.errors import BadQuery, ConsoleError, ReadOnlyRefused, Unavailable
 
 if TYPE_CHECKING:
     from console.profiles import PostgresSettings, Profile

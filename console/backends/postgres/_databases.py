@@ -17,10 +17,10 @@ import psycopg2
 import psycopg2.extensions
 from psycopg2 import sql
 
-from console.backends.errors import BadQuery, Conflict, ReadOnlyRefused, Unavailable
 from console.backends.postgres._errors import map_pg_errors
 from console.backends.postgres._models import DatabaseInfo
 from console.backends.postgres._pool import looks_alive
+from console.errors import BadQuery, Conflict, ReadOnlyRefused, Unavailable
 
 Cursor = psycopg2.extensions.cursor
 

@@ -17,7 +17,7 @@ import psycopg2
 import psycopg2.errorcodes
 import psycopg2.errors
 
-from console.backends.errors import (
+from console.errors import (
     AuthError,
     BadQuery,
     Cancelled,

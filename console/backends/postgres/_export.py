@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from console.backends.encoding import json_default
-from console.backends.errors import BadQuery, ConsoleError
 from console.backends.postgres._classify import classify
+from console.errors import BadQuery, ConsoleError
 
 if TYPE_CHECKING:
     from console.backends.postgres._client import PostgresClient

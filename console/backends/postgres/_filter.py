@@ -10,8 +10,8 @@ The pattern travels as a bound parameter, never spliced into the SQL.
 
 from __future__ import annotations
 
-from console.backends.errors import BadQuery
 from console.backends.postgres._classify import classify
+from console.errors import BadQuery
 
 WRAPPER = "select * from (\n{query}\n) as _r where _r::text ilike %s"
 """The query sits on lines of its own, so a trailing ``-- comment`` cannot eat the ``)``."""

@@ -36,25 +36,3 @@ class Column:
     nullable: bool
     position: int
     """1-based, as ``information_schema.columns.ordinal_position``."""
-
-
-@dataclass(frozen=True)
-class ResultColumn:
-    """A column of a query result."""
-
-    name: str
-    type_name: str
-    """As ``format_type`` writes it, e.g. ``timestamp with time zone``."""
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One SQL statement found in a larger text.
-
-    ``text == sql[start:end]``: the statement without the ``;`` that ends it
-    and without surrounding whitespace (leading comments stay).
-    """
-
-    text: str
-    start: int
-    end: int

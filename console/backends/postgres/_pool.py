@@ -19,8 +19,8 @@ import psycopg2.extensions
 import psycopg2.pool
 from psycopg2.pool import ThreadedConnectionPool
 
-from console.backends.errors import Unavailable
 from console.backends.postgres._errors import map_pg_errors
+from console.errors import Unavailable
 
 Connection = psycopg2.extensions.connection
 

@@ -25,11 +25,11 @@ import psycopg2
 import psycopg2.errors
 import psycopg2.extensions
 
-from console.backends.errors import Cancelled, ConsoleError, Unavailable
 from console.backends.postgres._classify import StatementKind
 from console.backends.postgres._errors import map_pg_errors
-from console.backends.postgres._models import ResultColumn
 from console.backends.postgres._types import TypeNames
+from console.backends.sql import ResultColumn
+from console.errors import Cancelled, ConsoleError, Unavailable
 
 Connection = psycopg2.extensions.connection
 Release = Callable[[Connection, bool], None]

@@ -13,11 +13,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 import psycopg2.extensions
 
-from console.backends.errors import ConsoleError, Unavailable
 from console.backends.postgres._classify import classify
 from console.backends.postgres._copy import copy_csv
 from console.backends.postgres._pool import DatabasePool, looks_alive
 from console.backends.postgres._query import QueryRun
+from console.errors import ConsoleError, Unavailable
 
 if TYPE_CHECKING:
     from console.backends.postgres._client import PostgresClient

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from console.backends.postgres._lexer import SKIPPED, Token, tokens
-from console.backends.postgres._models import Statement
+from console.backends.sql._lexer import SKIPPED, Token, tokens
+from console.backends.sql._models import Statement
 
 
 class _Depth:

@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker
 
 from console.backends.balena import BalenaClient, Fleet
-from console.backends.errors import ConsoleError
+from console.errors import ConsoleError
 from console.ui.balena.format import plain
 from console.ui.errors import report_failure
 

@@ -20,12 +20,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from console.backends.balena.logs import LogLine
+from console.errors import BadQuery
 
 __all__ = ["FilterError", "LogFilter"]
 
 
-class FilterError(ValueError):
+class FilterError(BadQuery):
     """The filter text cannot be used (a bad pattern, or a service no device has)."""
+
+    default_title = "Bad filter"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from textual.widget import Widget
 
+from console.clients import Clients
 from console.profiles import Profile
 
 
@@ -29,9 +30,15 @@ class Pane(Widget):
     section: ClassVar[str | None] = None
     """The profile section it needs; without it the app shows what to add instead."""
 
-    def __init__(self, profile: Profile, *, id: str | None = None) -> None:
+    def __init__(self, clients: Clients, *, id: str | None = None) -> None:
         super().__init__(id=id or f"pane-{self.pane_id}")
-        self.profile = profile
+        self.clients = clients
+        """The profile's service clients, shared with every other pane of the profile."""
+
+    @property
+    def profile(self) -> Profile:
+        """The profile the pane works on (read again once local services start)."""
+        return self.clients.profile
 
     def pane_shown(self) -> None:
         """The operator switched to this pane: resume live refresh."""

@@ -15,16 +15,13 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from console.backends.errors import ConsoleError
 from console.backends.postgres import PostgresClient
-from console.profiles import Profile
+from console.clients import Clients
+from console.errors import ConsoleError
 from console.ui import messages
-from console.ui.clients import clients_of
 from console.ui.command_line import Command, CommandLine
 from console.ui.confirm import Confirmation, ConfirmScreen
-from console.ui.errors import report_failure
-from console.ui.panes.base import Pane
-from console.ui.widgets.catalog_tree import (
+from console.ui.databases.catalog_tree import (
     CatalogItem,
     CatalogTree,
     Child,
@@ -32,7 +29,9 @@ from console.ui.widgets.catalog_tree import (
     relation_children,
     schema_children,
 )
-from console.ui.widgets.database_table import DatabaseTable
+from console.ui.databases.database_table import DatabaseTable
+from console.ui.errors import report_failure
+from console.ui.panes.base import Pane
 from console.ui.widgets.prompts import TextPrompt
 
 
@@ -63,8 +62,8 @@ class DatabasesPane(Pane):
     DatabasesPane > CatalogTree { height: 3fr; }
     """
 
-    def __init__(self, profile: Profile, *, id: str | None = None) -> None:
-        super().__init__(profile, id=id)
+    def __init__(self, clients: Clients, *, id: str | None = None) -> None:
+        super().__init__(clients, id=id)
         self._pending_select: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -85,10 +84,9 @@ class DatabasesPane(Pane):
         return self.query_one(CatalogTree)
 
     def _client(self) -> PostgresClient:
-        return clients_of(self, self.profile).postgres()
+        return self.clients.postgres()
 
     def on_mount(self) -> None:
-        clients_of(self, self.profile)  # made here, on the UI thread
         self.action_refresh()
 
     # Listing -----------------------------------------------------------------

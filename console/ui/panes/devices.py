@@ -20,9 +20,9 @@ from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker
 
-from console.backends.balena import BalenaClient, filters
-from console.backends.errors import BadQuery
-from console.profiles import Profile
+from console.backends.balena import filters
+from console.clients import Clients
+from console.errors import BadQuery
 from console.ui.balena.bulk import (
     DESTRUCTIVE,
     FORCEABLE,
@@ -30,7 +30,6 @@ from console.ui.balena.bulk import (
     BulkRequest,
     BulkResultScreen,
 )
-from console.ui.balena.connect import ClientHolder
 from console.ui.balena.device_detail import DeviceDetailScreen
 from console.ui.balena.device_table import DeviceTable
 from console.ui.balena.format import SORT_CYCLE
@@ -72,14 +71,12 @@ class DevicesPane(Pane):
 
     def __init__(
         self,
-        profile: Profile,
+        clients: Clients,
         *,
-        client: BalenaClient | None = None,
         refresh_seconds: float | None = REFRESH_SECONDS,
         id: str | None = None,
     ) -> None:
-        super().__init__(profile, id=id)
-        self._clients = ClientHolder(profile, client)
+        super().__init__(clients, id=id)
         self.refresh_seconds = refresh_seconds
         """Seconds between live refreshes; ``None`` turns them off (snapshots)."""
         self.fleet_id: int | None = None
@@ -243,7 +240,7 @@ class DevicesPane(Pane):
         exit_on_error=False,
     )
     async def _run_bulk(self, request: BulkRequest, ids: list[int], force: bool) -> None:
-        client = await self._clients.get(self.app)
+        client = await self.clients.balena()
         options = dict(request.options)
         if request.action in FORCEABLE:
             options["force"] = force
@@ -259,7 +256,7 @@ class DevicesPane(Pane):
 
     @work(exclusive=True, group="devices-load", description="Loading devices", exit_on_error=False)
     async def _load(self, skip: int, generation: int) -> None:
-        client = await self._clients.get(self.app)
+        client = await self.clients.balena()
         page = await client.devices.list(
             fleet_id=self.fleet_id,
             text=self.filter_text,
@@ -293,7 +290,7 @@ class DevicesPane(Pane):
         if identifier in ("all", "*"):
             fleet_id, label = None, "all fleets"
         else:
-            client = await self._clients.get(self.app)
+            client = await self.clients.balena()
             fleet = await client.fleets.get(identifier)
             fleet_id, label = fleet.id, fleet.slug
         self.filter_text = filter_text  # only once the fleet is known: a typo changes nothing
@@ -340,7 +337,7 @@ class DevicesPane(Pane):
     )
     async def _refresh(self, skip: int, window: int, generation: int) -> None:
         try:
-            client = await self._clients.get(self.app)
+            client = await self.clients.balena()
             page = await client.devices.list(
                 fleet_id=self.fleet_id,
                 text=self.filter_text,
@@ -368,7 +365,7 @@ class DevicesPane(Pane):
         exclusive=True, group="devices-detail", description="Opening a device", exit_on_error=False
     )
     async def _open(self, device) -> None:  # type: ignore[no-untyped-def]
-        client = await self._clients.get(self.app)
+        client = await self.clients.balena()
         self.app.push_screen(DeviceDetailScreen(client, device))
 
     @on(Worker.StateChanged)
@@ -387,8 +384,6 @@ class DevicesPane(Pane):
             self._timer.stop()
             self._timer = None
 
-    async def on_unmount(self) -> None:
-        await self._clients.close()
 
     def _update_status(self) -> None:
         loaded = len(self.table.devices) if self.is_mounted else 0

@@ -12,9 +12,8 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from console.backends.balena import BalenaClient, Fleet
-from console.profiles import Profile
-from console.ui.balena.connect import ClientHolder
+from console.backends.balena import Fleet
+from console.clients import Clients
 from console.ui.balena.fleet_detail import FleetDetailScreen
 from console.ui.balena.fleet_dialogs import CreateFleetScreen
 from console.ui.balena.format import fleet_cells, plain
@@ -56,14 +55,12 @@ class FleetsPane(Pane):
 
     def __init__(
         self,
-        profile: Profile,
+        clients: Clients,
         *,
-        client: BalenaClient | None = None,
         refresh_seconds: float | None = REFRESH_SECONDS,
         id: str | None = None,
     ) -> None:
-        super().__init__(profile, id=id)
-        self._clients = ClientHolder(profile, client)
+        super().__init__(clients, id=id)
         self.refresh_seconds = refresh_seconds
         self.fleets: dict[int, Fleet] = {}
         self.filter_text = ""
@@ -100,7 +97,7 @@ class FleetsPane(Pane):
     @work(exclusive=True, group="fleets-load", description="Loading fleets", exit_on_error=False)
     async def _load(self) -> None:
         try:
-            client = await self._clients.get(self.app)
+            client = await self.clients.balena()
             self.post_message(FleetsLoaded(await client.fleets.list()))
         finally:
             self._arm_refresh()
@@ -155,7 +152,7 @@ class FleetsPane(Pane):
 
     @work(exclusive=True, group="fleets-detail", description="Opening a fleet", exit_on_error=False)
     async def _open_detail(self, fleet: Fleet) -> None:
-        client = await self._clients.get(self.app)
+        client = await self.clients.balena()
         self.app.push_screen(FleetDetailScreen(client, fleet))
 
     def action_new_fleet(self) -> None:
@@ -168,7 +165,7 @@ class FleetsPane(Pane):
         exit_on_error=False,
     )
     async def _new_fleet(self) -> None:
-        client = await self._clients.get(self.app)
+        client = await self.clients.balena()
         types, orgs = await asyncio.gather(
             client.fleets.device_types(), client.fleets.organizations()
         )
@@ -203,5 +200,3 @@ class FleetsPane(Pane):
             self._timer.stop()
             self._timer = None
 
-    async def on_unmount(self) -> None:
-        await self._clients.close()

@@ -31,8 +31,8 @@ from console.backends.balsam import (
     summarise,
 )
 from console.backends.balsam.spec import JobSpec, job_query, parse_spec
-from console.backends.errors import ConsoleError, NotFound
-from console.profiles import Profile
+from console.clients import Clients
+from console.errors import ConsoleError, NotFound
 from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_error, report_failure
 from console.ui.jobs.bulk import ACTIONS, TITLES, BulkPlan, execute, plan
@@ -102,14 +102,12 @@ class JobsPane(Pane):
 
     def __init__(
         self,
-        profile: Profile,
+        clients: Clients,
         *,
-        client: BalsamClient | None = None,
         refresh: float | None = REFRESH_SECONDS,
         id: str | None = None,
     ) -> None:
-        super().__init__(profile, id=id)
-        self._client = client
+        super().__init__(clients, id=id)
         self._refresh = refresh
         self.spec = JobSpec(ordering="-last_update")
         """The current filter and order of the jobs table."""
@@ -137,17 +135,6 @@ class JobsPane(Pane):
     def on_mount(self) -> None:
         # Totals first: the table and batch jobs load once they are on screen.
         self._quick_totals()
-
-    async def on_unmount(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-
-    @property
-    def client(self) -> BalsamClient:
-        """The pane's client, built from the profile on first use."""
-        if self._client is None:
-            self._client = BalsamClient.from_profile(self.profile)
-        return self._client
 
     @property
     def table(self) -> JobTable:
@@ -195,7 +182,7 @@ class JobsPane(Pane):
     )
     async def _quick_totals(self) -> None:
         # 14 requests show the totals at once; the per-site and per-app columns follow.
-        totals = await state_totals(self.client)
+        totals = await state_totals(await self.clients.balsam())
         self.counts = totals
         self.query_one(StateSummary).show(totals, None)
         self._status()
@@ -215,7 +202,7 @@ class JobsPane(Pane):
         # cancel the newer load in turn, and with a summary slower than the refresh
         # interval none would ever finish. The newer load re-arms when it ends.
         try:
-            counts = await summarise(self.client)
+            counts = await summarise(await self.clients.balsam())
         except Exception:
             self._rearm()  # keep polling: the service may come back
             raise
@@ -226,9 +213,8 @@ class JobsPane(Pane):
         """Learn app and site names once, so tables show names rather than ids."""
         if self.table.app_names:
             return
-        sites, apps = await asyncio.gather(
-            self.client.sites.all().all(), self.client.apps.all().all()
-        )
+        client = await self.clients.balsam()
+        sites, apps = await asyncio.gather(client.sites.all().all(), client.apps.all().all())
         self.table.app_names = {a.id: a.name for a in apps}
         self.query_one(BatchJobTable).site_names = {s.id: s.name for s in sites}
 
@@ -257,7 +243,7 @@ class JobsPane(Pane):
     async def load_page(self) -> None:
         """Fetch the current page of the current filter (count and rows together)."""
         await self._names()
-        query = await job_query(self.client, self.spec)
+        query = await job_query(await self.clients.balsam(), self.spec)
         page = query[self.first_row : self.first_row + PAGE]
         self.total, jobs = await asyncio.gather(query.count(), page.all())
         self.table.show(jobs)
@@ -267,7 +253,8 @@ class JobsPane(Pane):
     async def load_batch_jobs(self) -> None:
         """Fetch the queued and running allocations."""
         states = ["pending_submission", "queued", "running"]
-        query = self.client.batch_jobs.filter(state=states).order_by("-start_time")
+        client = await self.clients.balsam()
+        query = client.batch_jobs.filter(state=states).order_by("-start_time")
         await self._names()
         self.query_one(BatchJobTable).show(await query.all())
 
@@ -360,11 +347,12 @@ class JobsPane(Pane):
     )
     async def _plan(self, action: str, value: str | None) -> None:
         scope = self._scope_words()
+        client = await self.clients.balsam()
         if self.table.selected:
-            query = self.client.jobs.filter(id=sorted(self.table.selected))
+            query = client.jobs.filter(id=sorted(self.table.selected))
         else:
-            query = await job_query(self.client, self.spec)
-        chosen = await plan(self.client, action, value, query, scope)
+            query = await job_query(client, self.spec)
+        chosen = await plan(client, action, value, query, scope)
         if chosen.count == 0:
             self.notify(f"No job to change ({scope}).", title=TITLES[action], severity="warning")
             return
@@ -378,7 +366,7 @@ class JobsPane(Pane):
 
     @work(exclusive=True, group="jobs-bulk", description="Changing jobs", exit_on_error=False)
     async def _execute(self, chosen: BulkPlan) -> None:
-        report = await execute(self.client, chosen)
+        report = await execute(await self.clients.balsam(), chosen)
         self.notify(report, title=TITLES[chosen.action])
         self.table.clear_selection()
         self.action_reload()
@@ -395,7 +383,7 @@ class JobsPane(Pane):
     @work(exclusive=True, group="jobs-detail", description="Loading the job", exit_on_error=False)
     async def load_detail(self, job_id: int) -> None:
         """Fetch a job with its events, parents, transfers and batch job; then show them."""
-        detail = await job_detail(self.client, job_id, self.table.app_names)
+        detail = await job_detail(await self.clients.balsam(), job_id, self.table.app_names)
         self.app.push_screen(JobDetailScreen(detail))
 
     @on(Worker.StateChanged)

@@ -27,14 +27,13 @@ from textual.worker import Worker
 from console.backends.balena.logs import (
     DeviceLogs,
     LogEvent,
-    LogsClient,
     Notice,
     service_names,
 )
-from console.backends.errors import ConsoleError
-from console.profiles import Profile, locations
+from console.clients import Clients
+from console.errors import ConsoleError
+from console.profiles import locations
 from console.profiles.spool import Spool
-from console.ui.balena.connect import ClientHolder
 from console.ui.errors import report_failure
 from console.ui.logs.filter import FilterError, LogFilter
 from console.ui.logs.render import Layout, format_event
@@ -73,14 +72,12 @@ class LogsPane(Pane):
 
     def __init__(
         self,
-        profile: Profile,
+        clients: Clients,
         *,
-        client: LogsClient | None = None,
         reader: dict[str, Any] | None = None,
         id: str | None = None,
     ) -> None:
-        super().__init__(profile, id=id)
-        self._clients = ClientHolder(profile, client)  # type: ignore[arg-type]
+        super().__init__(clients, id=id)
         self._reader_options = reader or {}
         self._reader: DeviceLogs | None = None
         self._labels: dict[str, str] = {}
@@ -228,7 +225,6 @@ class LogsPane(Pane):
     async def on_unmount(self) -> None:
         if self._reader is not None:
             await self._reader.stop()
-        await self._clients.close()
         if self.session is not None:
             self.session.spool.close()
 
@@ -356,7 +352,7 @@ class LogsPane(Pane):
         return session.spool.save(target, keep=keep, render=render)
 
     async def _get_client(self) -> Any:
-        return await self._clients.get(self.app)
+        return await self.clients.balena()
 
     def _flush(self) -> None:
         session = self.session

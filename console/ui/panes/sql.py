@@ -23,18 +23,18 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from console.backends.errors import Cancelled
+from console.errors import Cancelled
 from console.profiles import history
 from console.ui.errors import report_failure
+from console.ui.sql.completion_list import CompletionList
 from console.ui.sql.database_choice import DatabaseChoice
+from console.ui.sql.editor import SqlEditor
+from console.ui.sql.history_screen import HistoryScreen
+from console.ui.sql.results import ResultsPanel
 from console.ui.sql.row_filter import Filtering
 from console.ui.sql.running import Running
 from console.ui.sql.saving import Saving
 from console.ui.sql.streaming import Streaming
-from console.ui.widgets.completion_list import CompletionList
-from console.ui.widgets.history_screen import HistoryScreen
-from console.ui.widgets.results import ResultsPanel
-from console.ui.widgets.sql_editor import SqlEditor
 
 
 class SqlPane(Running, Streaming, Filtering, DatabaseChoice, Saving):

@@ -16,20 +16,21 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from console.backends.postgres import QueryRun
-from console.profiles import Profile, history
+from console.clients import Clients
+from console.profiles import history
 from console.ui import messages
-from console.ui.clients import clients_of
 from console.ui.panes.base import Pane
-from console.ui.sql_runner import SqlRunner
-from console.ui.widgets.results import ResultsPanel, ResultView
-from console.ui.widgets.sql_editor import SqlEditor
+from console.ui.sql.editor import SqlEditor
+from console.ui.sql.results import ResultsPanel, ResultView
+from console.ui.sql.runner import SqlRunner
 
 
 class SqlPaneBase(Pane):
     """The state and widgets the SQL pane's parts share."""
 
-    def __init__(self, profile: Profile, *, id: str | None = None) -> None:
-        super().__init__(profile, id=id)
+    def __init__(self, clients: Clients, *, id: str | None = None) -> None:
+        super().__init__(clients, id=id)
+        profile = clients.profile
         settings = profile.service("postgres")
         self.database: str = settings.dbname if settings is not None else "postgres"
         """The database statements run in."""
@@ -45,7 +46,7 @@ class SqlPaneBase(Pane):
         """The thread side: sessions, history, paging (made on the UI thread at mount)."""
         if self._runner is None:
             self._runner = SqlRunner(
-                clients_of(self, self.profile), self.history, self._warn_from_thread
+                self.clients, self.history, self._warn_from_thread
             )
         return self._runner
 

@@ -6,7 +6,7 @@ from textual.geometry import Offset
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from console.ui.completion import Candidate
+from console.ui.sql.completion import Candidate
 
 _WIDTH = 44
 _MOVES = {"up": "action_cursor_up", "down": "action_cursor_down",

@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
-from console.ui.completion import Candidate, Catalog, complete
-from console.ui.widgets.completion_list import CompletionList
+from console.ui.sql.completion import Candidate, Catalog, complete
+from console.ui.sql.completion_list import CompletionList
 
 _LIST_KEYS = {"up", "down", "enter", "tab", "escape", "pageup", "pagedown"}
 

@@ -27,7 +27,7 @@ from textual.widgets import ContentSwitcher, Static
 from textual_fastdatatable import ArrowBackend
 from textual_fastdatatable.data_table import DataTable
 
-from console.ui.result_table import as_text
+from console.ui.sql.result_table import as_text
 
 NEAR_END = 100
 """Rows from the end at which the next page is asked for (the first page holds 200)."""

@@ -14,10 +14,10 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from console.backends.postgres import Statement, classify
-from console.profiles import Profile
+from console.clients import Clients
 from console.ui import messages
 from console.ui.sql.base import SqlPaneBase
-from console.ui.widgets.results import ResultView
+from console.ui.sql.results import ResultView
 
 FILTER_DELAY = 0.3
 """Seconds of quiet typing in the filter bar before the filtered query is sent."""
@@ -26,8 +26,8 @@ FILTER_DELAY = 0.3
 class Filtering(SqlPaneBase):
     """Filter the shown result by the text typed after ``/``, on the server."""
 
-    def __init__(self, profile: Profile, *, id: str | None = None) -> None:
-        super().__init__(profile, id=id)
+    def __init__(self, clients: Clients, *, id: str | None = None) -> None:
+        super().__init__(clients, id=id)
         self._filter_text = ""
         """What the filter bar holds now; sent once typing pauses."""
         self._filter_timer: Timer | None = None

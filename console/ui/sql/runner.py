@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from console.backends.errors import ConsoleError
 from console.backends.postgres import filter_rows
+from console.clients import Clients
+from console.errors import ConsoleError
 from console.profiles.history import History, HistoryEntry
-from console.ui import result_table
-from console.ui.clients import ServiceClients
+from console.ui.sql import result_table
 
 if TYPE_CHECKING:
     from console.backends.postgres import QueryRun, Session, Statement
@@ -54,7 +54,7 @@ class Outcome:
 class SqlRunner:
     """Run the editor's statements on one profile's PostgreSQL, from worker threads."""
 
-    def __init__(self, clients: ServiceClients, history: History,
+    def __init__(self, clients: Clients, history: History,
                  warn: Callable[[str], None]) -> None:
         self.clients = clients
         self.history = history

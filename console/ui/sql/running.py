@@ -14,13 +14,14 @@ from __future__ import annotations
 from textual import on, work
 from textual.worker import get_current_worker
 
-from console.backends.errors import BadQuery, Cancelled
 from console.backends.postgres import Statement, split_statements, statement_at
-from console.ui import messages, result_table
+from console.errors import BadQuery, Cancelled
+from console.ui import messages
+from console.ui.sql import result_table
 from console.ui.sql.base import SqlPaneBase
-from console.ui.sql_runner import Outcome
-from console.ui.widgets.results import ResultView
-from console.ui.widgets.sql_editor import RunTarget
+from console.ui.sql.editor import RunTarget
+from console.ui.sql.results import ResultView
+from console.ui.sql.runner import Outcome
 
 
 class Running(SqlPaneBase):

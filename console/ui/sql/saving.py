@@ -15,12 +15,13 @@ from textual import on, work
 from textual.timer import Timer
 
 from console.backends.postgres import export_query, filter_rows
-from console.profiles import Profile, history, locations
+from console.clients import Clients
+from console.profiles import history, locations
 from console.ui import messages
 from console.ui.sql.base import SqlPaneBase
+from console.ui.sql.editor import SqlEditor
+from console.ui.sql.results import ResultView
 from console.ui.widgets.prompts import TextPrompt
-from console.ui.widgets.results import ResultView
-from console.ui.widgets.sql_editor import SqlEditor
 
 SAVE_DELAY = 0.8
 """Seconds of quiet typing before the buffer is written."""
@@ -29,8 +30,8 @@ SAVE_DELAY = 0.8
 class Saving(SqlPaneBase):
     """Keep the editor's text across sessions and save results to files."""
 
-    def __init__(self, profile: Profile, *, id: str | None = None) -> None:
-        super().__init__(profile, id=id)
+    def __init__(self, clients: Clients, *, id: str | None = None) -> None:
+        super().__init__(clients, id=id)
         self._save_timer: Timer | None = None
         self._unsaved: str | None = None
         self._buffer_failing = False

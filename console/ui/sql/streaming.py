@@ -11,10 +11,11 @@ from __future__ import annotations
 from textual import on, work
 
 from console.backends.postgres import QueryRun
-from console.ui import messages, result_table
+from console.ui import messages
+from console.ui.sql import result_table
 from console.ui.sql.base import SqlPaneBase
-from console.ui.sql_runner import Outcome
-from console.ui.widgets.results import ResultGrid, ResultView
+from console.ui.sql.results import ResultGrid, ResultView
+from console.ui.sql.runner import Outcome
 
 
 class Streaming(SqlPaneBase):
