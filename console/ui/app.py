@@ -47,7 +47,7 @@ class FleetConsole(App[None]):
     """Fleet Console, on one profile at a time."""
 
     TITLE = "Fleet Console"
-    CSS_PATH = str(themes.stylesheet())
+    CSS = themes.stylesheet()
     BINDINGS = [
         *_TAB_BINDINGS,
         Binding("colon", "command_line", "Command", tooltip="Open the : command line",

@@ -59,7 +59,7 @@ def test_stylesheets_name_colours_only_through_variables() -> None:
     """No hex colour in the app stylesheet or any widget's DEFAULT_CSS of ours."""
     declaration = re.compile(r"[a-z-]+\s*:\s*([^;{}]+)")
     hex_colour = re.compile(r"#[0-9a-fA-F]{3,8}\b")
-    sheets = [themes.stylesheet().read_text()]
+    sheets = [themes.stylesheet()]
     sheets += [cls.DEFAULT_CSS for cls in OURS if "DEFAULT_CSS" in cls.__dict__]
     assert len(sheets) > 5
     for sheet in sheets:

@@ -1,4 +1,6 @@
-"""Themes and the app stylesheet, read from the repository's ``themes/`` folder.
+"""Themes and the app stylesheet, packaged with the console (``console/ui/themes/``).
+
+They are read with ``importlib.resources``, so a wheel installed anywhere finds them.
 
 A theme is a TOML file holding the fields of ``textual.theme.Theme``; the
 stylesheet (``console.tcss``) names colours only through ``$variables``. A
@@ -9,7 +11,8 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field, fields
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
@@ -21,7 +24,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
+THEMES_DIR: Traversable = files(__name__)
+"""The packaged themes and stylesheet."""
 DEFAULT_THEME = "fleet-dark"
 STYLESHEET = "console.tcss"
 _COLOR_FIELDS = ("primary", "secondary", "warning", "error", "success", "accent",
@@ -54,7 +58,7 @@ def _check_colors(data: dict[str, object]) -> None:
             raise ValueError(f"{key}: {exc}") from exc
 
 
-def read_theme(path: Path) -> Theme:
+def read_theme(path: Traversable) -> Theme:
     """Read one theme file.
 
     Raises:
@@ -73,10 +77,11 @@ def read_theme(path: Path) -> Theme:
     return Theme(**data)
 
 
-def load_themes(directory: Path = THEMES_DIR) -> ThemeLoadResult:
+def load_themes(directory: Traversable = THEMES_DIR) -> ThemeLoadResult:
     """Read every ``*.toml`` theme in ``directory``, skipping broken ones."""
     result = ThemeLoadResult()
-    for path in sorted(directory.glob("*.toml")):
+    theme_files = [p for p in directory.iterdir() if p.name.endswith(".toml")]
+    for path in sorted(theme_files, key=lambda p: p.name):
         try:
             result.themes.append(read_theme(path))
         except ValueError as exc:
@@ -84,6 +89,6 @@ def load_themes(directory: Path = THEMES_DIR) -> ThemeLoadResult:
     return result
 
 
-def stylesheet(directory: Path = THEMES_DIR) -> Path:
-    """Return the app stylesheet's path."""
-    return directory / STYLESHEET
+def stylesheet(directory: Traversable = THEMES_DIR) -> str:
+    """Return the app stylesheet's text."""
+    return (directory / STYLESHEET).read_text(encoding="utf-8")
