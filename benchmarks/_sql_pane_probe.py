@@ -73,7 +73,7 @@ async def _press_and_wait(pilot: Any, pane: Any, sql: str, painted: dict[int, fl
     await _until(lambda: new_grid() in painted)
     elapsed = painted[new_grid()] - began  # type: ignore[index]
     await pressing
-    await _until(lambda: pane._run_worker is None)
+    await _until(lambda: not pane.running)
     return elapsed
 
 
@@ -149,7 +149,7 @@ async def _cancel_once(pilot: Any, pane: Any, sql: str, watcher: Any, database: 
         await asyncio.sleep(0.01)
     began = time.perf_counter()
     pressing = asyncio.create_task(pilot.press("ctrl+t"))  # its own wait for idle is not timed
-    await _until(lambda: pane._run_worker is None)
+    await _until(lambda: not pane.running)
     elapsed = time.perf_counter() - began
     await pressing
     return elapsed

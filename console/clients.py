@@ -73,7 +73,8 @@ class Clients:
         self.profile = profile
         self.on_wait = on_wait
         self.start_local = profile.settings.sandbox if start_local is None else start_local
-        self._lock = threading.Lock()
+        # re-entrant: making an engine asks for the client it wraps, under the same lock
+        self._lock = threading.RLock()
         self._made: dict[str, Any] = {}
         self._given: dict[str, Any] = dict(given)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 import math
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -44,3 +45,24 @@ def _decimal(value: decimal.Decimal) -> int | float | str:
     if math.isfinite(number) and decimal.Decimal(repr(number)) == value:
         return number
     return str(value)
+
+
+def json_finite(value: Any) -> Any:
+    """JSON has no NaN or Infinity: such floats become strings, as PostgreSQL writes them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """Make column names usable as object keys: a repeated ``a`` becomes ``a_2``."""
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{name}_{n}"
+        seen.add(candidate)
+        result.append(candidate)
+    return result

@@ -23,6 +23,7 @@ from console.ui.sql.history_screen import HistoryScreen
 from console.ui.sql.runner import FIRST_BATCH
 from console.ui.widgets.prompts import TextPrompt
 from tests.conftest import scratch_database
+from tests.pilot import wait_for
 
 DB = "ui_sql_tests"
 ROWS = 3000
@@ -57,22 +58,13 @@ async def open_sql(pilot) -> SqlPane:  # type: ignore[no-untyped-def]
     return pane
 
 
-async def wait_for(pilot, condition, rounds: int = 600) -> None:  # type: ignore[no-untyped-def]
-    """Let the app work until ``condition()`` holds (a bound on rounds, not a timing check)."""
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
-
-
 async def run(pilot, pane: SqlPane, sql: str, key: str = "ctrl+r",  # type: ignore[no-untyped-def]
               cursor: tuple[int, int] = (0, 0)) -> None:
     pane.editor.text = sql
     pane.editor.cursor_location = cursor
     pane.editor.focus()
     await pilot.press(key)
-    await wait_for(pilot, lambda: pane._run_worker is None)
+    await wait_for(pilot, lambda: not pane.running)
 
 
 def sleeping(client: PostgresClient) -> bool:
@@ -153,11 +145,11 @@ async def test_cancel_sleep_gives_control_back(client: PostgresClient) -> None:
         pane.editor.text = "select pg_sleep(30)"
         pane.editor.focus()
         await pilot.press("ctrl+r")
-        worker = pane._run_worker
+        worker = pane.runs.worker
         assert worker is not None
         await wait_for(pilot, lambda: pane.runner._current is not None)
         await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: pane._run_worker is None)
+        await wait_for(pilot, lambda: not pane.running)
         assert worker.state is WorkerState.CANCELLED
         view = pane.results.views[0]
         assert view.has_class("-error")
@@ -176,10 +168,10 @@ async def test_editor_takes_typing_while_a_query_runs(client: PostgresClient) ->
         await start_sleep(pilot, pane, client)
         pane.editor.cursor_location = (0, len("select pg_sleep(30)"))
         await pilot.press(*" -- typed meanwhile")
-        assert pane._run_worker is not None and sleeping(client)  # still running
+        assert pane.running and sleeping(client)  # still running
         assert pane.editor.text == "select pg_sleep(30) -- typed meanwhile"
         await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: pane._run_worker is None)
+        await wait_for(pilot, lambda: not pane.running)
         assert "cancelled" in pane.results.views[0].status
 
 
@@ -202,7 +194,7 @@ async def test_selection_runs_and_positions_count_from_it(client: PostgresClient
         pane.editor.select_line(1)
         pane.editor.focus()
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: pane._run_worker is None)
+        await wait_for(pilot, lambda: not pane.running)
         assert pane.editor.selection.start == (1, 10)
 
 
@@ -337,7 +329,7 @@ async def test_completion_of_a_schema_without_tables(client: PostgresClient) -> 
 def shown_filter(pane: SqlPane) -> str | None:
     """The filter of the result on show, once no query runs (``None``: none shown yet)."""
     view = pane.results.current
-    return None if view is None or pane._run_worker is not None else view.row_filter
+    return None if view is None or pane.running else view.row_filter
 
 
 async def test_slash_filters_rows_on_the_server_and_escape_restores(
@@ -446,7 +438,7 @@ async def test_server_killed_mid_query_is_reported_and_the_pane_recovers(
         await start_sleep(pilot, pane, client)
         kill_server()
         try:
-            await wait_for(pilot, lambda: pane._run_worker is None)
+            await wait_for(pilot, lambda: not pane.running)
             view = pane.results.views[0]
             assert view.has_class("-error")
             assert "unavailable" in view.status.lower()

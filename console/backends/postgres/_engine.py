@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from console.backends.sql import Catalog, Statement, Target, split_statements
+from console.backends.postgres._filter import filter_rows
+from console.backends.sql import Catalog, Target
 
 if TYPE_CHECKING:
     from console.backends.postgres._client import PostgresClient
@@ -39,6 +40,7 @@ class PostgresEngine:
         """Read the target database's schemas, relations and columns."""
         return self.client.catalog(target.name)
 
-    def split(self, text: str) -> list[Statement]:
-        """Split as psql does (quotes, dollar quotes, comments)."""
-        return split_statements(text)
+    @staticmethod
+    def filter_rows(sql: str, text: str) -> tuple[str, tuple[str]]:
+        """Wrap ``sql`` so the server keeps only rows whose text holds ``text``."""
+        return filter_rows(sql, text)

@@ -7,13 +7,12 @@ renamed over the target once the last row is written.
 from __future__ import annotations
 
 import json
-import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from console.backends.encoding import json_default
+from console.backends.encoding import json_default, json_finite, unique_names
 from console.backends.postgres._classify import classify
 from console.errors import BadQuery, ConsoleError
 
@@ -75,27 +74,6 @@ def _write(client: PostgresClient, database: str, sql: str, params: Sequence[Any
         return write_json(run, out)
 
 
-def unique_names(names: Iterable[str]) -> list[str]:
-    """Make column names usable as object keys: a repeated ``a`` becomes ``a_2``."""
-    seen: set[str] = set()
-    result = []
-    for name in names:
-        candidate, n = name, 1
-        while candidate in seen:
-            n += 1
-            candidate = f"{name}_{n}"
-        seen.add(candidate)
-        result.append(candidate)
-    return result
-
-
-def _finite(value: Any) -> Any:
-    """JSON has no NaN or Infinity: such floats become strings, as PostgreSQL writes them."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    return value
-
-
 def write_json(run: QueryRun, out: IO[str], default: Callable[[Any], Any] = json_default,
                *, batch: int = BATCH) -> int:
     """Stream a run's rows to ``out`` as one JSON array of objects; return the row count.
@@ -113,7 +91,7 @@ def write_json(run: QueryRun, out: IO[str], default: Callable[[Any], Any] = json
     rows = run.first_rows
     while rows:
         for row in rows:
-            record = dict(zip(names, map(_finite, row)))
+            record = dict(zip(names, map(json_finite, row)))
             out.write(",\n" if count else "\n")
             out.write(json.dumps(record, default=default, ensure_ascii=False))
             count += 1

@@ -148,6 +148,5 @@ class SqlEngine(Protocol):
         """Read schemas, relations and columns for completion."""
         ...
 
-    def split(self, text: str) -> list[Statement]:
-        """Split a buffer into statements as this engine's dialect reads them."""
-        ...
+    # Optional: ``filter_rows(sql, text) -> (sql, params)`` wraps a query so the server
+    # keeps only rows whose text holds ``text``; the editor's ``/`` uses it when present.

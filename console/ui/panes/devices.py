@@ -16,11 +16,9 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
-from textual.widgets import Static
 from textual.worker import Worker
 
-from console.backends.balena import filters
+from console.backends.balena import DevicePage, filters
 from console.clients import Clients
 from console.errors import BadQuery
 from console.ui.balena.bulk import (
@@ -37,6 +35,8 @@ from console.ui.balena.messages import ActionsFinished, DevicesLoaded, DevicesRe
 from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_failure
 from console.ui.panes.base import Pane
+from console.ui.panes.live import RefreshLoop
+from console.ui.widgets.status_line import StatusLine
 
 PAGE = 100
 """Rows per request: a few screens' worth."""
@@ -65,7 +65,6 @@ class DevicesPane(Pane):
     ]
     DEFAULT_CSS = """
     DevicesPane { layout: vertical; }
-    DevicesPane > #devices-status { height: 1; background: $boost; color: $text; padding: 0 1; }
     DevicesPane > DeviceTable { height: 1fr; }
     """
 
@@ -77,8 +76,8 @@ class DevicesPane(Pane):
         id: str | None = None,
     ) -> None:
         super().__init__(clients, id=id)
-        self.refresh_seconds = refresh_seconds
-        """Seconds between live refreshes; ``None`` turns them off (snapshots)."""
+        self.live = RefreshLoop(self, refresh_seconds, self._refresh_now, name="devices-refresh")
+        """Live refresh every few seconds; ``refresh_seconds=None`` turns it off (snapshots)."""
         self.fleet_id: int | None = None
         self.fleet_label = "all fleets"
         self.filter_text = ""
@@ -89,11 +88,9 @@ class DevicesPane(Pane):
         self.total = 0
         self.loading = False
         self._generation = 0
-        self._shown = True
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="devices-status", markup=False)
+        yield StatusLine(id="devices-status")
         yield DeviceTable(id="devices-table")
 
     @property
@@ -254,17 +251,16 @@ class DevicesPane(Pane):
 
     # -- workers -----------------------------------------------------------------
 
+    async def _page(self, skip: int, top: int) -> DevicePage:
+        """Fetch ``top`` devices from ``skip`` with the current fleet, filter and sort."""
+        client = await self.clients.balena()
+        return await client.devices.list(fleet_id=self.fleet_id, text=self.filter_text,
+                                         sort=self.sort, descending=self.descending,
+                                         top=top, skip=skip)
+
     @work(exclusive=True, group="devices-load", description="Loading devices", exit_on_error=False)
     async def _load(self, skip: int, generation: int) -> None:
-        client = await self.clients.balena()
-        page = await client.devices.list(
-            fleet_id=self.fleet_id,
-            text=self.filter_text,
-            sort=self.sort,
-            descending=self.descending,
-            top=PAGE,
-            skip=skip,
-        )
+        page = await self._page(skip, PAGE)
         self.post_message(DevicesLoaded(page, skip > 0, generation))
 
     @on(DevicesLoaded)
@@ -277,7 +273,7 @@ class DevicesPane(Pane):
             self.table.append_page(event.page.devices)
         else:
             self.table.show_page(event.page.devices)
-            self._arm_refresh()
+            self.live.arm()
         self._update_status()
 
     @work(
@@ -296,19 +292,10 @@ class DevicesPane(Pane):
         self.filter_text = filter_text  # only once the fleet is known: a typo changes nothing
         self.show_fleet(fleet_id, label)
 
-    def _arm_refresh(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if self.refresh_seconds and self._shown:
-            self._timer = self.set_timer(
-                self.refresh_seconds, self._refresh_now, name="devices-refresh"
-            )
-
     def _refresh_now(self) -> None:
         if not self.size.area or self.loading:
             # In a tab never shown yet, or a page on its way: keep the loop, skip the fetch.
-            self._arm_refresh()
+            self.live.arm()
             return
         start, stop = self._refresh_window()
         self._refresh(start, stop - start, self._generation)
@@ -337,18 +324,9 @@ class DevicesPane(Pane):
     )
     async def _refresh(self, skip: int, window: int, generation: int) -> None:
         try:
-            client = await self.clients.balena()
-            page = await client.devices.list(
-                fleet_id=self.fleet_id,
-                text=self.filter_text,
-                sort=self.sort,
-                descending=self.descending,
-                top=window,
-                skip=skip,
-            )
-            self.post_message(DevicesRefreshed(page, window, generation))
+            self.post_message(DevicesRefreshed(await self._page(skip, window), window, generation))
         finally:
-            self._arm_refresh()  # re-arm after each fetch, so refreshes never overlap
+            self.live.arm()  # re-arm after each fetch, so refreshes never overlap
 
     @on(DevicesRefreshed)
     def _refreshed(self, event: DevicesRefreshed) -> None:
@@ -375,14 +353,11 @@ class DevicesPane(Pane):
             self._update_status()
 
     def pane_shown(self) -> None:
-        self._shown = True
+        self.live.resume()
         self._refresh_now()
 
     def pane_hidden(self) -> None:
-        self._shown = False
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self.live.pause()
 
 
     def _update_status(self) -> None:
@@ -399,4 +374,4 @@ class DevicesPane(Pane):
             parts.append(f"not applied: {self.filter_error}")
         if self.loading:
             parts.append("loading…")
-        self.query_one("#devices-status", Static).update(" · ".join(parts))
+        self.query_one(StatusLine).show(*parts)

@@ -8,8 +8,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 from textual.worker import Worker
 
 from console.backends.balena import Fleet
@@ -20,6 +19,8 @@ from console.ui.balena.format import fleet_cells, plain
 from console.ui.balena.messages import FleetsLoaded
 from console.ui.errors import report_failure
 from console.ui.panes.base import Pane
+from console.ui.panes.live import RefreshLoop
+from console.ui.widgets.status_line import StatusLine
 
 COLUMNS = (
     ("name", "Name"),
@@ -49,7 +50,6 @@ class FleetsPane(Pane):
     ]
     DEFAULT_CSS = """
     FleetsPane { layout: vertical; }
-    FleetsPane > #fleets-status { height: 1; background: $boost; color: $text; padding: 0 1; }
     FleetsPane > DataTable { height: 1fr; }
     """
 
@@ -61,14 +61,12 @@ class FleetsPane(Pane):
         id: str | None = None,
     ) -> None:
         super().__init__(clients, id=id)
-        self.refresh_seconds = refresh_seconds
+        self.live = RefreshLoop(self, refresh_seconds, self._load, name="fleets-refresh")
         self.fleets: dict[int, Fleet] = {}
         self.filter_text = ""
-        self._shown = True
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("loading fleets…", id="fleets-status", markup=False)
+        yield StatusLine("loading fleets…", id="fleets-status")
         yield DataTable(id="fleets-table", cursor_type="row")
 
     @property
@@ -100,7 +98,7 @@ class FleetsPane(Pane):
             client = await self.clients.balena()
             self.post_message(FleetsLoaded(await client.fleets.list()))
         finally:
-            self._arm_refresh()
+            self.live.arm()
 
     @on(FleetsLoaded)
     def _loaded(self, event: FleetsLoaded) -> None:
@@ -123,26 +121,12 @@ class FleetsPane(Pane):
                     self.table.update_cell(str(fleet.id), column, plain(value))
         total = sum(f.device_count or 0 for f in fleets)
         online = sum(f.online_count or 0 for f in fleets)
-        status = f"{len(fleets)} fleets · {total:,} devices · {online:,} online"
-        if self.filter_text:
-            status += f" · filter: {self.filter_text}"
-        self.query_one("#fleets-status", Static).update(status)
+        self.query_one(StatusLine).show(
+            f"{len(fleets)} fleets", f"{total:,} devices", f"{online:,} online",
+            f"filter: {self.filter_text}" if self.filter_text else "")
 
     def _matches(self, fleet: Fleet) -> bool:
         return not self.filter_text or self.filter_text in f"{fleet.name} {fleet.slug}".lower()
-
-    def _arm_refresh(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = None
-        if self.refresh_seconds and self._shown:
-            self._timer = self.set_timer(self.refresh_seconds, self._tick, name="fleets-refresh")
-
-    def _tick(self) -> None:
-        if self.size.area:
-            self._load()
-        else:  # in a tab never shown yet: keep the loop, skip the fetch
-            self._arm_refresh()
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -191,12 +175,9 @@ class FleetsPane(Pane):
         report_failure(self, event)
 
     def pane_shown(self) -> None:
-        self._shown = True
+        self.live.resume()
         self._load()
 
     def pane_hidden(self) -> None:
-        self._shown = False
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self.live.pause()
 

@@ -19,8 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.timer import Timer
-from textual.widgets import ContentSwitcher, DataTable, Static
+from textual.widgets import ContentSwitcher, DataTable
 from textual.worker import Worker
 
 from console.backends.balsam import (
@@ -41,6 +40,8 @@ from console.ui.jobs.dialogs import JobDetail, JobDetailScreen, StatePicker, Tag
 from console.ui.jobs.summary import StateSummary
 from console.ui.jobs.table import BatchJobTable, JobTable
 from console.ui.panes.base import Pane
+from console.ui.panes.live import RefreshLoop
+from console.ui.widgets.status_line import StatusLine
 
 PAGE = 100
 """Jobs per server page."""
@@ -95,7 +96,6 @@ class JobsPane(Pane):
     ]
     DEFAULT_CSS = """
     JobsPane { layout: vertical; }
-    JobsPane > #jobs-status { height: 1; background: $boost; color: $text; padding: 0 1; }
     JobsPane ContentSwitcher { height: 1fr; }
     JobsPane #jobs-summary-view { overflow-y: auto; }
     """
@@ -108,7 +108,8 @@ class JobsPane(Pane):
         id: str | None = None,
     ) -> None:
         super().__init__(clients, id=id)
-        self._refresh = refresh
+        self.live = RefreshLoop(self, refresh, self._tick, name="jobs-refresh")
+        self.live.shown = False  # until the workspace shows the tab
         self.spec = JobSpec(ordering="-last_update")
         """The current filter and order of the jobs table."""
         self.first_row = 0
@@ -117,12 +118,9 @@ class JobsPane(Pane):
         self.counts: StateCounts | None = None
         self.baseline: StateCounts | None = None
         """Counts at the operator's last look: changes are shown against these."""
-        self._timer: Timer | None = None
-        self._shown = False
-        """Whether the pane's tab is active: the refresh loop runs only then."""
 
     def compose(self) -> ComposeResult:
-        yield Static("Loading…", id="jobs-status", markup=False)
+        yield StatusLine("Loading…", id="jobs-status")
         with ContentSwitcher(initial=VIEWS["summary"]):
             with Vertical(id=VIEWS["summary"]):
                 yield StateSummary(id="jobs-summary-table")
@@ -143,13 +141,11 @@ class JobsPane(Pane):
     # --- the operator's hooks ------------------------------------------------
 
     def pane_shown(self) -> None:
-        self._shown = True
+        self.live.resume()
         self.load_summary()
 
     def pane_hidden(self) -> None:
-        self._shown = False
-        if self._timer is not None:
-            self._timer.stop()
+        self.live.pause()
         self.baseline = self.counts
 
     def apply_filter(self, text: str) -> None:
@@ -204,10 +200,10 @@ class JobsPane(Pane):
         try:
             counts = await summarise(await self.clients.balsam())
         except Exception:
-            self._rearm()  # keep polling: the service may come back
+            self.live.arm()  # keep polling: the service may come back
             raise
         self._show_counts(counts)
-        self._rearm()
+        self.live.arm()
 
     async def _names(self) -> None:
         """Learn app and site names once, so tables show names rather than ids."""
@@ -225,12 +221,6 @@ class JobsPane(Pane):
         self.query_one(StateSummary).show(counts, self.baseline)
         self.query_one(StateChart).add(counts.by_state())
         self._status()
-
-    def _rearm(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        if self._refresh and self._shown:
-            self._timer = self.set_timer(self._refresh, self._tick)
 
     def _tick(self) -> None:
         self.load_summary()
@@ -270,9 +260,10 @@ class JobsPane(Pane):
             text = "Batch jobs: queued and running allocations"
         else:
             total = self.counts.total() if self.counts else 0
-            live = f"live every {self._refresh:g}s" if self._refresh else "not refreshing"
+            seconds = self.live.seconds
+            live = f"live every {seconds:g}s" if seconds else "not refreshing"
             text = f"{total} jobs · changes since your last look (z: mark seen) · {live}"
-        self.query_one("#jobs-status", Static).update(text)
+        self.query_one(StatusLine).update(text)
 
     # --- actions -------------------------------------------------------------
 

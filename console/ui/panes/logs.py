@@ -21,7 +21,6 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Static
 from textual.worker import Worker
 
 from console.backends.balena.logs import (
@@ -40,6 +39,7 @@ from console.ui.logs.render import Layout, format_event
 from console.ui.logs.session import SCREEN_LIMIT, LogSession, decode
 from console.ui.logs.view import LogView
 from console.ui.panes.base import Pane
+from console.ui.widgets.status_line import StatusLine
 
 FLUSH_SECONDS = 0.05
 """How often queued lines are drawn: one ``write_lines`` per 50 ms whatever the rate."""
@@ -67,7 +67,6 @@ class LogsPane(Pane):
     ]
     DEFAULT_CSS = """
     LogsPane { layout: vertical; }
-    LogsPane > #logs-status { height: 1; background: $boost; color: $text; padding: 0 1; }
     """
 
     def __init__(
@@ -96,7 +95,7 @@ class LogsPane(Pane):
         self._redrawing = False
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="logs-status", markup=False)
+        yield StatusLine(id="logs-status")
         yield LogView(limit=SCREEN_LIMIT, id="logs-view")
 
     def on_mount(self) -> None:
@@ -393,7 +392,7 @@ class LogsPane(Pane):
         if text != self._status:
             self._status = text
             # One row of fixed height: no layout pass needed (it would redraw the screen).
-            self.query_one("#logs-status", Static).update(text, layout=False)
+            self.query_one(StatusLine).update(text, layout=False)
 
     def _status_text(self) -> str:
         session = self.session

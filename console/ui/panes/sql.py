@@ -1,19 +1,22 @@
-"""The SQL editor pane: write SQL, run it, stream and save its results.
+"""The SQL editor pane: write SQL, run it on any engine of the profile, stream and save results.
 
-Statements run in a thread worker on a psql-like session per database
-(``SqlRunner``); results show as soon as the first rows arrive and more are
+Statements run in a thread worker on a psql-like session per target
+(``SqlRunner``): a PostgreSQL database, or a cluster's schema when the profile
+reaches Ignite or CrateDB (``f4`` picks; the engines sit behind the
+``SqlEngine`` seam). Results show as soon as the first rows arrive and more are
 fetched as the operator scrolls. One key cancels; the editor stays usable
 meanwhile. The buffer is saved per profile (debounced), and every statement
-goes into the profile's history. ``/`` filters the shown result on the server:
-its statement runs again wrapped (``filter_rows``) and streams the same way.
+goes into the profile's history. ``/`` filters the shown result on the server.
 
-This module composes the pane and holds its keys; each job lives in a part of
-``console.ui.sql`` (running, streaming, filtering, database choice, saving).
+The pane composes the widgets, holds the keys and routes each message to the
+part that handles it; each part does one job through public methods:
+``RunControl`` (runs and cancel), ``ResultStreams`` (paging), ``ResultFilter``
+(``/``), ``TargetChoice`` (where statements run), ``ResultSaver`` and
+``BufferKeeper`` (files).
 """
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import ClassVar
 
 from textual import on
@@ -23,22 +26,27 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from console.backends.sql import Target
+from console.clients import Clients
 from console.errors import Cancelled
 from console.profiles import history
 from console.ui.errors import report_failure
+from console.ui.panes.base import Pane
+from console.ui.sql import messages
 from console.ui.sql.completion_list import CompletionList
-from console.ui.sql.database_choice import DatabaseChoice
 from console.ui.sql.editor import SqlEditor
 from console.ui.sql.history_screen import HistoryScreen
-from console.ui.sql.results import ResultsPanel
-from console.ui.sql.row_filter import Filtering
-from console.ui.sql.running import Running
-from console.ui.sql.saving import Saving
-from console.ui.sql.streaming import Streaming
+from console.ui.sql.result_filter import ResultFilter
+from console.ui.sql.results import ResultGrid, ResultsPanel
+from console.ui.sql.run_control import RunControl
+from console.ui.sql.runner import SqlRunner
+from console.ui.sql.saving import BufferKeeper, ResultSaver
+from console.ui.sql.streams import ResultStreams
+from console.ui.sql.target_choice import TargetChoice
 
 
-class SqlPane(Running, Streaming, Filtering, DatabaseChoice, Saving):
-    """Write and run SQL against the profile's PostgreSQL."""
+class SqlPane(Pane):
+    """Write and run SQL against the profile's databases and clusters."""
 
     pane_id: ClassVar[str] = "sql"
     title: ClassVar[str] = "SQL"
@@ -46,61 +54,24 @@ class SqlPane(Running, Streaming, Filtering, DatabaseChoice, Saving):
     section: ClassVar[str | None] = "postgres"
 
     BINDINGS = [
-        Binding(
-            "ctrl+r",
-            "run",
-            "Run",
-            tooltip="Run the statement at the cursor, or the selection",
-            id="sql-run",
-        ),
-        Binding(
-            "f5",
-            "run_all",
-            "Run all",
-            tooltip="Run every statement of the buffer in order",
-            id="sql-run-all",
-        ),
-        Binding("ctrl+t", "cancel", "Cancel", tooltip="Cancel the running query", id="sql-cancel"),
-        Binding(
-            "ctrl+l",
-            "history",
-            "History",
-            tooltip="Search the history and recall a statement",
-            id="sql-history",
-        ),
-        Binding(
-            "f4",
-            "choose_database",
-            "Database",
-            tooltip="Choose the database to run in",
-            id="sql-database",
-        ),
-        Binding(
-            "ctrl+s",
-            "save_result",
-            "Save",
-            tooltip="Save the shown result as CSV or JSON",
-            id="sql-save",
-        ),
-        Binding(
-            "left_square_bracket",
-            "step_result(-1)",
-            "Prev result",
-            show=False,
-            tooltip="Show the previous result",
-            id="sql-previous-result",
-        ),
-        Binding(
-            "right_square_bracket",
-            "step_result(1)",
-            "Next result",
-            show=False,
-            tooltip="Show the next result",
-            id="sql-next-result",
-        ),
-        Binding(
-            "e", "focus_editor", "Editor", show=False, tooltip="Back to the editor", id="sql-editor"
-        ),
+        Binding("ctrl+r", "run", "Run", tooltip="Run the statement at the cursor, or the "
+                "selection", id="sql-run"),
+        Binding("f5", "run_all", "Run all", tooltip="Run every statement of the buffer in "
+                "order", id="sql-run-all"),
+        Binding("ctrl+t", "cancel", "Cancel", tooltip="Cancel the running query",
+                id="sql-cancel"),
+        Binding("ctrl+l", "history", "History", tooltip="Search the history and recall a "
+                "statement", id="sql-history"),
+        Binding("f4", "choose_target", "Database", tooltip="Choose the database (or cluster "
+                "schema) to run in", id="sql-database"),
+        Binding("ctrl+s", "save_result", "Save", tooltip="Save the shown result as CSV or "
+                "JSON", id="sql-save"),
+        Binding("left_square_bracket", "step_result(-1)", "Prev result", show=False,
+                tooltip="Show the previous result", id="sql-previous-result"),
+        Binding("right_square_bracket", "step_result(1)", "Next result", show=False,
+                tooltip="Show the next result", id="sql-next-result"),
+        Binding("e", "focus_editor", "Editor", show=False, tooltip="Back to the editor",
+                id="sql-editor"),
     ]
     DEFAULT_CSS = """
     SqlPane { layout: vertical; }
@@ -111,6 +82,20 @@ class SqlPane(Running, Streaming, Filtering, DatabaseChoice, Saving):
     SqlPane > ResultsPanel { height: 3fr; }
     """
 
+    def __init__(self, clients: Clients, *, id: str | None = None) -> None:
+        super().__init__(clients, id=id)
+        settings = clients.profile.service("postgres")
+        first = Target("postgres", settings.dbname if settings is not None else "postgres")
+        self.history = history.History(clients.profile.name)
+        self.runner = SqlRunner(clients, self.history, self.warn_from_thread)
+        """The thread side: sessions, history, paging."""
+        self.runs = RunControl(self)
+        self.streams = ResultStreams(self)
+        self.row_filter = ResultFilter(self)
+        self.targets = TargetChoice(self, first)
+        self.saver = ResultSaver(self)
+        self.buffer = BufferKeeper(self)
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="sql-bar"):
             yield Static("", id="sql-database", markup=False)
@@ -120,17 +105,70 @@ class SqlPane(Running, Streaming, Filtering, DatabaseChoice, Saving):
         yield CompletionList()
 
     def on_mount(self) -> None:
-        assert self.runner is not None
         self.editor.completions = self.query_one(CompletionList)
         self.editor.theme = "vscode_dark" if self.app.current_theme.dark else "github_light"
-        self._show_database()
-        self.load_catalog(self.database)
+        self.show_target()
+        self.targets.load_catalog()
 
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        error = report_failure(self, event)
-        if event.worker.group == "sql-fetch" and event.state is WorkerState.ERROR:
-            self._stop_streaming(cancelled=isinstance(error, Cancelled))
+    # -- what the parts share -------------------------------------------------------
+
+    @property
+    def editor(self) -> SqlEditor:
+        """The SQL editor."""
+        return self.query_one(SqlEditor)
+
+    @property
+    def results(self) -> ResultsPanel:
+        """The results of the last run."""
+        return self.query_one(ResultsPanel)
+
+    @property
+    def target(self) -> Target:
+        """Where statements run now."""
+        return self.targets.target
+
+    @property
+    def database(self) -> str:
+        """The database (or schema) statements run in."""
+        return self.targets.target.name
+
+    @property
+    def running(self) -> bool:
+        """Whether statements (or a filter's re-run) are running."""
+        return self.runs.running
+
+    def set_state(self, text: str) -> None:
+        """Say what the pane is doing, beside the target."""
+        self.query_one("#sql-state", Static).update(text)
+
+    def show_target(self) -> None:
+        """Show where statements run."""
+        self.query_one("#sql-database", Static).update(f"▾ {self.target.label}")
+
+    def use_database(self, name: str) -> None:
+        """Run later statements in database ``name`` (or ``engine:schema``)."""
+        self.targets.use_name(name)
+
+    def warn_from_thread(self, text: str) -> None:
+        """Warn the operator from a worker thread (a file that could not be written)."""
+        self.post_message(messages.HistoryUnsaved(text))
+
+    # -- keys -----------------------------------------------------------------------
+
+    async def action_run(self) -> None:
+        await self.runs.start(self.editor.run_target(whole=False))
+
+    async def action_run_all(self) -> None:
+        await self.runs.start(self.editor.run_target(whole=True))
+
+    def action_cancel(self) -> None:
+        self.runs.cancel()
+
+    def action_choose_target(self) -> None:
+        self.targets.pick()
+
+    def action_save_result(self) -> None:
+        self.saver.ask()
 
     def action_history(self) -> None:
         self.app.push_screen(HistoryScreen(self.history), self._recalled)
@@ -141,8 +179,7 @@ class SqlPane(Running, Streaming, Filtering, DatabaseChoice, Saving):
         editor = self.editor
         text = editor.text
         glue = "" if not text.strip() else ("\n\n" if not text.endswith("\n") else "\n")
-        end = editor.document.end
-        editor.insert(glue + sql, end)
+        editor.insert(glue + sql, editor.document.end)
         editor.focus()
 
     def action_step_result(self, delta: int) -> None:
@@ -151,17 +188,60 @@ class SqlPane(Running, Streaming, Filtering, DatabaseChoice, Saving):
     def action_focus_editor(self) -> None:
         self.editor.focus()
 
+    def apply_filter(self, text: str) -> None:
+        """Show only the rows of the shown result whose text holds ``text`` (on the server)."""
+        self.row_filter.typed(text)
+
     def run_command(self, args: str) -> None:
-        """``:sql DATABASE`` switches the database statements run in."""
+        """``:sql DATABASE`` (or ``:sql ignite:SCHEMA``) switches where statements run."""
         if args.strip():
             self.use_database(args.strip())
 
+    # -- messages, each to the part that handles it ----------------------------------
+
+    @on(messages.StatementFinished)
+    async def _statement_finished(self, event: messages.StatementFinished) -> None:
+        await self.runs.statement_finished(event)
+
+    @on(messages.RunEnded)
+    def _run_ended(self, event: messages.RunEnded) -> None:
+        self.runs.run_ended(event)
+
+    @on(ResultGrid.NearEnd)
+    def _near_end(self, event: ResultGrid.NearEnd) -> None:
+        self.streams.near_end(event)
+
+    @on(messages.RowsFetched)
+    def _rows_fetched(self, event: messages.RowsFetched) -> None:
+        self.streams.rows_fetched(event)
+
+    @on(messages.CatalogLoaded)
+    def _catalog_loaded(self, event: messages.CatalogLoaded) -> None:
+        self.targets.catalog_loaded(event)
+
+    @on(messages.TargetsLoaded)
+    def _targets_loaded(self, event: messages.TargetsLoaded) -> None:
+        self.targets.targets_loaded(event)
+
+    @on(messages.ExportFinished)
+    def _exported(self, event: messages.ExportFinished) -> None:
+        self.saver.exported(event)
+
+    @on(SqlEditor.BufferChanged)
+    def _buffer_changed(self, event: SqlEditor.BufferChanged) -> None:
+        self.buffer.changed(event.text)
+
+    @on(messages.HistoryUnsaved)
+    def _warn(self, event: messages.HistoryUnsaved) -> None:
+        self.notify(event.text, title="Not saved", severity="warning", markup=False)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        error = report_failure(self, event)
+        if event.worker.group == "sql-fetch" and event.state is WorkerState.ERROR:
+            self.streams.stop(cancelled=isinstance(error, Cancelled))
+
     def on_unmount(self) -> None:
-        for timer in (self._save_timer, self._filter_timer):
-            if timer is not None:
-                timer.stop()
-        if self._unsaved is not None:
-            # the pane is closing: on a failure only the last debounce window is lost
-            with suppress(OSError):
-                history.save_buffer(self.profile.name, self._unsaved)
+        self.row_filter.stop_timer()
+        self.buffer.flush()
         self.runner.cancel()

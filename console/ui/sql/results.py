@@ -27,6 +27,7 @@ from textual.widgets import ContentSwitcher, Static
 from textual_fastdatatable import ArrowBackend
 from textual_fastdatatable.data_table import DataTable
 
+from console.backends.sql import Target
 from console.ui.sql.result_table import as_text
 
 NEAR_END = 100
@@ -211,15 +212,16 @@ class ResultView(Vertical):
     """
 
     def __init__(self, index: int, sql: str, *, run: int = 0, table: pa.Table | None = None,
-                 message: str = "", database: str = "", row_filter: str | None = None) -> None:
+                 message: str = "", target: Target | None = None,
+                 row_filter: str | None = None) -> None:
         super().__init__(id=f"result-{run}-{index}")
         self.run = run
         """Which run of the editor produced it (results of older runs are being removed)."""
         self.index = index
         self.sql = sql
         """The statement that produced it."""
-        self.database = database
-        """The database it ran in."""
+        self.target = target
+        """Where it ran (a database, or a cluster's schema)."""
         self.row_filter = row_filter
         """The text its rows were filtered by (``""``: run again unfiltered); ``None`` when
         it is the statement's own result."""
@@ -290,6 +292,13 @@ class ResultsPanel(Vertical):
         switcher = self.query_one(ContentSwitcher)
         await switcher.mount(view)
         self.show(view.index)
+
+    async def place(self, view: ResultView) -> None:
+        """Show a new result, or a filter's in place of the result it narrows."""
+        if view.row_filter is None:
+            await self.add(view)
+        else:
+            await self.replace(view)
 
     async def replace(self, view: ResultView) -> None:
         """Put ``view`` where the result of the same statement is, and show it."""

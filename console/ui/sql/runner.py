@@ -1,10 +1,12 @@
-"""The thread side of the SQL pane: a psql-like session per database, history, paging.
+"""The thread side of the SQL pane: a session per target, history, paging, cancel.
 
-Everything here blocks and runs in the pane's thread workers. The editor
-keeps one session (one connection) per database, as psql does, so ``SET``
-and ``BEGIN`` … ``COMMIT`` behave as the operator expects; a lock keeps the
-run and fetch workers from using the connection at once. ``cancel()`` takes
-no lock: it is meant to interrupt a statement holding it.
+Everything here blocks and runs in the pane's thread workers. The editor keeps
+one session (one connection) per target — a PostgreSQL database, a cluster's
+schema — as psql keeps one, so ``SET`` and ``BEGIN`` … ``COMMIT`` behave as the
+operator expects; a lock keeps the run and fetch workers from using a session
+at once. ``cancel()`` takes no lock: it is meant to interrupt a statement
+holding it. Which engine runs a target is the registry's business
+(``Clients.engine``): nothing here knows PostgreSQL from Ignite.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from console.backends.postgres import filter_rows
+from console.backends.sql import SqlEngine, SqlRun, SqlSession, Statement, Target
 from console.clients import Clients
-from console.errors import ConsoleError
+from console.errors import BadQuery, ConsoleError
 from console.profiles.history import History, HistoryEntry
 from console.ui.sql import result_table
 
 if TYPE_CHECKING:
-    from console.backends.postgres import QueryRun, Session, Statement
+    from collections.abc import Sequence
 
 FIRST_BATCH = 200
 """Rows read before the first page is shown: a screenful and then some. Converting and
@@ -39,9 +41,9 @@ class Outcome:
 
     index: int
     statement: Statement
-    database: str = ""
-    """The database it ran in."""
-    run: QueryRun | None = None
+    target: Target
+    """Where it ran."""
+    run: SqlRun | None = None
     schema: pa.Schema | None = None
     table: pa.Table | None = None
     """The first rows, converted for the grid, when the statement returns rows."""
@@ -52,7 +54,7 @@ class Outcome:
 
 
 class SqlRunner:
-    """Run the editor's statements on one profile's PostgreSQL, from worker threads."""
+    """Run the editor's statements on one profile's engines, from worker threads."""
 
     def __init__(self, clients: Clients, history: History,
                  warn: Callable[[str], None]) -> None:
@@ -60,65 +62,73 @@ class SqlRunner:
         self.history = history
         self._warn = warn
         self._lock = threading.Lock()
-        self._sessions: dict[str, Session] = {}
-        self._current: QueryRun | None = None
+        self._sessions: dict[Target, SqlSession] = {}
+        self._current: SqlRun | None = None
         self._cancel_requested = False
         self._history_failing = False
 
-    def _session(self, database: str) -> Session:
-        session = self._sessions.get(database)
+    def engine(self, target: Target) -> SqlEngine:
+        """Return the engine that runs ``target`` (blocking: may connect)."""
+        return self.clients.engine(target.engine)
+
+    def _session(self, target: Target) -> SqlSession:
+        session = self._sessions.get(target)
         if session is None:
-            session = self.clients.postgres().session(database)
-            self._sessions[database] = session
+            session = self._sessions[target] = self.engine(target).session(target)
         return session
 
-    def _started(self, run: QueryRun) -> None:
+    def _started(self, run: SqlRun) -> None:
         self._current = run
         if self._cancel_requested:  # cancel pressed before the statement was even sent
             run.cancel()
 
-    def execute(self, database: str, statements: list[Statement],
+    def execute(self, target: Target, statements: list[Statement],
                 emit: Callable[[Outcome], None], stopped: Callable[[], bool]) -> None:
         """Run ``statements`` in order, emitting each outcome; stop at the first failure."""
         self._cancel_requested = False
         for index, statement in enumerate(statements):
             if stopped():
                 return
-            outcome = self._run_one(database, index, statement)
+            outcome = Outcome(index, statement, target)
+            self._launch(outcome, statement.text)
+            self._remember(outcome)
             emit(outcome)
             if outcome.error is not None:
                 return
 
-    def _run_one(self, database: str, index: int, statement: Statement) -> Outcome:
-        outcome = Outcome(index, statement, database)
-        self._launch(database, outcome, statement.text)
-        self._remember(database, outcome)
-        return outcome
-
-    def refilter(self, database: str, index: int, statement: Statement, text: str) -> Outcome:
+    def refilter(self, target: Target, index: int, statement: Statement, text: str) -> Outcome:
         """Run a shown result's statement again, keeping the rows whose text holds ``text``.
 
-        The server filters (see ``filter_rows``) and the rows stream as the
-        original's did; an empty ``text`` runs the statement as it was. Not added
-        to the history: the operator ran the statement, not this wrapper.
+        The engine filters on its server (``filter_rows``) and the rows stream as the
+        original's did; an empty ``text`` runs the statement as it was. Not added to
+        the history: the operator ran the statement, not this wrapper.
         """
         self._cancel_requested = False
-        outcome = Outcome(index, statement, database, row_filter=text)
+        outcome = Outcome(index, statement, target, row_filter=text)
         try:
-            sql, params = filter_rows(statement.text, text) if text else (statement.text, None)
+            sql, params = self._filtered(target, statement.text, text)
         except ConsoleError as exc:
             outcome.error = exc
             return outcome
-        self._launch(database, outcome, sql, params)
+        self._launch(outcome, sql, params)
         return outcome
 
-    def _launch(self, database: str, outcome: Outcome, sql: str,
-                params: tuple[Any, ...] | None = None) -> None:
-        """Run ``sql`` on the database's session and fill ``outcome`` with its first rows."""
+    def _filtered(self, target: Target, sql: str, text: str) -> tuple[str, Sequence[Any] | None]:
+        if not text:
+            return sql, None
+        filter_rows = getattr(self.engine(target), "filter_rows", None)
+        if filter_rows is None:
+            raise BadQuery(f"{self.engine(target).title} results cannot be filtered on the "
+                           "server; run a query with a WHERE instead", operation="filter rows")
+        query, params = filter_rows(sql, text)
+        return query, params
+
+    def _launch(self, outcome: Outcome, sql: str, params: Sequence[Any] | None = None) -> None:
+        """Run ``sql`` on the target's session and fill ``outcome`` with its first rows."""
         with self._lock:
             try:
-                run = self._session(database).run(sql, params=params, batch=FIRST_BATCH,
-                                                  on_start=self._started)
+                run = self._session(outcome.target).run(
+                    sql, params=params, batch=FIRST_BATCH, on_start=self._started)
             except ConsoleError as exc:
                 outcome.error = exc
             else:
@@ -131,7 +141,7 @@ class SqlRunner:
             finally:
                 self._current = None
 
-    def fetch(self, run: QueryRun, schema: pa.Schema, count: int = PAGE) -> list[list[Any]]:
+    def fetch(self, run: SqlRun, schema: pa.Schema, count: int = PAGE) -> list[list[Any]]:
         """Fetch and convert the next page of ``run`` (``[]`` once it is exhausted or closed).
 
         Raises:
@@ -155,10 +165,14 @@ class SqlRunner:
         run.cancel()
         return True
 
-    def _remember(self, database: str, outcome: Outcome) -> None:
+    def open_transactions(self) -> list[Target]:
+        """Return the targets whose session holds an open transaction block."""
+        return [target for target, session in self._sessions.items() if session.in_transaction]
+
+    def _remember(self, outcome: Outcome) -> None:
         run, error = outcome.run, outcome.error
         entry = HistoryEntry.now(
-            outcome.statement.text, database,
+            outcome.statement.text, outcome.target.label,
             elapsed=run.elapsed if run else None,
             rowcount=run.rowcount if run else None,
             error=str(error) if error else None,

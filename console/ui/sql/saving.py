@@ -1,4 +1,4 @@
-"""What the SQL pane writes to files: the editor's text, and a result as CSV or JSON.
+"""What the SQL pane writes to files: the editor's text, and a result in a file.
 
 The editor's text is written to the profile's state directory once typing
 pauses, in a worker, and once more when the pane closes; a failing disk is said
@@ -9,104 +9,121 @@ file holds every row, not just those fetched so far.
 
 from __future__ import annotations
 
+from contextlib import suppress
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import on, work
 from textual.timer import Timer
 
 from console.backends.postgres import export_query, filter_rows
-from console.clients import Clients
+from console.backends.sql import Target, export_run
 from console.profiles import history, locations
-from console.ui import messages
-from console.ui.sql.base import SqlPaneBase
-from console.ui.sql.editor import SqlEditor
+from console.ui.sql import messages
 from console.ui.sql.results import ResultView
 from console.ui.widgets.prompts import TextPrompt
 
+if TYPE_CHECKING:
+    from console.ui.panes.sql import SqlPane
+
 SAVE_DELAY = 0.8
 """Seconds of quiet typing before the buffer is written."""
+FORMATS = ("csv", "json")
 
 
-class Saving(SqlPaneBase):
-    """Keep the editor's text across sessions and save results to files."""
+class ResultSaver:
+    """Save the shown result to a file the operator names (ctrl+s)."""
 
-    def __init__(self, clients: Clients, *, id: str | None = None) -> None:
-        super().__init__(clients, id=id)
-        self._save_timer: Timer | None = None
-        self._unsaved: str | None = None
-        self._buffer_failing = False
+    def __init__(self, pane: SqlPane) -> None:
+        self.pane = pane
 
-    # The result --------------------------------------------------------------
-
-    def action_save_result(self) -> None:
-        view = self.results.current
-        if view is None or view.grid is None:
-            self.notify("No result with rows to save.", severity="warning")
+    def ask(self) -> None:
+        """Ask where to save the shown result, then save it in a worker."""
+        pane = self.pane
+        view = pane.results.current
+        if view is None or view.grid is None or view.target is None:
+            pane.notify("No result with rows to save.", severity="warning")
             return
-        default = locations.new_export(self.profile.name, "result", "csv")
+        default = locations.new_export(pane.profile.name, "result", "csv")
         again = "runs again, filtered" if view.row_filter else "runs again"
-        prompt = TextPrompt(
-            f"Save the result (the query {again}) to a .csv or .json file:", value=str(default)
-        )
-        self.app.push_screen(prompt, lambda path: self._save_to(view, path))
+        names = " or ".join(f".{fmt}" for fmt in FORMATS)
+        prompt = TextPrompt(f"Save the result (the query {again}) to a {names} file:",
+                            value=str(default))
+        pane.app.push_screen(prompt, lambda path: self._save_to(view, path))
 
     def _save_to(self, view: ResultView, path: str | None) -> None:
         if not path:
             return
         fmt = Path(path).suffix.lower().lstrip(".")
-        if fmt not in ("csv", "json"):
-            self.notify("Name a .csv or .json file.", title="Save result", severity="error")
+        if fmt not in FORMATS:
+            names = " or ".join(f".{f}" for f in FORMATS)
+            self.pane.notify(f"Name a {names} file.", title="Save result", severity="error")
             return
-        self.export(view.database or self.database, view.sql, view.row_filter or "", path, fmt)
+        assert view.target is not None
+        work = partial(self._export, view.target, view.sql, view.row_filter or "", path, fmt)
+        self.pane.run_worker(work, thread=True, exclusive=True, group="sql-export",
+                             description="Saving the result", exit_on_error=False)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        group="sql-export",
-        description="Saving the result",
-        exit_on_error=False,
-    )
-    def export(self, database: str, sql: str, row_filter: str, path: str, fmt: str) -> None:
-        """Write the rows of ``sql`` (those holding ``row_filter``, when given) to ``path``."""
-        query, params = filter_rows(sql, row_filter) if row_filter else (sql, None)
-        rows = export_query(self.runner.clients.postgres(), database, query, path, fmt, params)
-        self.post_message(messages.ExportFinished(path, rows))
-
-    @on(messages.ExportFinished)
-    def _exported(self, event: messages.ExportFinished) -> None:
-        self.notify(f"Saved {event.rows:,} rows to {event.path}.", title="Save result")
-
-    # The editor's text -------------------------------------------------------
-
-    @on(SqlEditor.BufferChanged)
-    def _buffer_changed(self, event: SqlEditor.BufferChanged) -> None:
-        self._unsaved = event.text
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self._save_buffer)
-
-    def _save_buffer(self) -> None:
-        self._save_timer = None
-        if self._unsaved is not None:
-            self.save_buffer(self._unsaved)
-            self._unsaved = None
-
-    @work(
-        thread=True,
-        exclusive=True,
-        group="sql-buffer",
-        description="Saving the editor",
-        exit_on_error=False,
-    )
-    def save_buffer(self, text: str) -> None:
-        """Write the editor's text to the profile's state directory."""
-        try:
-            history.save_buffer(self.profile.name, text)
-        except OSError as exc:
-            if not self._buffer_failing:
-                self._warn_from_thread(
-                    f"Editor text not saved ({exc.strerror or exc}); it stays in the editor."
-                )
-            self._buffer_failing = True
+    def _export(self, target: Target, sql: str, row_filter: str, path: str, fmt: str) -> None:
+        runner = self.pane.runner
+        if target.engine == "postgres":
+            query, params = filter_rows(sql, row_filter) if row_filter else (sql, None)
+            client = self.pane.clients.postgres()
+            rows = export_query(client, target.name, query, path, fmt, params)
         else:
-            self._buffer_failing = False
+            session = runner.engine(target).session(target)
+            try:
+                rows = export_run(session, sql, path, fmt)
+            finally:
+                session.close()
+        self.pane.post_message(messages.ExportFinished(path, rows))
+
+    def exported(self, event: messages.ExportFinished) -> None:
+        """Say where the rows went."""
+        self.pane.notify(f"Saved {event.rows:,} rows to {event.path}.", title="Save result",
+                         markup=False)
+
+
+class BufferKeeper:
+    """Keep the editor's text across sessions, written once typing pauses."""
+
+    def __init__(self, pane: SqlPane) -> None:
+        self.pane = pane
+        self._timer: Timer | None = None
+        self._unsaved: str | None = None
+        self._failing = False
+
+    def changed(self, text: str) -> None:
+        """The editor holds ``text`` now: write it once typing pauses."""
+        self._unsaved = text
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.pane.set_timer(SAVE_DELAY, self._save_now)
+
+    def _save_now(self) -> None:
+        self._timer = None
+        if self._unsaved is not None:
+            text, self._unsaved = self._unsaved, None
+            self.pane.run_worker(partial(self._write, text), thread=True, exclusive=True,
+                                 group="sql-buffer", description="Saving the editor",
+                                 exit_on_error=False)
+
+    def _write(self, text: str) -> None:
+        try:
+            history.save_buffer(self.pane.profile.name, text)
+        except OSError as exc:
+            if not self._failing:
+                self.pane.warn_from_thread(
+                    f"Editor text not saved ({exc.strerror or exc}); it stays in the editor.")
+            self._failing = True
+        else:
+            self._failing = False
+
+    def flush(self) -> None:
+        """The pane is closing: write what typing left unsaved, here and now."""
+        if self._timer is not None:
+            self._timer.stop()
+        if self._unsaved is not None:
+            # on a failure only the last debounce window is lost
+            with suppress(OSError):
+                history.save_buffer(self.pane.profile.name, self._unsaved)
