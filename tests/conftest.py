@@ -13,14 +13,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
+    from console.backends.balena import BalenaClient
     from console.backends.postgres import PostgresClient
+    from console.sandbox.serve import ServerThread
 
 _HOME = Path(tempfile.mkdtemp(prefix="fleet-console-tests-"))
 os.environ["FLEET_CONSOLE_HOME"] = str(_HOME)
@@ -32,6 +34,42 @@ os.environ["NO_COLOR"] = "1"
 def fleet_home() -> Path:
     """The temporary root of every profile in this test run."""
     return _HOME
+
+
+BALENA_TOKEN = "test-balena-token-5c1"
+"""The token the shared balena stand-in accepts."""
+BALSAM_PASSWORD = "test-balsam-password"
+BALSAM_OPTIONS = {"simulate": False, "jobs": 400, "epoch": "2026-11-23T12:00:00+00:00"}
+"""A still Balsam stand-in on a fixed clock: 400 jobs, the same every run."""
+
+
+@pytest.fixture(scope="module")
+def balena_server() -> Iterator[ServerThread]:
+    """A still balena stand-in (no simulator), one per test module that asks for it."""
+    from console.sandbox.balena.app import create_app
+    from console.sandbox.serve import ServerThread
+
+    with ServerThread(create_app(token=BALENA_TOKEN, simulate=False)) as running:
+        yield running
+
+
+@pytest.fixture
+async def balena_client(balena_server: ServerThread) -> AsyncIterator[BalenaClient]:
+    """The console's balena client on ``balena_server``, closed after the test."""
+    from console.backends.balena import BalenaClient
+
+    async with BalenaClient(balena_server.url, BALENA_TOKEN) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def balsam_server() -> Iterator[ServerThread]:
+    """A still Balsam stand-in with ``BALSAM_OPTIONS``, one per test module."""
+    from console.sandbox.balsam import build_app
+    from console.sandbox.serve import ServerThread
+
+    with ServerThread(build_app(password=BALSAM_PASSWORD, options=BALSAM_OPTIONS)) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

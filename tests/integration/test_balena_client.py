@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -11,33 +10,21 @@ import pytest
 from console.backends.balena import BalenaClient
 from console.backends.balena.logs import DeviceLogs
 from console.errors import AuthError, BadQuery, Conflict, NotFound, ReadOnlyRefused
-from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
+from tests.conftest import BALENA_TOKEN
 
-TOKEN = "sandbox-token-3f9a"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerThread]:
-    with ServerThread(create_app(token=TOKEN, simulate=False)) as running:
-        yield running
+TOKEN = BALENA_TOKEN
 
 
-@pytest.fixture
-async def client(server: ServerThread) -> AsyncIterator[BalenaClient]:
-    async with BalenaClient(server.url, TOKEN, timeout=5) as balena:
-        yield balena
+def raw(balena_server: ServerThread) -> httpx.Client:
+    return httpx.Client(base_url=balena_server.url, headers={"Authorization": f"Bearer {TOKEN}"})
 
 
-def raw(server: ServerThread) -> httpx.Client:
-    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"})
-
-
-def reachable(server: ServerThread, prefix: str, count: int) -> list[dict[str, Any]]:
+def reachable(balena_server: ServerThread, prefix: str, count: int) -> list[dict[str, Any]]:
     """Devices named ``prefix…`` the supervisor proxy reaches: online, VPN up, no update lock."""
     found = [
         d
-        for d in server.app.state.balena.store.rows("device")
+        for d in balena_server.app.state.balena.store.rows("device")
         if d["device_name"].startswith(prefix)
         and d["is_connected_to_vpn"]
         and not d.get("_locked")
@@ -47,42 +34,44 @@ def reachable(server: ServerThread, prefix: str, count: int) -> list[dict[str, A
     return found[:count]
 
 
-async def system_messages(client: BalenaClient, uuid: str) -> list[str]:
+async def system_messages(balena_client: BalenaClient, uuid: str) -> list[str]:
     """The supervisor's lines in a device's log, read back over the logs API."""
-    return [line.message for line in await DeviceLogs(client).history(uuid) if line.is_system]
+    return [
+        line.message for line in await DeviceLogs(balena_client).history(uuid) if line.is_system
+    ]
 
 
-async def test_first_page_is_sorted_and_counted(client: BalenaClient) -> None:
-    page = await client.devices.list(top=10)
+async def test_first_page_is_sorted_and_counted(balena_client: BalenaClient) -> None:
+    page = await balena_client.devices.list(top=10)
     names = [d.name for d in page.devices]
     assert page.total == 300
     assert names == sorted(names)
     assert len(names) == 10
 
 
-async def test_descending_sort_and_paging_do_not_overlap(client: BalenaClient) -> None:
-    first = await client.devices.list(sort="seen", descending=True, top=20)
-    second = await client.devices.list(sort="seen", descending=True, top=20, skip=20)
+async def test_descending_sort_and_paging_do_not_overlap(balena_client: BalenaClient) -> None:
+    first = await balena_client.devices.list(sort="seen", descending=True, top=20)
+    second = await balena_client.devices.list(sort="seen", descending=True, top=20, skip=20)
     seen = [d.last_seen for d in first.devices + second.devices]
     assert seen == sorted(seen, reverse=True)
     assert not {d.id for d in first.devices} & {d.id for d in second.devices}
 
 
-async def test_filter_text_runs_on_the_server(client: BalenaClient) -> None:
-    page = await client.devices.list(text="offline name~SENSOR", top=500)
+async def test_filter_text_runs_on_the_server(balena_client: BalenaClient) -> None:
+    page = await balena_client.devices.list(text="offline name~SENSOR", top=500)
     assert page.total == len(page.devices) > 0
     assert all(not d.is_online and "sensor" in d.name for d in page.devices)
 
 
-async def test_fleet_filter_by_slug_matches_fleet_id(client: BalenaClient) -> None:
-    fleet = await client.fleets.get("acme/sensors")
-    by_slug = await client.devices.list(text="fleet=acme/sensors", top=1)
-    by_id = await client.devices.list(fleet_id=fleet.id, top=1)
+async def test_fleet_filter_by_slug_matches_fleet_id(balena_client: BalenaClient) -> None:
+    fleet = await balena_client.fleets.get("acme/sensors")
+    by_slug = await balena_client.devices.list(text="fleet=acme/sensors", top=1)
+    by_id = await balena_client.devices.list(fleet_id=fleet.id, top=1)
     assert by_slug.total == by_id.total > 0
 
 
-async def test_device_by_id_uuid_and_short_uuid(client: BalenaClient) -> None:
-    device = (await client.devices.list(top=1)).devices[0]
+async def test_device_by_id_uuid_and_short_uuid(balena_client: BalenaClient) -> None:
+    device = (await balena_client.devices.list(top=1)).devices[0]
     for identifier in (
         device.id,
         str(device.id),
@@ -90,11 +79,13 @@ async def test_device_by_id_uuid_and_short_uuid(client: BalenaClient) -> None:
         device.uuid[:7],
         device.uuid.upper(),
     ):
-        assert (await client.resolve_device(identifier)).id == device.id
+        assert (await balena_client.resolve_device(identifier)).id == device.id
 
 
-async def test_ambiguous_short_uuid_names_both(client: BalenaClient, server: ServerThread) -> None:
-    with raw(server) as http:
+async def test_ambiguous_short_uuid_names_both(
+    balena_client: BalenaClient, balena_server: ServerThread
+) -> None:
+    with raw(balena_server) as http:
         for tail in ("a" * 24, "b" * 24):
             body = {
                 "uuid": "abcdef12" + tail,
@@ -103,133 +94,137 @@ async def test_ambiguous_short_uuid_names_both(client: BalenaClient, server: Ser
             }
             assert http.post("/v7/device", json=body).status_code == 201
     with pytest.raises(Conflict) as caught:
-        await client.resolve_device("abcdef1")
+        await balena_client.resolve_device("abcdef1")
     assert "abcdef12aa" in caught.value.message and "abcdef12bb" in caught.value.message
-    assert (await client.resolve_device("abcdef12b")).uuid.endswith("b" * 24)
+    assert (await balena_client.resolve_device("abcdef12b")).uuid.endswith("b" * 24)
 
 
 @pytest.mark.parametrize("identifier", ["fffffff", 999999, "0" * 32])
-async def test_unknown_device_is_not_found(client: BalenaClient, identifier: object) -> None:
+async def test_unknown_device_is_not_found(balena_client: BalenaClient, identifier: object) -> None:
     with pytest.raises(NotFound):
-        await client.resolve_device(identifier)  # type: ignore[arg-type]
+        await balena_client.resolve_device(identifier)  # type: ignore[arg-type]
 
 
-async def test_junk_identifier_is_a_bad_query(client: BalenaClient) -> None:
+async def test_junk_identifier_is_a_bad_query(balena_client: BalenaClient) -> None:
     with pytest.raises(BadQuery):
-        await client.resolve_device("gw 01; drop")
+        await balena_client.resolve_device("gw 01; drop")
 
 
-async def test_fleets_have_device_and_online_counts(client: BalenaClient) -> None:
-    fleets = {f.slug: f for f in await client.fleets.list()}
+async def test_fleets_have_device_and_online_counts(balena_client: BalenaClient) -> None:
+    fleets = {f.slug: f for f in await balena_client.fleets.list()}
     assert set(fleets) >= {"acme/gateways", "acme/sensors", "lab/kiosks"}
     gateways = fleets["acme/gateways"]
-    online = await client.devices.count({"belongs_to__application": gateways.id, "is_online": True})
+    online = await balena_client.devices.count(
+        {"belongs_to__application": gateways.id, "is_online": True}
+    )
     assert gateways.online_count == online
-    assert gateways.device_count == await client.devices.count(
+    assert gateways.device_count == await balena_client.devices.count(
         {"belongs_to__application": gateways.id}
     )
 
 
-async def test_fleet_by_slug_uuid_and_id(client: BalenaClient) -> None:
-    fleet = await client.fleets.get("ACME/Gateways")
-    assert (await client.fleets.get(fleet.uuid)).id == fleet.id
-    assert (await client.fleets.get(fleet.id)).slug == "acme/gateways"
+async def test_fleet_by_slug_uuid_and_id(balena_client: BalenaClient) -> None:
+    fleet = await balena_client.fleets.get("ACME/Gateways")
+    assert (await balena_client.fleets.get(fleet.uuid)).id == fleet.id
+    assert (await balena_client.fleets.get(fleet.id)).slug == "acme/gateways"
 
 
-async def test_fleet_by_short_uuid(client: BalenaClient) -> None:
-    fleet = await client.fleets.get("acme/sensors")
-    assert (await client.fleets.get(fleet.uuid[:7])).id == fleet.id
-    assert (await client.resolve_fleet(fleet.uuid[:12].upper())).slug == "acme/sensors"
+async def test_fleet_by_short_uuid(balena_client: BalenaClient) -> None:
+    fleet = await balena_client.fleets.get("acme/sensors")
+    assert (await balena_client.fleets.get(fleet.uuid[:7])).id == fleet.id
+    assert (await balena_client.resolve_fleet(fleet.uuid[:12].upper())).slug == "acme/sensors"
     with pytest.raises(NotFound):
-        await client.resolve_fleet("fedcba9")
+        await balena_client.resolve_fleet("fedcba9")
 
 
 async def test_ambiguous_fleet_short_uuid_names_both(
-    client: BalenaClient, server: ServerThread
+    balena_client: BalenaClient, balena_server: ServerThread
 ) -> None:
-    store = server.app.state.balena.store
+    store = balena_server.app.state.balena.store
     for name, tail in (("twin east", "e" * 24), ("twin west", "f" * 24)):
-        made = await client.fleets.create(name, "rpi4", "lab")
+        made = await balena_client.fleets.create(name, "rpi4", "lab")
         store.update("application", store.get("application", made.id), {"uuid": "ab12cd34" + tail})
     with pytest.raises(Conflict) as caught:
-        await client.resolve_fleet("ab12cd3")
+        await balena_client.resolve_fleet("ab12cd3")
     message = caught.value.message
     assert "lab/twin east" in message and "lab/twin west" in message and "ambiguous" in message
-    assert (await client.resolve_fleet("ab12cd34f")).slug == "lab/twin west"
-    assert (await client.resolve_fleet("ab12cd34" + "e" * 24)).slug == "lab/twin east"
+    assert (await balena_client.resolve_fleet("ab12cd34f")).slug == "lab/twin west"
+    assert (await balena_client.resolve_fleet("ab12cd34" + "e" * 24)).slug == "lab/twin east"
 
 
-async def test_create_fleet_resolves_type_alias_and_org(client: BalenaClient) -> None:
-    fleet = await client.fleets.create("Edge Blocks", "rpi4", "lab", "block")
+async def test_create_fleet_resolves_type_alias_and_org(balena_client: BalenaClient) -> None:
+    fleet = await balena_client.fleets.create("Edge Blocks", "rpi4", "lab", "block")
     assert (fleet.slug, fleet.fleet_class, fleet.device_type) == (
         "lab/edge blocks",
         "block",
         "raspberrypi4-64",
     )
     with pytest.raises(Conflict):
-        await client.fleets.create("edge blocks", "rpi4", "lab")
+        await balena_client.fleets.create("edge blocks", "rpi4", "lab")
     with pytest.raises(BadQuery):
-        await client.fleets.create("ab", "rpi4", "lab")
+        await balena_client.fleets.create("ab", "rpi4", "lab")
     with pytest.raises(NotFound):
-        await client.fleets.create("valid name", "toaster", "lab")
+        await balena_client.fleets.create("valid name", "toaster", "lab")
 
 
-async def test_releases_newest_first(client: BalenaClient) -> None:
-    releases = await client.fleets.releases("acme/gateways")
+async def test_releases_newest_first(balena_client: BalenaClient) -> None:
+    releases = await balena_client.fleets.releases("acme/gateways")
     assert [r.created_at for r in releases] == sorted(
         (r.created_at for r in releases), reverse=True
     )
     assert {r.status for r in releases} >= {"success", "failed"}
 
 
-async def test_rename_then_read_back(client: BalenaClient) -> None:
-    device = (await client.devices.list(text="name=gw-010", top=1)).devices[0]
-    renamed = await client.devices.rename(device.uuid[:8], "gw-010 lab bench")
+async def test_rename_then_read_back(balena_client: BalenaClient) -> None:
+    device = (await balena_client.devices.list(text="name=gw-010", top=1)).devices[0]
+    renamed = await balena_client.devices.rename(device.uuid[:8], "gw-010 lab bench")
     assert renamed.name == "gw-010 lab bench"
     with pytest.raises(BadQuery):
-        await client.devices.rename(device.id, "two\nlines")
+        await balena_client.devices.rename(device.id, "two\nlines")
 
 
-async def test_pin_by_commit_then_track(client: BalenaClient) -> None:
-    device = (await client.devices.list(text="name=gw-011", top=1)).devices[0]
-    oldest = (await client.fleets.releases(device.fleet_id, only_success=True))[-1]
-    [pinned] = await client.devices.bulk("pin", [device.uuid], release=oldest.commit[:10])
+async def test_pin_by_commit_then_track(balena_client: BalenaClient) -> None:
+    device = (await balena_client.devices.list(text="name=gw-011", top=1)).devices[0]
+    oldest = (await balena_client.fleets.releases(device.fleet_id, only_success=True))[-1]
+    [pinned] = await balena_client.devices.bulk("pin", [device.uuid], release=oldest.commit[:10])
     assert (
         pinned.ok
         and pinned.device
         and pinned.device.pinned
         and pinned.device.pinned.id == oldest.id
     )
-    [tracked] = await client.devices.bulk("track", [device.id])
+    [tracked] = await balena_client.devices.bulk("track", [device.id])
     assert tracked.ok and tracked.device and tracked.device.pinned is None
 
 
-async def test_pin_to_a_failed_release_is_refused(client: BalenaClient) -> None:
-    device = (await client.devices.list(text="name=gw-012", top=1)).devices[0]
-    failed = next(r for r in await client.fleets.releases(device.fleet_id) if r.status == "failed")
-    [result] = await client.devices.bulk("pin", [device.id], release=failed.commit)
+async def test_pin_to_a_failed_release_is_refused(balena_client: BalenaClient) -> None:
+    device = (await balena_client.devices.list(text="name=gw-012", top=1)).devices[0]
+    failed = next(
+        r for r in await balena_client.fleets.releases(device.fleet_id) if r.status == "failed"
+    )
+    [result] = await balena_client.devices.bulk("pin", [device.id], release=failed.commit)
     assert not result.ok and "no successful release" in result.message
 
 
-async def test_move_clears_pin_and_checks_architecture(client: BalenaClient) -> None:
-    gw = (await client.devices.list(text="name=gw-013", top=1)).devices[0]
-    nano_fleet = await client.fleets.create("nano spares", "jetson-nano", "acme")
-    await client.devices.bulk(
-        "pin", [gw.id], release=(await client.fleets.releases(gw.fleet_id))[0].commit
+async def test_move_clears_pin_and_checks_architecture(balena_client: BalenaClient) -> None:
+    gw = (await balena_client.devices.list(text="name=gw-013", top=1)).devices[0]
+    nano_fleet = await balena_client.fleets.create("nano spares", "jetson-nano", "acme")
+    await balena_client.devices.bulk(
+        "pin", [gw.id], release=(await balena_client.fleets.releases(gw.fleet_id))[0].commit
     )
-    [moved] = await client.devices.bulk("move", [gw.id], fleet=nano_fleet.slug)
+    [moved] = await balena_client.devices.bulk("move", [gw.id], fleet=nano_fleet.slug)
     assert moved.ok and moved.device and moved.device.fleet_id == nano_fleet.id
     assert moved.device.pinned is None
-    kiosk = (await client.devices.list(text="name=kiosk-001", top=1)).devices[0]
-    [refused] = await client.devices.bulk("move", [kiosk.id], fleet=nano_fleet.id)
+    kiosk = (await balena_client.devices.list(text="name=kiosk-001", top=1)).devices[0]
+    [refused] = await balena_client.devices.bulk("move", [kiosk.id], fleet=nano_fleet.id)
     assert not refused.ok and "architecture" in refused.message
 
 
-async def test_bulk_restart_reports_each_device(client: BalenaClient) -> None:
-    online = (await client.devices.list(text="online name~sensor", top=2)).devices
-    offline = (await client.devices.list(text="offline name~sensor", top=1)).devices
+async def test_bulk_restart_reports_each_device(balena_client: BalenaClient) -> None:
+    online = (await balena_client.devices.list(text="online name~sensor", top=2)).devices
+    offline = (await balena_client.devices.list(text="offline name~sensor", top=1)).devices
     targets = [d.uuid[:7] for d in online] + [offline[0].id, "deadbee"]
-    results = await client.devices.bulk("restart", targets)
+    results = await balena_client.devices.bulk("restart", targets)
     assert [r.target for r in results] == [str(t) for t in targets]
     assert [r.ok for r in results] == [True, True, False, False]
     assert "offline" in results[2].message
@@ -237,136 +232,147 @@ async def test_bulk_restart_reports_each_device(client: BalenaClient) -> None:
 
 
 async def test_update_lock_is_reported_and_force_overrides(
-    client: BalenaClient, server: ServerThread
+    balena_client: BalenaClient, balena_server: ServerThread
 ) -> None:
-    state = server.app.state.balena
+    state = balena_server.app.state.balena
     locked = next(d for d in state.store.rows("device") if d.get("_locked") and d["is_online"])
-    [held] = await client.devices.bulk("reboot", [locked["id"]])
+    [held] = await balena_client.devices.bulk("reboot", [locked["id"]])
     assert not held.ok and "lock" in held.message
-    [forced] = await client.devices.bulk("reboot", [locked["id"]], force=True)
+    [forced] = await balena_client.devices.bulk("reboot", [locked["id"]], force=True)
     assert forced.ok
 
 
-async def test_blink_reaches_each_device(client: BalenaClient, server: ServerThread) -> None:
-    first, second = reachable(server, "gw-02", 2)
-    results = await client.devices.bulk("blink", [first["uuid"][:7], second["id"]])
+async def test_blink_reaches_each_device(
+    balena_client: BalenaClient, balena_server: ServerThread
+) -> None:
+    first, second = reachable(balena_server, "gw-02", 2)
+    results = await balena_client.devices.bulk("blink", [first["uuid"][:7], second["id"]])
     assert [(r.ok, r.message) for r in results] == [(True, "blinking")] * 2
     for device in (first, second):
-        assert "Blinking the identification LED" in await system_messages(client, device["uuid"])
+        assert "Blinking the identification LED" in await system_messages(
+            balena_client, device["uuid"]
+        )
 
 
-async def test_shutdown_takes_devices_offline(client: BalenaClient, server: ServerThread) -> None:
-    first, second = reachable(server, "gw-03", 2)
-    results = await client.devices.bulk("shutdown", [first["uuid"], str(second["id"])])
+async def test_shutdown_takes_devices_offline(
+    balena_client: BalenaClient, balena_server: ServerThread
+) -> None:
+    first, second = reachable(balena_server, "gw-03", 2)
+    results = await balena_client.devices.bulk("shutdown", [first["uuid"], str(second["id"])])
     assert [(r.ok, r.message) for r in results] == [(True, "shutdown requested")] * 2
-    after = await client.devices.by_ids([first["id"], second["id"]])
+    after = await balena_client.devices.by_ids([first["id"], second["id"]])
     assert [(d.is_online, d.heartbeat) for d in after] == [(False, "offline")] * 2
-    assert "Shutting down" in await system_messages(client, first["uuid"])
-    [again] = await client.devices.bulk("shutdown", [first["id"]])
+    assert "Shutting down" in await system_messages(balena_client, first["uuid"])
+    [again] = await balena_client.devices.bulk("shutdown", [first["id"]])
     assert not again.ok and "offline" in again.message
 
 
 async def test_purge_is_acknowledged_and_the_device_stays_up(
-    client: BalenaClient, server: ServerThread
+    balena_client: BalenaClient, balena_server: ServerThread
 ) -> None:
-    [device] = reachable(server, "gw-04", 1)
-    [result] = await client.devices.bulk("purge", [device["uuid"][:8]])
+    [device] = reachable(balena_server, "gw-04", 1)
+    [result] = await balena_client.devices.bulk("purge", [device["uuid"][:8]])
     assert result.ok and result.message == "data purge requested"
-    assert "Purging /data" in await system_messages(client, device["uuid"])
-    assert (await client.resolve_device(device["id"])).is_online
+    assert "Purging /data" in await system_messages(balena_client, device["uuid"])
+    assert (await balena_client.resolve_device(device["id"])).is_online
 
 
-async def test_deactivate_many_confirms_each(client: BalenaClient) -> None:
-    devices = (await client.devices.list(text="name^kiosk-04", top=3)).devices
-    results = await client.devices.bulk("deactivate", [d.id for d in devices])
+async def test_deactivate_many_confirms_each(balena_client: BalenaClient) -> None:
+    devices = (await balena_client.devices.list(text="name^kiosk-04", top=3)).devices
+    results = await balena_client.devices.bulk("deactivate", [d.id for d in devices])
     assert all(r.ok for r in results) and len(results) == 3
-    again = await client.devices.by_ids([d.id for d in devices])
+    again = await balena_client.devices.by_ids([d.id for d in devices])
     assert {d.is_active for d in again} == {False}
     assert {d.status for d in again} == {"inactive"}
 
 
-async def test_device_tags_upsert_list_remove(client: BalenaClient) -> None:
-    device = (await client.devices.list(text="name=sensor-005", top=1)).devices[0]
-    await client.tags.set("device", device.uuid, "owner", "o'brien & co")
-    await client.tags.set("device", device.uuid, "owner", "lab team")
-    tags = {t.key: t.value for t in await client.tags.list("device", device.id)}
+async def test_device_tags_upsert_list_remove(balena_client: BalenaClient) -> None:
+    device = (await balena_client.devices.list(text="name=sensor-005", top=1)).devices[0]
+    await balena_client.tags.set("device", device.uuid, "owner", "o'brien & co")
+    await balena_client.tags.set("device", device.uuid, "owner", "lab team")
+    tags = {t.key: t.value for t in await balena_client.tags.list("device", device.id)}
     assert tags["owner"] == "lab team"
-    await client.tags.remove("device", device.id, "owner")
-    assert "owner" not in {t.key for t in await client.tags.list("device", device.id)}
+    await balena_client.tags.remove("device", device.id, "owner")
+    assert "owner" not in {t.key for t in await balena_client.tags.list("device", device.id)}
 
 
-async def test_fleet_variables_env_and_config(client: BalenaClient) -> None:
-    await client.variables.set(
+async def test_fleet_variables_env_and_config(balena_client: BalenaClient) -> None:
+    await balena_client.variables.set(
         "fleet", "acme/sensors", "API URL".replace(" ", "_"), "https://x/?a=1&b=2"
     )
-    await client.variables.set(
+    await balena_client.variables.set(
         "fleet", "acme/sensors", "BALENA_HOST_CONFIG_gpu_mem", "64", "config"
     )
-    env = {v.name: v.value for v in await client.variables.list("fleet", "acme/sensors")}
+    env = {v.name: v.value for v in await balena_client.variables.list("fleet", "acme/sensors")}
     config = {
-        v.name: v.value for v in await client.variables.list("fleet", "acme/sensors", "config")
+        v.name: v.value
+        for v in await balena_client.variables.list("fleet", "acme/sensors", "config")
     }
     assert env["API_URL"] == "https://x/?a=1&b=2"
     assert config["BALENA_HOST_CONFIG_gpu_mem"] == "64"
     with pytest.raises(BadQuery):
-        await client.variables.set("fleet", "acme/sensors", "NOT_BALENA", "1", "config")
-    await client.variables.remove("fleet", "acme/sensors", "API_URL")
-    assert "API_URL" not in {v.name for v in await client.variables.list("fleet", "acme/sensors")}
+        await balena_client.variables.set("fleet", "acme/sensors", "NOT_BALENA", "1", "config")
+    await balena_client.variables.remove("fleet", "acme/sensors", "API_URL")
+    assert "API_URL" not in {
+        v.name for v in await balena_client.variables.list("fleet", "acme/sensors")
+    }
 
 
-async def test_device_env_and_config_variables(client: BalenaClient) -> None:
-    device = (await client.devices.list(text="name=sensor-006", top=1)).devices[0]
+async def test_device_env_and_config_variables(balena_client: BalenaClient) -> None:
+    device = (await balena_client.devices.list(text="name=sensor-006", top=1)).devices[0]
 
     async def listed(var_kind: str) -> list[tuple[str, str]]:
-        found = await client.variables.list("device", device.uuid, var_kind)
+        found = await balena_client.variables.list("device", device.uuid, var_kind)
         return [(v.name, v.value) for v in found if v.name in ("LOG_LEVEL", "BALENA_GPU")]
 
-    await client.variables.set("device", device.uuid[:7], "LOG_LEVEL", "debug")
-    await client.variables.set("device", device.uuid[:7], "LOG_LEVEL", "info & more")
-    await client.variables.set("device", device.id, "BALENA_GPU", "128", "config")
+    await balena_client.variables.set("device", device.uuid[:7], "LOG_LEVEL", "debug")
+    await balena_client.variables.set("device", device.uuid[:7], "LOG_LEVEL", "info & more")
+    await balena_client.variables.set("device", device.id, "BALENA_GPU", "128", "config")
     assert await listed("env") == [("LOG_LEVEL", "info & more")]
     assert await listed("config") == [("BALENA_GPU", "128")]
-    await client.variables.remove("device", device.id, "LOG_LEVEL")
+    await balena_client.variables.remove("device", device.id, "LOG_LEVEL")
     assert await listed("env") == []
     assert await listed("config") == [("BALENA_GPU", "128")]
-    await client.variables.remove("device", device.id, "BALENA_GPU", "config")
+    await balena_client.variables.remove("device", device.id, "BALENA_GPU", "config")
     assert await listed("config") == []
 
 
-async def test_fleet_tags_upsert_list_remove(client: BalenaClient) -> None:
-    fleet = await client.fleets.get("lab/kiosks")
-    await client.tags.set("fleet", "lab/kiosks", "region", "eu west")
-    await client.tags.set("fleet", fleet.uuid[:7], "region", "eu-central")
-    tags = await client.tags.list("fleet", fleet.id)
+async def test_fleet_tags_upsert_list_remove(balena_client: BalenaClient) -> None:
+    fleet = await balena_client.fleets.get("lab/kiosks")
+    await balena_client.tags.set("fleet", "lab/kiosks", "region", "eu west")
+    await balena_client.tags.set("fleet", fleet.uuid[:7], "region", "eu-central")
+    tags = await balena_client.tags.list("fleet", fleet.id)
     assert [(t.key, t.value) for t in tags if t.key == "region"] == [("region", "eu-central")]
-    device = (await client.devices.list(fleet_id=fleet.id, top=1)).devices[0]
-    assert "region" not in {t.key for t in await client.tags.list("device", device.id)}
-    await client.tags.remove("fleet", fleet, "region")
-    assert "region" not in {t.key for t in await client.tags.list("fleet", "lab/kiosks")}
+    device = (await balena_client.devices.list(fleet_id=fleet.id, top=1)).devices[0]
+    assert "region" not in {t.key for t in await balena_client.tags.list("device", device.id)}
+    await balena_client.tags.remove("fleet", fleet, "region")
+    assert "region" not in {t.key for t in await balena_client.tags.list("fleet", "lab/kiosks")}
 
 
-async def test_device_services(client: BalenaClient) -> None:
-    device = (await client.devices.list(text="name=gw-001", top=1)).devices[0]
-    services = await client.devices.services(device.id)
+async def test_device_services(balena_client: BalenaClient) -> None:
+    device = (await balena_client.devices.list(text="name=gw-001", top=1)).devices[0]
+    services = await balena_client.devices.services(device.id)
     assert sorted(s.name for s in services) == ["agent", "main"]
     assert all(s.release for s in services)
 
 
-async def test_wrong_token_is_a_clear_message_without_the_token(server: ServerThread) -> None:
+async def test_wrong_token_is_a_clear_message_without_the_token(
+    balena_server: ServerThread,
+) -> None:
     secret = "wrong-token-that-must-not-leak"
-    async with BalenaClient(server.url, secret, profile="staging") as bad:
+    async with BalenaClient(balena_server.url, secret, profile="staging") as bad:
         with pytest.raises(AuthError) as caught:
             await bad.devices.list(top=1)
     text = str(caught.value)
     assert secret not in text and "token" in text and "refused" in text
 
 
-async def test_read_only_profile_refuses_before_sending(server: ServerThread) -> None:
-    async with BalenaClient(server.url, TOKEN, read_only=True, profile="prod") as ro:
+async def test_read_only_profile_refuses_before_sending(balena_server: ServerThread) -> None:
+    async with BalenaClient(balena_server.url, TOKEN, read_only=True, profile="prod") as ro:
         device = (await ro.devices.list(top=1)).devices[0]
-        version = server.app.state.balena.store.version
+        version = balena_server.app.state.balena.store.version
         with pytest.raises(ReadOnlyRefused):
             await ro.devices.rename(device.id, "nope")
         with pytest.raises(ReadOnlyRefused):
             await ro.devices.bulk("reboot", [device.id])
-        assert server.app.state.balena.store.version == version
+        assert balena_server.app.state.balena.store.version == version

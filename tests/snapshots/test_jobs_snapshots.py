@@ -6,32 +6,24 @@ row and time on screen is the same on every run.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 
 from console.backends.balsam import BalsamClient
 from console.clients import Clients
 from console.profiles import Profile, ProfileSettings
-from console.sandbox.balsam import build_app
 from console.sandbox.serve import ServerThread
 from console.ui.panes.jobs import JobsPane
+from tests.conftest import BALSAM_OPTIONS, BALSAM_PASSWORD
+from tests.pilot import settle_quietly as settle
 
-PASSWORD = "snapshot-password"
-OPTIONS = {"simulate": False, "jobs": 400, "epoch": "2026-11-23T12:00:00+00:00"}
+PASSWORD = BALSAM_PASSWORD
+OPTIONS = BALSAM_OPTIONS
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerThread]:
-    with ServerThread(build_app(password=PASSWORD, options=OPTIONS)) as running:
-        yield running
 
 
 class JobsApp(App[None]):
@@ -45,25 +37,16 @@ class JobsApp(App[None]):
         yield JobsPane(Clients(profile, balsam=client), refresh=None)
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until no worker runs, including workers started by finishing ones."""
-    for _ in range(10):
-        await pilot.pause()
-        with contextlib.suppress(WorkerCancelled):  # replaced by a newer load: fine
-            await pilot.app.workers.wait_for_complete()
-        if all(worker.is_finished for worker in pilot.app.workers):
-            break
-    await pilot.pause(0.1)
-
-
 class TestJobsPane:
     @SIZES
-    def test_summary(self, snap_compare: Any, server: ServerThread, size: tuple[int, int]) -> None:
-        assert snap_compare(JobsApp(server.url), terminal_size=size, run_before=settle)
+    def test_summary(
+        self, snap_compare: Any, balsam_server: ServerThread, size: tuple[int, int]
+    ) -> None:
+        assert snap_compare(JobsApp(balsam_server.url), terminal_size=size, run_before=settle)
 
     @SIZES
     def test_filtered_table(
-        self, snap_compare: Any, server: ServerThread, size: tuple[int, int]
+        self, snap_compare: Any, balsam_server: ServerThread, size: tuple[int, int]
     ) -> None:
         async def filtered(pilot: Pilot[Any]) -> None:
             await settle(pilot)
@@ -71,11 +54,11 @@ class TestJobsPane:
             await settle(pilot)
             await pilot.press("space")
 
-        assert snap_compare(JobsApp(server.url), terminal_size=size, run_before=filtered)
+        assert snap_compare(JobsApp(balsam_server.url), terminal_size=size, run_before=filtered)
 
     @SIZES
     def test_job_detail(
-        self, snap_compare: Any, server: ServerThread, size: tuple[int, int]
+        self, snap_compare: Any, balsam_server: ServerThread, size: tuple[int, int]
     ) -> None:
         async def detail(pilot: Pilot[Any]) -> None:
             await settle(pilot)
@@ -84,4 +67,4 @@ class TestJobsPane:
             await pilot.press("enter")
             await settle(pilot)
 
-        assert snap_compare(JobsApp(server.url), terminal_size=size, run_before=detail)
+        assert snap_compare(JobsApp(balsam_server.url), terminal_size=size, run_before=detail)

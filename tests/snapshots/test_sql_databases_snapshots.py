@@ -7,22 +7,21 @@ cleared, every worker awaited before the picture is taken.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 
 from console import profiles
 from console.backends.postgres import PostgresClient
 from console.ui.app import FleetConsole
+from console.ui.databases import database_table
 from console.ui.panes.databases import DatabasesPane
 from console.ui.panes.sql import SqlPane
 from console.ui.sql import result_table
-from console.ui.databases import database_table
 from tests.conftest import scratch_database
+from tests.pilot import settle_quietly as settle
 
 DB = "ui_snapshots"
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -57,19 +56,6 @@ def fixed_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(result_table, "elapsed_text", lambda seconds: "3 ms")
     monkeypatch.setattr(database_table, "human_size",
                         lambda size: "—" if size is None else "7.3 MB")
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until no worker runs, including workers started by finishing ones."""
-    for _ in range(20):
-        await pilot.pause()
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        if all(worker.is_finished for worker in pilot.app.workers):
-            break
-    await pilot.pause(0.1)
-    pilot.app.clear_notifications()
-    await pilot.pause()
 
 
 def make_app() -> FleetConsole:

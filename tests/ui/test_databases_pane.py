@@ -16,6 +16,7 @@ from console.ui.confirm import ConfirmScreen
 from console.ui.databases.database_table import human_size
 from console.ui.panes.databases import DatabasesPane
 from console.ui.widgets.prompts import TextPrompt
+from tests.pilot import wait_for
 
 PREFIX = "ui_dbpane"
 MAIN = f"{PREFIX}_main"
@@ -47,15 +48,6 @@ def client(local_pg: object) -> Iterator[PostgresClient]:
 
 def make_app() -> FleetConsole:
     return FleetConsole(profiles.load("local"), start_services=False)
-
-
-async def wait_for(pilot, condition, rounds: int = 600) -> None:  # type: ignore[no-untyped-def]
-    """Let the app work until ``condition()`` holds (a bound on rounds, not a timing check)."""
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
 
 
 async def open_pane(pilot, select: str = MAIN) -> DatabasesPane:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,44 +10,29 @@ from textual.widgets import DataTable
 from console.backends.balena import BalenaClient
 from console.clients import Clients
 from console.profiles import Profile, ProfileSettings
-from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
 from console.ui.balena.bulk import BulkActionScreen, BulkResultScreen
 from console.ui.balena.device_detail import DeviceDetailScreen
 from console.ui.confirm import ConfirmScreen
 from console.ui.panes.devices import DevicesPane
+from tests.conftest import BALENA_TOKEN
+from tests.pilot import settle
 from tests.ui.hosts import PaneApp
 
-TOKEN = "ui-token-devices"
+TOKEN = BALENA_TOKEN
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerThread]:
-    with ServerThread(create_app(token=TOKEN, simulate=False)) as running:
-        yield running
-
-
-@pytest.fixture
-async def client(server: ServerThread) -> AsyncIterator[BalenaClient]:
-    async with BalenaClient(server.url, TOKEN) as balena:
-        yield balena
-
-
-def make_pane(client: BalenaClient, tmp_path: Path, refresh: float | None = None) -> DevicesPane:
+def make_pane(
+    balena_client: BalenaClient, tmp_path: Path, refresh: float | None = None
+) -> DevicesPane:
     profile = Profile("uitest", ProfileSettings(), tmp_path)
-    return DevicesPane(Clients(profile, balena=client), refresh_seconds=refresh)
+    return DevicesPane(Clients(profile, balena=balena_client), refresh_seconds=refresh)
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let posted messages start their workers, wait for them, then let results draw."""
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def test_opens_with_first_page_sorted_by_name(client: BalenaClient, tmp_path: Path) -> None:
-    pane = make_pane(client, tmp_path)
+async def test_opens_with_first_page_sorted_by_name(
+    balena_client: BalenaClient, tmp_path: Path
+) -> None:
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         names = [d.name for d in pane.table.devices.values()]
@@ -56,8 +40,10 @@ async def test_opens_with_first_page_sorted_by_name(client: BalenaClient, tmp_pa
         assert names == sorted(names)
 
 
-async def test_sort_key_and_order_flip_ask_the_server(client: BalenaClient, tmp_path: Path) -> None:
-    pane = make_pane(client, tmp_path)
+async def test_sort_key_and_order_flip_ask_the_server(
+    balena_client: BalenaClient, tmp_path: Path
+) -> None:
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("s")  # name → status
@@ -70,9 +56,9 @@ async def test_sort_key_and_order_flip_ask_the_server(client: BalenaClient, tmp_
 
 
 async def test_filter_runs_on_the_server_and_bad_filter_keeps_the_old(
-    client: BalenaClient, tmp_path: Path
+    balena_client: BalenaClient, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         pane.apply_filter("offline fleet=lab/kiosks")
@@ -87,9 +73,9 @@ async def test_filter_runs_on_the_server_and_bad_filter_keeps_the_old(
 
 
 async def test_scrolling_near_the_end_loads_the_next_page(
-    client: BalenaClient, tmp_path: Path
+    balena_client: BalenaClient, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("end")
@@ -99,13 +85,13 @@ async def test_scrolling_near_the_end_loads_the_next_page(
 
 
 async def test_live_refresh_updates_changed_cells_by_key(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path, refresh=0.2)
+    pane = make_pane(balena_client, tmp_path, refresh=0.2)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         first = next(iter(pane.table.devices.values()))
-        store = server.app.state.balena.store
+        store = balena_server.app.state.balena.store
         row = store.get("device", first.id)
         rows_before = pane.table.row_count
         store.update("device", row, {"is_online": not row["is_online"], "download_progress": None})
@@ -120,9 +106,9 @@ async def test_live_refresh_updates_changed_cells_by_key(
 
 
 async def test_bulk_reboot_confirms_with_count_and_reports_each(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         pane.apply_filter("online name^sensor-0")
         await settle(pilot)
@@ -142,7 +128,9 @@ async def test_bulk_reboot_confirms_with_count_and_reports_each(
         assert isinstance(result, BulkResultScreen)
         assert len(result.results) == 3
         ok_ids = {r.device.id for r in result.results if r.ok and r.device}
-        locked = {d["id"] for d in server.app.state.balena.store.rows("device") if d.get("_locked")}
+        locked = {
+            d["id"] for d in balena_server.app.state.balena.store.rows("device") if d.get("_locked")
+        }
         assert ok_ids == chosen - locked
         # Rebooted devices are offline now: the refresh after the action drops them from
         # this "online" list (and from the selection).
@@ -150,19 +138,19 @@ async def test_bulk_reboot_confirms_with_count_and_reports_each(
 
 
 async def test_bulk_cancelled_at_confirmation_sends_nothing(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        version = server.app.state.balena.store.version
+        version = balena_server.app.state.balena.store.version
         await pilot.press("space", "b")
         await pilot.pause()
         await pilot.press("end", "enter")  # Deactivate
         await pilot.pause()
         await pilot.press("n")
         await settle(pilot)
-        assert server.app.state.balena.store.version == version
+        assert balena_server.app.state.balena.store.version == version
         assert pilot.app.screen is pilot.app.screen_stack[0]
 
 
@@ -172,10 +160,10 @@ def table_rows(screen: DeviceDetailScreen, selector: str) -> set[tuple[str, ...]
 
 
 async def test_enter_opens_detail_with_tags_variables_and_services(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
     """The detail's three tables hold exactly what the stand-in has for the device."""
-    store = server.app.state.balena.store
+    store = balena_server.app.state.balena.store
     device = store.find("device", device_name="kiosk-031")
     assert device is not None
     store.insert("device_tag", {"device": device["id"], "tag_key": "shelf", "value": "B4"})
@@ -187,7 +175,7 @@ async def test_enter_opens_detail_with_tags_variables_and_services(
         "device_config_variable",
         {"device": device["id"], "name": "BALENA_HOST_CONFIG_gpu_mem", "value": "128"},
     )
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         pane.apply_filter("name=kiosk-031")
         await settle(pilot)
@@ -225,9 +213,9 @@ async def test_enter_opens_detail_with_tags_variables_and_services(
 
 
 async def test_bulk_tag_asks_for_its_value_then_confirms(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         pane.apply_filter("name^kiosk-02")
         await settle(pilot)
@@ -246,25 +234,25 @@ async def test_bulk_tag_asks_for_its_value_then_confirms(
         await settle(pilot)
         assert isinstance(pilot.app.screen, BulkResultScreen)
         assert all(r.ok for r in pilot.app.screen.results)
-        store = server.app.state.balena.store
+        store = balena_server.app.state.balena.store
         tagged = {t["device"] for t in store.rows("device_tag") if t["tag_key"] == "batch"}
         assert tagged == set(pane.table.devices)
 
 
 async def test_registry_builds_the_client_from_the_profile_and_reports_a_429_wait(
-    server: ServerThread, tmp_path: Path
+    balena_server: ServerThread, tmp_path: Path
 ) -> None:
     from pydantic import SecretStr
 
     from console.profiles import BalenaSettings
 
-    settings = ProfileSettings(balena=BalenaSettings(url=server.url))
+    settings = ProfileSettings(balena=BalenaSettings(url=balena_server.url))
     profile = Profile("ui429", settings, tmp_path, {"balena": {"token": SecretStr(TOKEN)}})
     waits: list[float] = []
     pane = DevicesPane(Clients(profile, on_wait=waits.append), refresh_seconds=None)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        server.app.state.faults.set({"rate_limited": 1, "retry_after": 1})
+        balena_server.app.state.faults.set({"rate_limited": 1, "retry_after": 1})
         pane.reload()
         await settle(pilot)
         assert waits == [1.0]
@@ -274,14 +262,14 @@ async def test_registry_builds_the_client_from_the_profile_and_reports_a_429_wai
 
 
 async def test_names_and_values_are_shown_literally_never_as_markup(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
     """A device named like Rich markup must neither crash the table nor lose characters."""
-    store = server.app.state.balena.store
+    store = balena_server.app.state.balena.store
     device = store.get("device", 299)
     store.update("device", device, {"device_name": "[/]aaa[bold"})
     store.insert("device_tag", {"device": 299, "tag_key": "[red]", "value": "[/]"})
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert str(pane.table.get_cell("299", "name")) == "[/]aaa[bold"
@@ -305,11 +293,11 @@ async def wait_until(pilot, condition) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_live_refresh_adds_new_devices_and_follows_the_total(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
     """A device that enters the loaded page (new, or renamed into it) appears in its
     sorted place, the total follows, and rows that did not change keep their cells."""
-    pane = make_pane(client, tmp_path, refresh=0.2)
+    pane = make_pane(balena_client, tmp_path, refresh=0.2)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         total, loaded = pane.total, list(pane.table.devices)
@@ -318,16 +306,18 @@ async def test_live_refresh_adds_new_devices_and_follows_the_total(
         assert under_cursor is not None
         untouched = str(loaded[50])
         cell = pane.table.get_cell(untouched, "name")
-        beyond = (await client.devices.list(top=1, skip=250)).devices[0]
+        beyond = (await balena_client.devices.list(top=1, skip=250)).devices[0]
         assert beyond.id not in pane.table.devices
-        await client.devices.rename(beyond.id, "!renamed")  # "!" sorts before any name
-        dtype = await client.fleets.device_type_id("raspberrypi4-64")
+        await balena_client.devices.rename(beyond.id, "!renamed")  # "!" sorts before any name
+        dtype = await balena_client.fleets.device_type_id("raspberrypi4-64")
         body = {"belongs_to__application": 1, "is_of__device_type": dtype, "device_name": "!s-new"}
-        added = (await client.post("device", body, "add a device"))["id"]
+        added = (await balena_client.post("device", body, "add a device"))["id"]
         try:
             await wait_until(pilot, lambda: pane.total == total + 1 and added in pane.table.devices)
             order = list(pane.table.devices)
-            assert order == [d.id for d in (await client.devices.list(top=len(loaded))).devices]
+            assert order == [
+                d.id for d in (await balena_client.devices.list(top=len(loaded))).devices
+            ]
             assert order[:2] == [beyond.id, added]
             assert order[2:] == loaded[:-2]  # the last two moved on to the next page
             assert pane.table.row_count == len(loaded)
@@ -337,8 +327,8 @@ async def test_live_refresh_adds_new_devices_and_follows_the_total(
             status = str(pane.query_one("#devices-status").render())
             assert f"100 of {total + 1:,}" in status
         finally:
-            await client.delete("device", added, "remove the added device")
-            await client.devices.rename(beyond.id, beyond.name)
+            await balena_client.delete("device", added, "remove the added device")
+            await balena_client.devices.rename(beyond.id, beyond.name)
         await wait_until(pilot, lambda: pane.total == total and added not in pane.table.devices)
         assert list(pane.table.devices) == loaded
 
@@ -371,9 +361,9 @@ def names_filter(*names: str) -> str:
 
 
 async def test_bulk_pin_to_release_confirms_and_pins_each(
-    client: BalenaClient, tmp_path: Path
+    balena_client: BalenaClient, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         pane.apply_filter("name^gw-00")
         await settle(pilot)
@@ -385,19 +375,19 @@ async def test_bulk_pin_to_release_confirms_and_pins_each(
         assert sorted(r.device.id for r in result.results if r.device) == chosen
         assert all(r.ok and r.message == "pinned" for r in result.results)
         try:
-            after = await client.devices.by_ids(chosen)
+            after = await balena_client.devices.by_ids(chosen)
             assert {d.pinned.raw_version if d.pinned else None for d in after} == {"1.1.0"}
             assert all("pinned" in str(pane.table.get_cell(str(i), "release")) for i in chosen)
         finally:
-            await client.devices.bulk("track", list(chosen))
+            await balena_client.devices.bulk("track", list(chosen))
 
 
 async def test_bulk_move_reports_the_device_that_cannot_join(
-    client: BalenaClient, tmp_path: Path
+    balena_client: BalenaClient, tmp_path: Path
 ) -> None:
     """Two gateways move to an aarch64 fleet; the armv7 sensor is refused, on its own line."""
-    target = await client.fleets.create("spare-gateways", "jetson-nano", "acme")
-    pane = make_pane(client, tmp_path)
+    target = await balena_client.fleets.create("spare-gateways", "jetson-nano", "acme")
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         pane.apply_filter(names_filter("gw-040", "gw-041", "sensor-040"))
         await settle(pilot)
@@ -412,20 +402,20 @@ async def test_bulk_move_reports_the_device_that_cannot_join(
         assert not outcome["sensor-040"].ok
         assert "CPU architecture" in outcome["sensor-040"].message
         try:
-            fresh = await client.devices.by_ids([d.id for d in chosen.values()])
+            fresh = await balena_client.devices.by_ids([d.id for d in chosen.values()])
             after = {d.name: d for d in fresh}
             assert after["gw-040"].fleet_id == after["gw-041"].fleet_id == target.id
             assert after["sensor-040"].fleet_id == chosen["sensor-040"].fleet_id
         finally:
-            await client.devices.bulk("move", ["gw-040", "gw-041"], fleet="acme/gateways")
+            await balena_client.devices.bulk("move", ["gw-040", "gw-041"], fleet="acme/gateways")
 
 
 async def test_bulk_restart_asks_online_devices_and_reports_the_offline_one(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
     from console.backends.balena.logs import DeviceLogs
 
-    store = server.app.state.balena.store
+    store = balena_server.app.state.balena.store
     gateways = sorted(
         (d for d in store.rows("device") if d["device_name"].startswith("gw-1")),
         key=lambda d: d["device_name"],
@@ -433,7 +423,7 @@ async def test_bulk_restart_asks_online_devices_and_reports_the_offline_one(
     online = [d for d in gateways if d["is_connected_to_vpn"] and not d["_locked"]][:2]
     offline = next(d for d in gateways if not d["is_connected_to_vpn"])
     targets = [*online, offline]
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         pane.apply_filter(names_filter(*(d["device_name"] for d in targets)))
         await settle(pilot)
@@ -445,7 +435,7 @@ async def test_bulk_restart_asks_online_devices_and_reports_the_offline_one(
         assert set(by_id) == {d["id"] for d in targets}
         assert all(by_id[d["id"]].ok for d in online)
         assert not by_id[offline["id"]].ok and "offline" in by_id[offline["id"]].message
-    reader = DeviceLogs(client)
+    reader = DeviceLogs(balena_client)
     for device in targets:
         history = await reader.history(device["uuid"])
         restarted = any(line.is_system and "Restarting" in line.message for line in history)
@@ -453,9 +443,9 @@ async def test_bulk_restart_asks_online_devices_and_reports_the_offline_one(
 
 
 async def test_bulk_deactivate_confirms_and_deactivates_each(
-    client: BalenaClient, tmp_path: Path
+    balena_client: BalenaClient, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         pane.apply_filter(names_filter("kiosk-050", "kiosk-051"))
         await settle(pilot)
@@ -468,20 +458,22 @@ async def test_bulk_deactivate_confirms_and_deactivates_each(
         assert sorted(r.device.id for r in result.results if r.device) == ids
         assert all(r.ok and r.message == "deactivated" for r in result.results)
         try:
-            assert {d.is_active for d in await client.devices.by_ids(ids)} == {False}
+            assert {d.is_active for d in await balena_client.devices.by_ids(ids)} == {False}
         finally:
-            await client.patch("device", {"id": {"$in": ids}}, {"is_active": True}, "reactivate")
+            await balena_client.patch(
+                "device", {"id": {"$in": ids}}, {"is_active": True}, "reactivate"
+            )
 
 
 @pytest.fixture(scope="module")
-def console_profile(server: ServerThread, fleet_home: Path) -> str:
+def console_profile(balena_server: ServerThread, fleet_home: Path) -> str:
     """A profile of the whole console pointed at this module's stand-in."""
     from console import profiles
     from console.profiles import BalenaSettings
 
     name = "devices-ui"
     if name not in profiles.names():
-        profiles.add(name, ProfileSettings(balena=BalenaSettings(url=server.url)))
+        profiles.add(name, ProfileSettings(balena=BalenaSettings(url=balena_server.url)))
         profiles.set_secret(name, "balena", "token", TOKEN)
     return name
 
@@ -504,10 +496,10 @@ def status_of(pane: DevicesPane) -> str:
 
 
 async def test_slash_in_the_console_filters_the_devices_on_the_server(
-    server: ServerThread, console_profile: str
+    balena_server: ServerThread, console_profile: str
 ) -> None:
     """`/`, typed key by key, reaches the Devices pane; the rows are what the server matched."""
-    store = server.app.state.balena.store
+    store = balena_server.app.state.balena.store
     kiosks = store.find("application", slug="lab/kiosks")
     expected = sorted(
         d["device_name"]
@@ -538,10 +530,10 @@ async def test_slash_in_the_console_filters_the_devices_on_the_server(
 
 
 async def test_devices_command_shows_one_fleet_then_all(
-    server: ServerThread, console_profile: str
+    balena_server: ServerThread, console_profile: str
 ) -> None:
     """`:devices fleet=ORG/NAME FILTER` shows that fleet; a typo changes nothing; `all`."""
-    store = server.app.state.balena.store
+    store = balena_server.app.state.balena.store
     sensors = store.find("application", slug="acme/sensors")
     in_fleet = [d for d in store.rows("device") if d["belongs_to__application"] == sensors["id"]]
     async with whole_console(console_profile).run_test(size=(120, 40)) as pilot:
@@ -568,9 +560,9 @@ async def test_devices_command_shows_one_fleet_then_all(
 
 
 async def test_fleets_pane_d_shows_that_fleets_devices(
-    server: ServerThread, console_profile: str
+    balena_server: ServerThread, console_profile: str
 ) -> None:
-    store = server.app.state.balena.store
+    store = balena_server.app.state.balena.store
     kiosks = store.find("application", slug="lab/kiosks")
     async with whole_console(console_profile).run_test(size=(120, 40)) as pilot:
         await pilot.press("1")

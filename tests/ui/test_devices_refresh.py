@@ -24,6 +24,7 @@ from console.profiles import Profile, ProfileSettings
 from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
 from console.ui.panes.devices import PAGE, DevicesPane
+from tests.pilot import settle
 from tests.ui.hosts import PaneApp
 
 TOKEN = "ui-token-devices-refresh"
@@ -101,14 +102,6 @@ def make_pane(client: BalenaClient, tmp_path: Path) -> DevicesPane:
     # so the recorded requests are exactly that refresh's.
     profile = Profile("uirefresh", ProfileSettings(), tmp_path)
     return DevicesPane(Clients(profile, balena=client), refresh_seconds=None)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let posted messages start their workers, wait for them, then let results draw."""
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def scroll_deep(pilot: Pilot[None], pane: DevicesPane, row: int) -> None:

@@ -2,75 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, Select, Static, TabbedContent
 
 from console.backends.balena import BalenaClient
 from console.clients import Clients
 from console.profiles import Profile, ProfileSettings
-from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
 from console.ui.balena.fleet_detail import FleetDetailScreen
 from console.ui.balena.fleet_dialogs import CreateFleetScreen, KeyValueScreen
 from console.ui.panes.fleets import FleetsPane
+from tests.conftest import BALENA_TOKEN
+from tests.pilot import settle
 from tests.ui.hosts import PaneApp
 
-TOKEN = "ui-token-fleets"
+TOKEN = BALENA_TOKEN
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerThread]:
-    with ServerThread(create_app(token=TOKEN, simulate=False)) as running:
-        yield running
-
-
-@pytest.fixture
-async def client(server: ServerThread) -> AsyncIterator[BalenaClient]:
-    async with BalenaClient(server.url, TOKEN) as balena:
-        yield balena
-
-
-def make_pane(client: BalenaClient, tmp_path: Path) -> FleetsPane:
+def make_pane(balena_client: BalenaClient, tmp_path: Path) -> FleetsPane:
     profile = Profile("uitest", ProfileSettings(), tmp_path)
-    return FleetsPane(Clients(profile, balena=client), refresh_seconds=None)
+    return FleetsPane(Clients(profile, balena=balena_client), refresh_seconds=None)
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def counts(server: ServerThread, fleet_id: int) -> tuple[int, int]:
+def counts(balena_server: ServerThread, fleet_id: int) -> tuple[int, int]:
     devices = [
         d
-        for d in server.app.state.balena.store.rows("device")
+        for d in balena_server.app.state.balena.store.rows("device")
         if d["belongs_to__application"] == fleet_id
     ]
     return len(devices), sum(1 for d in devices if d["is_online"])
 
 
 async def test_fleets_with_device_and_online_counts(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert pane.table.row_count == len(pane.fleets) >= 3
         for fleet in pane.fleets.values():
-            assert (fleet.device_count, fleet.online_count) == counts(server, fleet.id)
+            assert (fleet.device_count, fleet.online_count) == counts(balena_server, fleet.id)
         cell = pane.table.get_cell(str(next(iter(pane.fleets))), "devices")
         assert str(cell).replace(",", "").isdigit()
 
 
 async def test_create_fleet_dialog_keeps_input_on_error(
-    client: BalenaClient, tmp_path: Path
+    balena_client: BalenaClient, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await pilot.press("n")
@@ -89,9 +69,9 @@ async def test_create_fleet_dialog_keeps_input_on_error(
 
 
 async def test_duplicate_fleet_error_shows_in_the_dialog(
-    client: BalenaClient, tmp_path: Path
+    balena_client: BalenaClient, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await pilot.press("n")
@@ -107,9 +87,9 @@ async def test_duplicate_fleet_error_shows_in_the_dialog(
 
 
 async def test_fleet_detail_releases_and_tag_editor(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -119,7 +99,7 @@ async def test_fleet_detail_releases_and_tag_editor(
         fleet_id = detail.fleet.id
         releases = [
             r
-            for r in server.app.state.balena.store.rows("release")
+            for r in balena_server.app.state.balena.store.rows("release")
             if r["belongs_to__application"] == fleet_id
         ]
         assert detail.table("fleet-releases").row_count == len(releases)
@@ -140,8 +120,10 @@ async def test_fleet_detail_releases_and_tag_editor(
         assert "site" not in {row.value for row in detail.table("fleet-tags").rows}
 
 
-async def test_bad_variable_name_stays_in_the_editor(client: BalenaClient, tmp_path: Path) -> None:
-    pane = make_pane(client, tmp_path)
+async def test_bad_variable_name_stays_in_the_editor(
+    balena_client: BalenaClient, tmp_path: Path
+) -> None:
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -160,27 +142,27 @@ async def test_bad_variable_name_stays_in_the_editor(client: BalenaClient, tmp_p
 
 
 async def test_reload_updates_counts_in_place(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        store = server.app.state.balena.store
+        store = balena_server.app.state.balena.store
         device = next(d for d in store.rows("device") if d["belongs_to__application"] == 1)
         row_keys = [row.value for row in pane.table.rows]
         store.update("device", device, {"is_online": not device["is_online"]})
         await pilot.press("r")
         await settle(pilot)
         assert [row.value for row in pane.table.rows] == row_keys
-        online = counts(server, 1)[1]
+        online = counts(balena_server, 1)[1]
         assert str(pane.table.get_cell("1", "online")) == f"{online:,}"
 
 
 async def test_create_dialog_makes_a_block_chosen_by_keys(
-    client: BalenaClient, server: ServerThread, tmp_path: Path
+    balena_client: BalenaClient, balena_server: ServerThread, tmp_path: Path
 ) -> None:
     """The class is a choice in the dialog (fleet, app, block), reached and picked by keys."""
-    pane = make_pane(client, tmp_path)
+    pane = make_pane(balena_client, tmp_path)
     async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await pilot.press("n")
@@ -201,7 +183,7 @@ async def test_create_dialog_makes_a_block_chosen_by_keys(
         await pilot.click("#fleet-create")
         await settle(pilot)
         assert pilot.app.screen is not dialog
-        row = server.app.state.balena.store.find("application", slug="acme/edge-agent")
+        row = balena_server.app.state.balena.store.find("application", slug="acme/edge-agent")
         assert row is not None and row["is_of__class"] == "block"
         assert str(pane.table.get_cell(str(row["id"]), "class")) == "block"
         assert any(n.message == "Created block acme/edge-agent" for n in pilot.app._notifications)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,6 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input
-from textual.worker import WorkerCancelled
 
 from console.backends.balsam import BalsamClient
 from console.clients import Clients
@@ -24,15 +22,11 @@ from console.ui.jobs.dialogs import JobDetailScreen, StatePicker, TagPrompt
 from console.ui.jobs.summary import StateSummary
 from console.ui.jobs.table import BatchJobTable, JobTable
 from console.ui.panes.jobs import JobsPane
+from tests.conftest import BALSAM_OPTIONS, BALSAM_PASSWORD
+from tests.pilot import settle
 
-PASSWORD = "pane-test-password"
-OPTIONS = {"simulate": False, "jobs": 400, "epoch": "2026-11-23T12:00:00+00:00"}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerThread]:
-    with ServerThread(build_app(password=PASSWORD, options=OPTIONS)) as running:
-        yield running
+PASSWORD = BALSAM_PASSWORD
+OPTIONS = BALSAM_OPTIONS
 
 
 @pytest.fixture
@@ -60,40 +54,29 @@ class JobsApp(App[None]):
         yield JobsPane(Clients(profile, balsam=client), refresh=None)
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until no worker runs, including workers started by finishing ones."""
-    for _ in range(10):
-        await pilot.pause()
-        with contextlib.suppress(WorkerCancelled):  # replaced by a newer load: fine
-            await pilot.app.workers.wait_for_complete()
-        if all(worker.is_finished for worker in pilot.app.workers):
-            break
-    await pilot.pause()
+def store_of(balsam_server: ServerThread) -> Any:
+    return balsam_server.app.state.balsam.store
 
 
-def store_of(server: ServerThread) -> Any:
-    return server.app.state.balsam.store
-
-
-def in_state(server: ServerThread, state: str) -> list[int]:
-    return [i for i, j in store_of(server).jobs.items() if j["state"] == state]
+def in_state(balsam_server: ServerThread, state: str) -> list[int]:
+    return [i for i, j in store_of(balsam_server).jobs.items() if j["state"] == state]
 
 
 def notes(app: App[None]) -> str:
     return " | ".join(n.message for n in app._notifications)
 
 
-async def test_summary_counts_match_the_server(server: ServerThread) -> None:
-    app = JobsApp(server.url)
+async def test_summary_counts_match_the_server(balsam_server: ServerThread) -> None:
+    app = JobsApp(balsam_server.url)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         summary = app.query_one(StateSummary)
-        assert summary.get_cell("FAILED", "All") == str(len(in_state(server, "FAILED")))
+        assert summary.get_cell("FAILED", "All") == str(len(in_state(balsam_server, "FAILED")))
         assert summary.get_cell("RUNNING", "@polaris") == str(
             sum(
                 1
-                for i in in_state(server, "RUNNING")
-                if store_of(server).jobs[i]["app_id"] in (4, 5)
+                for i in in_state(balsam_server, "RUNNING")
+                if store_of(balsam_server).jobs[i]["app_id"] in (4, 5)
             )
         )
 
@@ -113,8 +96,8 @@ async def test_summary_shows_change_since_last_look(fresh: ServerThread) -> None
         assert app.query_one(StateSummary).get_cell("FAILED", "All") == str(before + 3)
 
 
-async def test_filter_is_applied_by_the_server(server: ServerThread) -> None:
-    app = JobsApp(server.url)
+async def test_filter_is_applied_by_the_server(balsam_server: ServerThread) -> None:
+    app = JobsApp(balsam_server.url)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         pane = app.query_one(JobsPane)
@@ -122,15 +105,17 @@ async def test_filter_is_applied_by_the_server(server: ServerThread) -> None:
         await settle(pilot)
         jobs = list(app.query_one(JobTable).jobs.values())
         expected = [
-            i for i in in_state(server, "FAILED") if store_of(server).jobs[i]["tags"]["exp"] == "A"
+            i
+            for i in in_state(balsam_server, "FAILED")
+            if store_of(balsam_server).jobs[i]["tags"]["exp"] == "A"
         ]
         assert sorted(j.id for j in jobs) == sorted(expected)
         assert pane.total == len(expected)
         assert f"of {len(expected)}" in str(app.query_one("#jobs-status").render())
 
 
-async def test_bad_filter_is_reported_and_keeps_the_table(server: ServerThread) -> None:
-    app = JobsApp(server.url)
+async def test_bad_filter_is_reported_and_keeps_the_table(balsam_server: ServerThread) -> None:
+    app = JobsApp(balsam_server.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         shown = list(app.query_one(JobTable).jobs)
@@ -140,8 +125,8 @@ async def test_bad_filter_is_reported_and_keeps_the_table(server: ServerThread) 
         assert list(app.query_one(JobTable).jobs) == shown
 
 
-async def test_paging_and_ordering_are_server_side(server: ServerThread) -> None:
-    app = JobsApp(server.url)
+async def test_paging_and_ordering_are_server_side(balsam_server: ServerThread) -> None:
+    app = JobsApp(balsam_server.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.query_one(JobsPane).apply_filter("order=id")
@@ -149,10 +134,10 @@ async def test_paging_and_ordering_are_server_side(server: ServerThread) -> None
         await pilot.press("right_square_bracket")
         await settle(pilot)
         ids = list(app.query_one(JobTable).jobs)
-        assert ids == sorted(store_of(server).jobs)[100:200]
+        assert ids == sorted(store_of(balsam_server).jobs)[100:200]
         await pilot.press("o")  # id → -id
         await settle(pilot)
-        assert next(iter(app.query_one(JobTable).jobs)) == max(store_of(server).jobs)
+        assert next(iter(app.query_one(JobTable).jobs)) == max(store_of(balsam_server).jobs)
 
 
 async def test_bulk_retry_asks_with_the_count_then_reports(fresh: ServerThread) -> None:
@@ -289,8 +274,8 @@ async def test_chart_keeps_a_sample_per_refresh(fresh: ServerThread) -> None:
         assert "█▆▃▁" in running_line and running_line.split()[-1] == str(running - 15)
 
 
-async def test_detail_shows_the_event_timeline(server: ServerThread) -> None:
-    app = JobsApp(server.url)
+async def test_detail_shows_the_event_timeline(balsam_server: ServerThread) -> None:
+    app = JobsApp(balsam_server.url)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.query_one(JobsPane).apply_filter("state=JOB_FINISHED order=id")
@@ -366,8 +351,8 @@ async def test_detail_shows_parents_transfers_and_batch_job(fresh: ServerThread)
         assert f"{batch.id} (no longer on the server)" in gone
 
 
-async def test_batch_jobs_view_lists_queued_and_running(server: ServerThread) -> None:
-    app = JobsApp(server.url)
+async def test_batch_jobs_view_lists_queued_and_running(balsam_server: ServerThread) -> None:
+    app = JobsApp(balsam_server.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("b")
@@ -376,16 +361,16 @@ async def test_batch_jobs_view_lists_queued_and_running(server: ServerThread) ->
         assert states == {"queued", "running"}
 
 
-async def test_read_only_profile_refuses_before_asking(server: ServerThread) -> None:
-    app = JobsApp(server.url, read_only=True)
+async def test_read_only_profile_refuses_before_asking(balsam_server: ServerThread) -> None:
+    app = JobsApp(balsam_server.url, read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        version = store_of(server).version
+        version = store_of(balsam_server).version
         await pilot.press("j", "r")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert "read-only" in notes(app)
-        assert store_of(server).version == version
+        assert store_of(balsam_server).version == version
 
 
 class LiveApp(App[None]):
@@ -424,8 +409,8 @@ async def test_refresh_runs_while_shown_and_pauses_while_hidden(fresh: ServerThr
         assert app.client.requests_sent == sent
 
 
-async def test_enter_on_a_summary_state_lists_its_jobs(server: ServerThread) -> None:
-    app = JobsApp(server.url)
+async def test_enter_on_a_summary_state_lists_its_jobs(balsam_server: ServerThread) -> None:
+    app = JobsApp(balsam_server.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.query_one(StateSummary).focus()
@@ -434,7 +419,7 @@ async def test_enter_on_a_summary_state_lists_its_jobs(server: ServerThread) -> 
         pane = app.query_one(JobsPane)
         assert pane.spec.states == ("READY",)
         assert {j.state for j in app.query_one(JobTable).jobs.values()} == {"READY"}
-        assert pane.total == len(in_state(server, "READY"))
+        assert pane.total == len(in_state(balsam_server, "READY"))
 
 
 async def wait_for(pilot: Pilot[Any], done: Any, ticks: int = 100) -> None:
