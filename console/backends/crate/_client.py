@@ -239,6 +239,14 @@ class CrateClient:
         """
         return _blobs.exists(self, table, digest)
 
+    def size_of(self, table: str, digest: str) -> int | None:
+        """A blob's size from ``HEAD`` (``None`` when it is not stored).
+
+        Raises:
+            Unavailable: no node answered.
+        """
+        return _blobs.size_of(self, table, digest)
+
     def delete(self, table: str, digest: str) -> None:
         """Delete a blob.
 

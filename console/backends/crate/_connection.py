@@ -64,7 +64,9 @@ def connect(settings: CrateSettings, password: str | None, schema: str,
             schema=schema,
             pool_size=8,
         )
-        client.retry_interval = int(settings.retry_interval)
+        # under a second, a cluster whose every node answers 503 at once could be
+        # retried in a loop inside crate-python's request (it restores nodes by age)
+        client.retry_interval = max(1.0, settings.retry_interval)
         return Connection(client=client)
 
 
