@@ -146,7 +146,8 @@ class Clients:
     def _crate_engine(self) -> SqlEngine:
         from console.backends.crate import CrateEngine
 
-        return self._get("crate-engine", lambda: CrateEngine(self.crate()))
+        client = self.crate()  # made first: _get holds the registry's lock while it makes
+        return self._get("crate-engine", lambda: CrateEngine(client))
 
     _ENGINES: tuple[tuple[str, Callable[[Clients], SqlEngine]], ...] = (
         ("postgres", _postgres_engine),
