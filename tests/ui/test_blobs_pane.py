@@ -1,4 +1,4 @@
-"""Pilot tests of the Blobs pane on the two-node stand-in: browse, upload, download, cancel, delete."""
+"""Pilot tests of the Blobs pane on the stand-in: browse, upload, download, cancel, delete."""
 
 from __future__ import annotations
 
