@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "sites": "console.commands.jobs:sites",
     "fleets": "console.commands.fleets:fleets",
     "devices": "console.commands.devices:devices",
+    "blobs": "console.commands.blobs:blobs",
+    "crate": "console.commands.crate:crate",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
 

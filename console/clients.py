@@ -32,6 +32,7 @@ from console.profiles import Profile, locations
 if TYPE_CHECKING:
     from console.backends.balena import BalenaClient
     from console.backends.balsam import BalsamClient
+    from console.backends.crate import CrateClient
     from console.backends.postgres import PostgresClient
     from console.backends.sql import SqlEngine
 
@@ -106,6 +107,15 @@ class Clients:
         """
         return await self._get_async("balsam", self._make_balsam)
 
+    def crate(self) -> CrateClient:
+        """Return the profile's CrateDB client (blocking: may start a sandbox's stand-ins).
+
+        Raises:
+            ConsoleError: the profile reaches no CrateDB cluster; the message says what to add.
+            Unavailable: the local stand-ins would not start.
+        """
+        return self._get_blocking("crate", "cratedb", self._make_crate)
+
     def engines(self) -> list[SqlEngine]:
         """Return the SQL engines the profile reaches, PostgreSQL first (blocking).
 
@@ -134,9 +144,16 @@ class Clients:
 
         return self._get("postgres-engine", lambda: PostgresEngine(self.postgres()))
 
+    def _crate_engine(self) -> SqlEngine:
+        from console.backends.crate import CrateEngine
+
+        client = self.crate()  # made first: _get holds the registry's lock while it makes
+        return self._get("crate-engine", lambda: CrateEngine(client))
+
     _ENGINES: tuple[tuple[str, Callable[[Clients], SqlEngine]], ...] = (
         ("postgres", _postgres_engine),
-        # ("ignite", _ignite_engine), ("cratedb", _crate_engine): one line per engine
+        ("cratedb", _crate_engine),
+        # ("ignite", _ignite_engine): one line per engine
     )
     """Profile section → how to make its engine, in picker order."""
 
@@ -218,6 +235,14 @@ class Clients:
             await asyncio.to_thread(self.start_local_services)
         return self._get(name, make)
 
+    def _get_blocking(self, name: str, section: str, make: Callable[[], Any]) -> Any:
+        """``_get_async`` for blocking clients: start the stand-ins first when needed."""
+        if name in self._given:
+            return self._given[name]
+        if name not in self._made and self._needs_start(section):
+            self.start_local_services()
+        return self._get(name, make)
+
     def _needs_start(self, section: str) -> bool:
         return self.start_local and self.profile.service(section) is None
 
@@ -259,6 +284,11 @@ class Clients:
 
         options = {"on_wait": self.on_wait} if self.on_wait is not None else {}
         return BalenaClient.from_profile(self.profile, **options)
+
+    def _make_crate(self) -> CrateClient:
+        from console.backends.crate import CrateClient
+
+        return CrateClient.from_profile(self.profile)
 
     def _make_balsam(self) -> BalsamClient:
         from console.backends.balsam import BalsamClient

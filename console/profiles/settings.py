@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -72,12 +72,28 @@ class IgniteSettings(_Section):
 
 
 class CrateSettings(_Section):
-    """A CrateDB cluster's HTTP endpoints (several nodes for failover)."""
+    """A CrateDB cluster's HTTP endpoints (several nodes: round-robin and failover)."""
 
-    nodes: list[str]
+    nodes: list[str] = Field(min_length=1, validation_alias=AliasChoices("nodes", "servers"))
+    """Node URLs (``http://crate-1:4200``); ``servers`` is accepted as crate-python names it."""
     username: str | None = None
+    """Database user; the password comes from credentials or ``password_env``."""
     password_env: str | None = None
+    """Name of an environment variable holding the password."""
+    verify_ssl_cert: bool = True
+    """Check the nodes' TLS certificates (``https://`` nodes)."""
+    ca_cert: str | None = None
+    """A CA bundle to check them against, instead of the system's."""
+    schema_name: str = Field("doc", validation_alias=AliasChoices("schema_name", "schema"))
+    """The default schema statements run in."""
+    connect_timeout: float = 5.0
+    """Seconds to wait for a node to accept a connection."""
     timeout: float = 30.0
+    """Seconds to wait for an SQL answer."""
+    transfer_timeout: float = 120.0
+    """Seconds a blob transfer may stall (no byte moving) before it is retried."""
+    retry_interval: float = 30.0
+    """Seconds a node that failed stays out of the rotation before it is tried again."""
 
 
 SERVICE_SECTIONS: dict[str, type[_Section]] = {

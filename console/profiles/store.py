@@ -112,7 +112,11 @@ _SECTION_EXAMPLES = {
         'password_env = "BALSAM_PASSWORD"'
     ),
     "ignite": '[ignite]\nnodes = ["http://ignite-1:8080", "http://ignite-2:8080"]',
-    "cratedb": '[cratedb]\nnodes = ["http://crate-1:4200", "http://crate-2:4200"]',
+    "cratedb": (
+        '[cratedb]\nnodes = ["https://crate-1:4200", "https://crate-2:4200"]\n'
+        'username = "ops"\npassword_env = "CRATE_PASSWORD"\n'
+        'ca_cert = "/etc/ssl/certs/crate-ca.pem"      # verify_ssl_cert = true by default'
+    ),
 }
 
 

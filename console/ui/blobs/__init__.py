@@ -1,0 +1,1 @@
+"""Widgets and messages of the Blobs pane."""
