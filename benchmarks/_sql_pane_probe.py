@@ -84,7 +84,7 @@ async def _measure(profile_name: str, database: str, sql: str, repeat: int) -> l
     painted = _record_paints()
     app = FleetConsole(profiles.load(profile_name), start_services=False)
     async with app.run_test(size=SIZE) as pilot:
-        app.workspace.show("sql")
+        await app.workspace.open("sql")
         pane = app.workspace.pane("sql")
         pane.use_database(database)
         pane.editor.focus()
@@ -165,7 +165,7 @@ async def _measure_cancel(profile_name: str, database: str, sql: str,
     app = FleetConsole(profiles.load(profile_name), start_services=False)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            app.workspace.show("sql")
+            await app.workspace.open("sql")
             pane = app.workspace.pane("sql")
             pane.use_database(database)
             pane.editor.focus()

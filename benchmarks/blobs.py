@@ -33,7 +33,7 @@ def serve(home: str) -> None:
     os.environ["FLEET_CONSOLE_HOME"] = home
     from console.sandbox import control
     from console.sandbox import serve as serving
-    from console.sandbox.crate import build
+    from console.sandbox.cratedb import build
     from console.sandbox.registry import StandInContext
 
     control.ensure_postgres("local")

@@ -137,7 +137,7 @@ async def shoot(pane_id: str, size: tuple[int, int], out: Path) -> Path:
     app = FleetConsole(profiles.load("local"), start_services=False)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        app.workspace.show(pane_id)
+        await app.workspace.open(pane_id)
         await settle(pilot)
         if pane_id in PREPARE:
             await PREPARE[pane_id](pilot)

@@ -228,7 +228,7 @@ class FleetConsole(App[None]):
         elif command.name == "help":
             self.action_help()
         elif (spec := tabs.resolve(command.name, self.specs)) is not None:
-            self.workspace.show(spec.pane_id).run_command(command.args)
+            (await self.workspace.open(spec.pane_id)).run_command(command.args)
         else:
             self.notify(f"Unknown command ':{command.name}'. Try :sql, :db, :jobs, "
                         ":profile NAME or :quit.", title="Command", severity="warning")

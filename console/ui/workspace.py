@@ -1,11 +1,18 @@
-"""The tabs of the console, each holding a pane or the state saying what is missing."""
+"""The tabs of the console, each holding a pane or the state saying what is missing.
+
+A pane is built the first time its tab is shown, not when the app starts: the
+first frame draws without waiting for any pane, and a pane nobody opens never
+reaches its service. Until then its tab holds a ``PendingPane``.
+"""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import TabbedContent, TabPane
 
 from console.clients import Clients
@@ -19,8 +26,20 @@ def tab_id(pane_id: str) -> str:
     return f"tab-{pane_id}"
 
 
+class PendingPane(Pane):
+    """A tab whose pane has not been opened yet: it is built when the tab is first shown."""
+
+    pane_id: ClassVar[str] = "pending"
+    title: ClassVar[str] = "Not opened yet"
+    key: ClassVar[str] = ""
+
+    def __init__(self, clients: Clients, spec: TabSpec) -> None:
+        self.spec = spec
+        super().__init__(clients, id=f"pending-{spec.pane_id}")
+
+
 class Workspace(Vertical):
-    """One tab per ``TabSpec``; tells panes when they are shown and hidden."""
+    """One tab per ``TabSpec``; builds panes on first show and tells them when they hide."""
 
     def __init__(self, clients: Clients, specs: list[TabSpec], found: Registered,
                  stand_ins: frozenset[str]) -> None:
@@ -35,7 +54,7 @@ class Workspace(Vertical):
         with TabbedContent(id="tabs"):
             for spec in self.specs:
                 with TabPane(f"{spec.key} {spec.title}", id=tab_id(spec.pane_id)):
-                    yield self.make_pane(spec)
+                    yield self._placeholder(spec)
 
     @property
     def tabs(self) -> TabbedContent:
@@ -48,25 +67,45 @@ class Workspace(Vertical):
                 return f"{target}: {why}"
         return None
 
-    def make_pane(self, spec: TabSpec) -> Pane:
-        """Build the pane for ``spec``, or the state saying what it lacks."""
+    def _unconfigured(self, spec: TabSpec) -> UnconfiguredPane | None:
+        """The state saying what ``spec``'s pane lacks, or ``None`` when it can run."""
         if spec.section and not self.clients.has(spec.section):
             hint = missing_section_hint(self.clients.profile, spec.section, self.stand_ins)
             return UnconfiguredPane(self.clients, spec, hint)
-        pane_class = self.found.classes.get(spec.pane_id)
-        if pane_class is None:
+        if spec.pane_id not in self.found.classes:
             return UnconfiguredPane(self.clients, spec, unbuilt_hint(spec, self._failure(spec)))
-        return pane_class(self.clients)
+        return None
+
+    def _placeholder(self, spec: TabSpec) -> Pane:
+        return self._unconfigured(spec) or PendingPane(self.clients, spec)
+
+    def make_pane(self, spec: TabSpec) -> Pane:
+        """Build the pane for ``spec``, or the state saying what it lacks."""
+        return self._unconfigured(spec) or self.found.classes[spec.pane_id](self.clients)
 
     def pane(self, pane_id: str) -> Pane:
-        """Return the pane (or unconfigured state) in the tab of ``pane_id``."""
-        return self.tabs.get_pane(tab_id(pane_id)).query_one(Pane)
+        """Return what the tab of ``pane_id`` holds: its pane, its pending or missing state."""
+        return _held(self.tabs.get_pane(tab_id(pane_id)))
+
+    def opened(self, pane_id: str) -> Pane:
+        """Return the tab's pane, building it now if the tab was never shown."""
+        return self._build(pane_id)[0]
+
+    def _build(self, pane_id: str) -> tuple[Pane, AwaitMount | None]:
+        """The tab's pane, and the mount to await when it was built just now."""
+        current = self.pane(pane_id)
+        if not isinstance(current, PendingPane):
+            return current, None
+        fresh = self.make_pane(current.spec)
+        holder = self.tabs.get_pane(tab_id(pane_id))
+        current.remove()
+        return fresh, holder.mount(fresh)
 
     @property
     def current(self) -> Pane | None:
         """The pane of the active tab."""
         active = self.tabs.active_pane
-        return active.query_one(Pane) if active is not None else None
+        return _held(active) if active is not None else None
 
     def spec_of(self, pane: Pane) -> TabSpec:
         """Return the tab a pane sits in."""
@@ -75,14 +114,30 @@ class Workspace(Vertical):
     def first_ready(self) -> str:
         """Return the first tab whose pane can run (the first tab if none can)."""
         for spec in self.specs:
-            if not isinstance(self.pane(spec.pane_id), UnconfiguredPane):
+            if self._unconfigured(spec) is None:
                 return spec.pane_id
         return self.specs[0].pane_id
 
     def show(self, pane_id: str) -> Pane:
-        """Make ``pane_id``'s tab active and give its pane the focus."""
+        """Make ``pane_id``'s tab active (building its pane the first time) and focus it.
+
+        A pane built now is composed once it is mounted; ``open`` waits for that.
+        """
         self.tabs.active = tab_id(pane_id)
-        pane = self.pane(pane_id)
+        pane, mounting = self._build(pane_id)
+        self._notify_shown(pane)
+        if mounting is None:
+            focus_first(pane)
+        else:  # its widgets exist once it is mounted: focus them then
+            self.call_after_refresh(focus_first, pane)
+        return pane
+
+    async def open(self, pane_id: str) -> Pane:
+        """Make ``pane_id``'s tab active and return its pane once it is mounted and focused."""
+        self.tabs.active = tab_id(pane_id)
+        pane, mounting = self._build(pane_id)
+        if mounting is not None:
+            await mounting
         self._notify_shown(pane)
         focus_first(pane)
         return pane
@@ -92,13 +147,14 @@ class Workspace(Vertical):
         replaced = []
         for spec in self.specs:
             current = self.pane(spec.pane_id)
-            if not isinstance(current, UnconfiguredPane):
+            if not isinstance(current, UnconfiguredPane) or self._unconfigured(spec) is not None:
                 continue
-            fresh = self.make_pane(spec)
-            if isinstance(fresh, UnconfiguredPane):
-                continue
+            showing = self.tabs.active == tab_id(spec.pane_id)
+            fresh = self.make_pane(spec) if showing else PendingPane(self.clients, spec)
             await current.remove()
             await self.tabs.get_pane(tab_id(spec.pane_id)).mount(fresh)
+            if showing:
+                self._notify_shown(fresh)
             replaced.append(spec.pane_id)
         return replaced
 
@@ -113,8 +169,17 @@ class Workspace(Vertical):
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.tabbed_content is self.tabs:
-            self._notify_shown(self.current)
+        if event.tabbed_content is not self.tabs or event.pane.id is None:
+            return
+        pane_id = event.pane.id.removeprefix("tab-")
+        self._notify_shown(self.opened(pane_id))
+
+
+def _held(tab: Widget) -> Pane:
+    """The pane a tab holds; a pane just built wins over the placeholder on its way out."""
+    panes = list(tab.query_children(Pane))
+    built = [pane for pane in panes if not isinstance(pane, PendingPane)]
+    return (built or panes)[0]
 
 
 def focus_first(widget: Widget) -> None:

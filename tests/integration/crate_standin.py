@@ -18,7 +18,7 @@ import psycopg2
 
 from console.profiles.settings import CrateSettings
 from console.sandbox import serve
-from console.sandbox.crate import USERNAME, Cluster, build
+from console.sandbox.cratedb import USERNAME, Cluster, build
 from console.sandbox.registry import StandInContext
 
 PASSWORD = "crate-test-secret"

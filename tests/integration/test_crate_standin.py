@@ -15,7 +15,7 @@ import pytest
 from crate.client import connect
 from crate.client.exceptions import DigestNotFoundException, IntegrityError, ProgrammingError
 
-from console.sandbox.crate import USERNAME
+from console.sandbox.cratedb import USERNAME
 from tests.integration.crate_standin import PASSWORD, StandInCluster, running_standin
 
 EXAMPLE = b"This is an example."

@@ -41,7 +41,7 @@ class TestBlobsPane:
 
         async def browse(pilot: Pilot[Any]) -> None:
             await settle(pilot)
-            pane = pilot.app.workspace.show("blobs")
+            pane = await pilot.app.workspace.open("blobs")
             assert isinstance(pane, BlobsPane)
             pane.refresh_seconds = None
             await settle(pilot)

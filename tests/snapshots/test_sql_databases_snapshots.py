@@ -68,7 +68,7 @@ class TestSqlPane:
                      size: tuple[int, int]) -> None:
         async def run_query(pilot: Pilot[Any]) -> None:
             await settle(pilot)
-            pilot.app.workspace.show("sql")
+            await pilot.app.workspace.open("sql")
             pane = pilot.app.workspace.pane("sql")
             assert isinstance(pane, SqlPane)
             pane.editor.cursor_blink = False
@@ -89,7 +89,7 @@ class TestDatabasesPane:
                               size: tuple[int, int]) -> None:
         async def browse(pilot: Pilot[Any]) -> None:
             await settle(pilot)
-            pilot.app.workspace.show("databases")
+            await pilot.app.workspace.open("databases")
             pane = pilot.app.workspace.pane("databases")
             assert isinstance(pane, DatabasesPane)
             pane.apply_filter(DB)

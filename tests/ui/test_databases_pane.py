@@ -51,7 +51,7 @@ def make_app() -> FleetConsole:
 
 
 async def open_pane(pilot, select: str = MAIN) -> DatabasesPane:  # type: ignore[no-untyped-def]
-    pilot.app.workspace.show("databases")
+    await pilot.app.workspace.open("databases")
     pane = pilot.app.workspace.pane("databases")
     assert isinstance(pane, DatabasesPane)
     await wait_for(pilot, lambda: select in pane.table.rows)

@@ -230,3 +230,20 @@ async def test_sandbox_profile_starts_its_services_in_a_worker() -> None:
         for spec in pilot.app.specs:
             if spec.section in served and spec.pane_id in pilot.app.found.classes:
                 assert not isinstance(pilot.app.workspace.pane(spec.pane_id), UnconfiguredPane)
+
+
+async def test_panes_are_built_when_first_opened(staging: str) -> None:
+    """The first frame holds only the first pane; another is built when its tab is opened."""
+    from console.ui.workspace import PendingPane
+
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        workspace = pilot.app.workspace
+        pending = [s.pane_id for s in pilot.app.specs
+                   if isinstance(workspace.pane(s.pane_id), PendingPane)]
+        assert workspace.current is not None
+        assert not isinstance(workspace.current, PendingPane)
+        assert pending, "every other configured pane waits to be opened"
+        opened = await workspace.open(pending[0])
+        assert not isinstance(opened, PendingPane)
+        assert workspace.pane(pending[0]) is opened

@@ -50,7 +50,7 @@ def make_app() -> FleetConsole:
 
 async def open_sql(pilot) -> SqlPane:  # type: ignore[no-untyped-def]
     """Show the SQL pane on the test database and wait for its catalog."""
-    pilot.app.workspace.show("sql")
+    await pilot.app.workspace.open("sql")
     pane = pilot.app.workspace.pane("sql")
     assert isinstance(pane, SqlPane)
     pane.use_database(DB)
@@ -241,7 +241,7 @@ async def test_buffer_survives_a_restart(client: PostgresClient) -> None:
         pane.editor.text = text
         await wait_for(pilot, lambda: history.load_buffer("local") == text)
     async with make_app().run_test(size=SIZE) as pilot:
-        pane = pilot.app.workspace.pane("sql")
+        pane = await pilot.app.workspace.open("sql")
         assert isinstance(pane, SqlPane)
         assert pane.editor.text == text
 

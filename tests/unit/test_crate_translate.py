@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.sandbox.crate.translate import ParseError, parse_blob_ddl, to_postgres
+from console.sandbox.cratedb.translate import ParseError, parse_blob_ddl, to_postgres
 
 
 def test_placeholders_and_percent() -> None:

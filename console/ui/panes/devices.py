@@ -194,12 +194,12 @@ class DevicesPane(Pane):
         if device is not None:
             self._open(device)
 
-    def action_logs(self) -> None:
+    async def action_logs(self) -> None:
         targets = self.table.targets()
         workspace = getattr(self.app, "workspace", None)
         if not targets or workspace is None:
             return
-        tail = getattr(workspace.show("logs"), "tail", None)
+        tail = getattr(await workspace.open("logs"), "tail", None)
         if tail is not None:
             tail({d.uuid: d.name for d in targets})
 

@@ -160,12 +160,12 @@ class FleetsPane(Pane):
             self.notify(f"Created {fleet.fleet_class} {fleet.slug}", title="Fleets", markup=False)
             self._load()
 
-    def action_devices(self) -> None:
+    async def action_devices(self) -> None:
         fleet = self.current()
         workspace = getattr(self.app, "workspace", None)
         if fleet is None or workspace is None:
             return
-        workspace.show("devices").run_command(f"fleet={fleet.slug}")
+        (await workspace.open("devices")).run_command(f"fleet={fleet.slug}")
 
     def action_reload(self) -> None:
         self._load()

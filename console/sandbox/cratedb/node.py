@@ -17,9 +17,9 @@ from urllib.parse import parse_qs
 
 import anyio.to_thread
 
-from console.sandbox.crate import sql
-from console.sandbox.crate.blobs import BlobApp
-from console.sandbox.crate.cluster import Cluster
+from console.sandbox.cratedb import sql
+from console.sandbox.cratedb.blobs import BlobApp
+from console.sandbox.cratedb.cluster import Cluster
 
 VERSION = "5.10.3"
 MAX_SQL_BODY = 64 * 1024 * 1024

@@ -19,7 +19,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from console.sandbox.crate.cluster import BlobTable, Cluster
+from console.sandbox.cratedb.cluster import BlobTable, Cluster
 
 _PATH = re.compile(r"^/_blobs/([^_/][^/]*)/([0-9a-f]{40})$")
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")

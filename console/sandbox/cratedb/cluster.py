@@ -15,9 +15,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.sandbox.crate.database import Database
-from console.sandbox.crate.replies import CrateError
-from console.sandbox.crate.translate import BlobDdl
+from console.sandbox.cratedb.database import Database
+from console.sandbox.cratedb.replies import CrateError
+from console.sandbox.cratedb.translate import BlobDdl
 
 DEFAULT_SHARDS = 4
 DEFAULT_REPLICAS = "0-1"

@@ -14,8 +14,8 @@ import json
 import random
 import shutil
 
-from console.sandbox.crate.cluster import Cluster
-from console.sandbox.crate.translate import BlobDdl
+from console.sandbox.cratedb.cluster import Cluster
+from console.sandbox.cratedb.translate import BlobDdl
 
 BIG_TABLE = "firmware"
 SMALL_TABLE = "assets"

@@ -12,15 +12,15 @@ from typing import Any
 import psycopg2
 from psycopg2.extras import Json
 
-from console.sandbox.crate.cluster import Cluster
-from console.sandbox.crate.replies import (
+from console.sandbox.cratedb.cluster import Cluster
+from console.sandbox.cratedb.replies import (
     CrateError,
     col_type,
     from_postgres,
     parse_error,
     wire_value,
 )
-from console.sandbox.crate.translate import ParseError, first_words, parse_blob_ddl, to_postgres
+from console.sandbox.cratedb.translate import ParseError, first_words, parse_blob_ddl, to_postgres
 
 _NO_OPS = {"BEGIN", "COMMIT", "END", "START"}
 """Accepted and ignored, as CrateDB does: it has no transactions."""

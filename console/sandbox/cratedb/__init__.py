@@ -22,10 +22,10 @@ import datetime as dt
 from typing import Any
 
 from console.profiles import locations
-from console.sandbox.crate.cluster import Cluster
-from console.sandbox.crate.database import Database
-from console.sandbox.crate.node import NodeApp
-from console.sandbox.crate.seed import DEFAULT_BIG_MB, DEFAULT_SMALL, parse_sizes, seed
+from console.sandbox.cratedb.cluster import Cluster
+from console.sandbox.cratedb.database import Database
+from console.sandbox.cratedb.node import NodeApp
+from console.sandbox.cratedb.seed import DEFAULT_BIG_MB, DEFAULT_SMALL, parse_sizes, seed
 from console.sandbox.registry import StandIn, StandInContext
 
 USERNAME = "fleet"
