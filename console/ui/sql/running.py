@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from console.backends.postgres import Statement, split_statements, statement_at
 from console.errors import BadQuery, Cancelled
 from console.ui import messages
-from console.ui.sql import result_table
+from console.ui.sql import guard, result_table
 from console.ui.sql.base import SqlPaneBase
 from console.ui.sql.editor import RunTarget
 from console.ui.sql.results import ResultView
@@ -40,13 +40,15 @@ class Running(SqlPaneBase):
     async def action_run_all(self) -> None:
         await self._start(self.editor.run_target(whole=True))
 
-    async def _start(self, target: RunTarget) -> None:
+    async def _start(self, target: RunTarget, confirmed: bool = False) -> None:
         if self._run_worker is not None:
             self.notify("A query is running: ctrl+t cancels it.", severity="warning")
             return
         statements = self.statements_for(target)
         if not statements:
             self.notify("Nothing to run: the editor holds no statement here.", severity="warning")
+            return
+        if not confirmed and guard.held_back(self, statements, lambda: self._start(target, True)):
             return
         self._live.clear()
         count = len(statements)
