@@ -130,3 +130,28 @@ async def test_nul_byte_in_the_editor_runs_nothing(owner: PostgresClient) -> Non
         assert pane._run_worker is None and not pane.results.views
         assert any("NUL byte" in n.message for n in pilot.app._notifications)
     assert owner.run(DB, "select count(*) from t").first_rows == [(ROWS,)]
+
+
+async def test_picker_lists_a_profile_with_bad_bytes_as_unreadable(owner: PostgresClient) -> None:
+    """`ctrl+o` with a \\xff byte in one credentials file once dumped its passwords."""
+    from console.profiles import locations
+    from console.ui.profile_picker import ProfilePicker
+
+    name = f"bad-bytes-{WORKER}"
+    if name not in profiles.names():
+        profiles.add(name, ProfileSettings())
+    path = locations.credentials_file(name)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.write(fd, b'[postgres]\npassword = "leaked-pw-\xff"\n')
+    os.close(fd)
+    async with app_on(PROTECTED).run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ProfilePicker))
+        labels = [c.label() for c in pilot.app.screen.choices if c.name == name]
+        assert labels and "cannot be read" in labels[0]
+        await pilot.press("escape")
+        await pilot.app.switch_profile(name)  # choosing it says what is wrong, stays put
+        await pilot.pause(0.1)
+        assert pilot.app.profile.name == PROTECTED
+        messages = " ".join(n.message for n in pilot.app._notifications)
+        assert "not UTF-8" in messages and "leaked-pw" not in messages
