@@ -14,6 +14,7 @@ read-only profile does not send it.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,8 +139,17 @@ def _cursorable(statement: Node) -> bool:
     return node_type(statement) == "SelectStmt" and not _modifies(statement)
 
 
+_WRITE_TYPES = _MODIFYING | frozenset({
+    "CreateStmt", "CreateTableAsStmt", "AlterTableStmt", "DropStmt", "TruncateStmt", "DoStmt",
+    "CallStmt", "IndexStmt", "GrantStmt", "DropdbStmt", "CreatedbStmt", "VacuumStmt",
+})
+"""Types that write whatever they hold: no need to walk a million-row INSERT to know."""
+
+
 def _writes(statement: Node) -> bool:
     kind = node_type(statement)
+    if kind in _WRITE_TYPES:
+        return True
     body = statement[kind]
     runs = _readonly.executed(statement)
     if runs is not None and (_modifies(runs) or _readonly.side_effect_call(runs) is not None):
@@ -183,18 +193,23 @@ def _temporary(body: Node) -> bool:
     return False
 
 
-def _relations(statements: list[Node], limit: int = 3) -> tuple[str, ...]:
-    """Name the relations a statement touches, first ones first (for the audit log)."""
+def _relations(statements: list[Node], limit: int = 3, budget: int = 2000) -> tuple[str, ...]:
+    """Name the relations a statement touches, first ones first (for the audit log).
+
+    Breadth first, so the statement's own target comes first; the search stops after
+    ``budget`` items, so a million-row ``VALUES`` list is not read for table names.
+    """
     found: list[str] = []
-    stack: list[Any] = list(statements)
-    while stack and len(found) < limit:
-        item = stack.pop(0)
+    queue: deque[Any] = deque(statements)
+    while queue and len(found) < limit and budget > 0:
+        budget -= 1
+        item = queue.popleft()
         if isinstance(item, dict):
             if "relname" in item:
                 name = ".".join(p for p in (item.get("schemaname"), item["relname"]) if p)
                 if name not in found:
                     found.append(name)
-            stack.extend(item.values())
+            queue.extend(item.values())
         elif isinstance(item, list):
-            stack.extend(item)
+            queue.extend(item)
     return tuple(found)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pglast.parser import ParseError, parse_sql_json
@@ -32,8 +33,14 @@ class Parsed:
     """1-based character offset of the syntax error, when the parser said."""
 
 
+@lru_cache(maxsize=8)
 def parse(sql: str) -> Parsed:
-    """Parse ``sql`` as the server would (standard_conforming_strings on)."""
+    """Parse ``sql`` as the server would (standard_conforming_strings on).
+
+    The last few texts are kept: a statement is read for its warnings, then
+    again when it is vetted, and a large one costs seconds to parse and load.
+    Callers must not change what it returns.
+    """
     try:
         tree = json.loads(parse_sql_json(sql))
     except ParseError as exc:
