@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from console.backends.postgres import PostgresClient
+from console.commands.confirm import confirm_destructive, confirm_option
 from console.commands.context import current, handles_errors
 from console.commands.output import emit
 from console.errors import Conflict
@@ -72,14 +73,17 @@ def rename(ctx: click.Context, old: str, new: str) -> None:
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Disconnect its sessions first (WITH (FORCE)).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@confirm_option
 @click.pass_context
 @handles_errors
-def drop(ctx: click.Context, name: str, force: bool, yes: bool) -> None:
-    """Drop database NAME and everything in it; asks first unless --yes."""
+def drop(ctx: click.Context, name: str, force: bool, yes: bool, confirm: str | None) -> None:
+    """Drop database NAME and everything in it; asks first unless --yes (--confirm PROFILE
+    on a protected profile)."""
     client = _client(ctx)
     try:
-        if not yes and not _confirmed(client, name, force):
-            raise click.exceptions.Exit(1)
+        what = _described(client, name, force)
+        if what is not None:  # else the server says it does not exist
+            confirm_destructive(ctx, what, yes, confirm)
         try:
             client.drop_database(name, force=force)
         except Conflict as exc:
@@ -92,21 +96,13 @@ def drop(ctx: click.Context, name: str, force: bool, yes: bool) -> None:
     click.echo(f'Dropped database "{name}".')
 
 
-def _confirmed(client: PostgresClient, name: str, force: bool) -> bool:
-    """Ask on the terminal; without an answer (no stdin) the answer is no."""
+def _described(client: PostgresClient, name: str, force: bool) -> str | None:
+    """``drop database "app" (8,192 bytes), disconnecting 2 session(s)``; ``None`` if none."""
     known = {d.name: d for d in client.list_databases()}
     if name not in known:
-        return True  # nothing to confirm: the server says it does not exist
+        return None
     size = known[name].size_bytes
-    what = f'database "{name}"' + (f" ({size:,} bytes)" if size is not None else "")
+    what = f'drop database "{name}"' + (f" ({size:,} bytes)" if size is not None else "")
     if force:
         what += f", disconnecting {client.connections_to(name)} session(s)"
-    try:
-        answer = click.confirm(f"Drop {what}?", default=False, err=True)
-    except click.Abort:
-        click.echo(f'\nNot dropped: no answer on stdin. Pass --yes to drop "{name}" '
-                   "without asking.", err=True)
-        return False
-    if not answer:
-        click.echo(f'Not dropped: "{name}" is unchanged.', err=True)
-    return answer
+    return what

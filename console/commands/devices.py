@@ -3,6 +3,8 @@
 IDs take any identifier form: numeric id, full uuid or short uuid (7+ hex); fleets also
 take an org/name slug.
 Actions on several devices print one line per device and exit 1 if any failed.
+Restart, reboot, shutdown, purge and deactivate ask first, naming the devices, unless
+``--yes``; on a protected profile every action that changes devices needs ``--confirm NAME``.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from typing import Any
 
 import click
 
+from console.commands.confirm import confirm_destructive, confirm_option, named
 from console.commands.context import handles_errors, with_balena
 from console.commands.metadata import add_metadata_commands
 from console.commands.output import echo_json, emit
-from console.errors import BadQuery
+from console.errors import BadQuery, ConsoleError
 
 LIST_COLUMNS = [
     "id",
@@ -28,7 +31,10 @@ LIST_COLUMNS = [
     "os_version",
 ]
 RESULT_COLUMNS = ["target", "name", "uuid", "ok", "message"]
-ASK_FIRST = frozenset({"reboot", "shutdown", "purge", "deactivate"})
+ASK_FIRST = frozenset({"restart", "reboot", "shutdown", "purge", "deactivate"})
+"""Actions that ask on every profile, naming the devices."""
+BULK_CHANGES = ASK_FIRST | {"pin", "track", "move"}
+"""Actions a protected profile confirms by name (the rest only blink or tag)."""
 
 
 def _row(device: Any) -> dict[str, Any]:
@@ -168,14 +174,34 @@ def _bulk(
     identifiers: tuple[str, ...],
     as_json: bool,
     yes: bool,
+    confirm: str | None = None,
     **options: Any,
 ) -> None:
-    if action in ASK_FIRST and not yes:
-        click.confirm(f"{action.capitalize()} {len(identifiers)} device(s)?", abort=True, err=True)
-    results = with_balena(ctx, lambda c: c.devices.bulk(action, list(identifiers), **options))
+    async def work(client: Any) -> Any:
+        names = await _device_names(client, identifiers) if action in BULK_CHANGES else []
+        # a blocking question inside the loop: nothing else runs while the operator reads
+        if action in BULK_CHANGES:
+            confirm_destructive(ctx, f"{action} {named(names, 'device')}", yes, confirm,
+                                protected_only=action not in ASK_FIRST)
+        return await client.devices.bulk(action, list(identifiers), **options)
+
+    results = with_balena(ctx, work)
     emit([r.to_json() for r in results], RESULT_COLUMNS, as_json)
     if not all(r.ok for r in results):
         ctx.exit(1)
+
+
+async def _device_names(client: Any, identifiers: tuple[str, ...]) -> list[str]:
+    """``gw-001 (1fb17c2)`` for each identifier; one that does not resolve is shown as given."""
+
+    async def one(identifier: str) -> str:
+        try:
+            device = await client.resolve_device(identifier)
+        except ConsoleError:
+            return f"{identifier} (not found)"
+        return f"{device.name} ({device.short_uuid})"
+
+    return list(await asyncio.gather(*(one(i) for i in identifiers)))
 
 
 def _action(name: str, summary: str) -> None:
@@ -183,13 +209,19 @@ def _action(name: str, summary: str) -> None:
     @click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
     @click.option("--force", is_flag=True, help="Override the device's update lock.")
     @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+    @confirm_option
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     @click.pass_context
     @handles_errors
     def command(
-        ctx: click.Context, identifiers: tuple[str, ...], force: bool, yes: bool, as_json: bool
+        ctx: click.Context,
+        identifiers: tuple[str, ...],
+        force: bool,
+        yes: bool,
+        confirm: str | None,
+        as_json: bool,
     ) -> None:
-        _bulk(ctx, name, identifiers, as_json, yes, force=force)
+        _bulk(ctx, name, identifiers, as_json, yes, confirm, force=force)
 
 
 for _name, _summary in (
@@ -208,21 +240,25 @@ for _name, _summary in (
     "--release", required=True, help="Commit (or prefix) or version of a successful release."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@confirm_option
 @click.pass_context
 @handles_errors
-def pin(ctx: click.Context, identifiers: tuple[str, ...], release: str, as_json: bool) -> None:
+def pin(ctx: click.Context, identifiers: tuple[str, ...], release: str, as_json: bool,
+        confirm: str | None) -> None:
     """Pin devices to a release of their fleet."""
-    _bulk(ctx, "pin", identifiers, as_json, True, release=release)
+    _bulk(ctx, "pin", identifiers, as_json, True, confirm, release=release)
 
 
 @devices.command()
 @click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@confirm_option
 @click.pass_context
 @handles_errors
-def track(ctx: click.Context, identifiers: tuple[str, ...], as_json: bool) -> None:
+def track(ctx: click.Context, identifiers: tuple[str, ...], as_json: bool,
+          confirm: str | None) -> None:
     """Unpin devices: they follow their fleet's release again."""
-    _bulk(ctx, "track", identifiers, as_json, True)
+    _bulk(ctx, "track", identifiers, as_json, True, confirm)
 
 
 @devices.command()
@@ -231,22 +267,26 @@ def track(ctx: click.Context, identifiers: tuple[str, ...], as_json: bool) -> No
     "--fleet", required=True, help="Target fleet (id, org/name slug, uuid or short uuid)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@confirm_option
 @click.pass_context
 @handles_errors
-def move(ctx: click.Context, identifiers: tuple[str, ...], fleet: str, as_json: bool) -> None:
+def move(ctx: click.Context, identifiers: tuple[str, ...], fleet: str, as_json: bool,
+         confirm: str | None) -> None:
     """Move devices to another fleet (same CPU architecture; the pin is cleared)."""
-    _bulk(ctx, "move", identifiers, as_json, True, fleet=fleet)
+    _bulk(ctx, "move", identifiers, as_json, True, confirm, fleet=fleet)
 
 
 @devices.command()
 @click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@confirm_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @handles_errors
-def deactivate(ctx: click.Context, identifiers: tuple[str, ...], yes: bool, as_json: bool) -> None:
+def deactivate(ctx: click.Context, identifiers: tuple[str, ...], yes: bool,
+               confirm: str | None, as_json: bool) -> None:
     """Deactivate devices (balenaCloud)."""
-    _bulk(ctx, "deactivate", identifiers, as_json, yes)
+    _bulk(ctx, "deactivate", identifiers, as_json, yes, confirm)
 
 
 @devices.command()

@@ -15,6 +15,7 @@ import click
 
 from console.backends.balsam import JOB_STATES, BalsamClient, summarise
 from console.backends.balsam.spec import JobSpec, app_id, job_query, parse_spec
+from console.commands.confirm import confirm_destructive, confirm_option
 from console.commands.context import handles_errors, with_balsam
 from console.commands.output import emit
 from console.errors import BadQuery
@@ -147,6 +148,7 @@ def count(
     "--set-state", "new_state", required=True, type=click.Choice(JOB_STATES, case_sensitive=False)
 )
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@confirm_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @handles_errors
@@ -158,9 +160,11 @@ def update(
     app: str | None,
     new_state: str,
     yes: bool,
+    confirm: str | None,
     as_json: bool,
 ) -> None:
-    """Set the state of every job matching the filters (asks first, naming the count)."""
+    """Set the state of every job matching the filters (asks first, naming the count;
+    --confirm PROFILE on a protected profile)."""
     spec = spec_of(states, tags, site_id, app)
     target = new_state.upper()
 
@@ -172,8 +176,8 @@ def update(
         matched = await query.count()
         if matched == 0:
             return None
-        if not yes and not _confirm(f"Set {matched} jobs to {target}?"):
-            raise click.Abort()
+        # a blocking question inside the loop: nothing else runs while the operator reads
+        confirm_destructive(ctx, f"set {matched} jobs to {target}", yes, confirm)
         return await query.update(state=target)
 
     report = with_balsam(ctx, work)
@@ -183,11 +187,6 @@ def update(
         emit([report.__dict__], list(report.__dict__), True)
     else:
         click.echo(report.describe(f"set to {target}"))
-
-
-def _confirm(question: str) -> bool:
-    # Runs inside the event loop, but prompting is a blocking call the operator expects.
-    return click.confirm(question, default=False)
 
 
 @jobs.command("events")

@@ -9,6 +9,7 @@ import click
 from console import profiles as store
 from console.commands.context import current, handles_errors
 from console.commands.output import echo_json, emit
+from console.commands.profile_advice import mask_urls, read_only_role_advice
 from console.profiles import Profile, ProfileSettings, locations
 from console.profiles.settings import COLORS, SERVICE_SECTIONS
 
@@ -20,7 +21,7 @@ def describe(profile: Profile) -> dict[str, Any]:
         settings = profile.service(section)
         if settings is None:
             continue
-        entry = settings.model_dump(mode="json", exclude_none=True)
+        entry = mask_urls(settings.model_dump(mode="json", exclude_none=True))
         for key in ("password", "token"):
             if profile.secret(section, key) is not None:
                 entry[key] = "*****"
@@ -29,6 +30,7 @@ def describe(profile: Profile) -> dict[str, Any]:
         "name": profile.name,
         "color": profile.settings.color,
         "read_only": profile.read_only,
+        "protected": profile.settings.protected,
         "description": profile.settings.description,
         "sandbox": profile.settings.sandbox,
         "data_dir": str(profile.data_dir),
@@ -83,7 +85,8 @@ def show(ctx: click.Context, name: str | None, as_json: bool) -> None:
     if as_json:
         echo_json(info)
         return
-    for key in ("name", "color", "read_only", "default", "sandbox", "description", "data_dir"):
+    for key in ("name", "color", "read_only", "protected", "default", "sandbox", "description",
+                "data_dir"):
         click.echo(f"{key:12} {info[key]}")
     for section, values in info["services"].items():
         click.echo(f"[{section}]")
@@ -94,7 +97,10 @@ def show(ctx: click.Context, name: str | None, as_json: bool) -> None:
 @profiles.command("add")
 @click.argument("name")
 @click.option("--color", type=click.Choice(COLORS), default="blue", show_default=True)
-@click.option("--read-only", is_flag=True, help="Refuse every write in this profile.")
+@click.option("--read-only", is_flag=True,
+              help="Refuse every write in this profile (prints the GRANTs of a read-only role).")
+@click.option("--protected", is_flag=True,
+              help="Destructive actions ask for the profile's name (--confirm NAME).")
 @click.option("--description", default="")
 @click.option("--pg-host", help="PostgreSQL host or socket directory.")
 @click.option("--pg-port", type=int, default=5432, show_default=True)
@@ -119,12 +125,15 @@ def add(name: str, **options: Any) -> None:
             name, "postgres", "password", click.get_text_stream("stdin").readline().strip()
         )
     click.echo(f"Created profile '{name}' in {locations.profile_dir(name)}")
+    if options["read_only"]:
+        click.echo(read_only_role_advice(settings))
 
 
 def _settings_from_options(o: dict[str, Any]) -> ProfileSettings:
     data: dict[str, Any] = {
         "color": o["color"],
         "read_only": o["read_only"],
+        "protected": o["protected"],
         "description": o["description"],
     }
     if o["pg_host"]:

@@ -7,6 +7,12 @@ stream with bounded memory: CSV of a query goes through ``COPY … TO STDOUT``
 straight to stdout, everything else through a named cursor, a batch at a
 time. Row results go to stdout; for ``json`` and ``csv``, the status of
 statements without rows (``INSERT 0 3``) goes to stderr so stdout stays data.
+
+The text runs as written or not at all: a NUL byte anywhere refuses all of it
+before anything is sent. Statements that drop, truncate, or update or delete
+without ``WHERE`` are named and asked about first (``--yes``; ``--confirm NAME``
+on a protected profile). A ``BEGIN`` left open at the end is rolled back and
+reported (exit 1): nothing of it was committed.
 """
 
 from __future__ import annotations
@@ -27,11 +33,13 @@ from console.backends.postgres import (
     classify,
     json_default,
     split_statements,
+    warnings_for,
     write_json,
 )
+from console.commands.confirm import confirm_destructive, confirm_option
 from console.commands.context import current, fail, handles_errors
 from console.commands.output import cell
-from console.errors import BadQuery
+from console.errors import BadQuery, ConsoleError
 
 BATCH = 2000
 """Rows per fetch: enough to keep the server busy, few enough to keep memory flat."""
@@ -46,16 +54,22 @@ COPY_BUFFER = 1 << 20
               help="Read the SQL from FILE.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="How to print rows.")
+@click.option("--yes", is_flag=True, help="Run drops, truncates and WHERE-less writes unasked.")
+@confirm_option
 @click.pass_context
 @handles_errors
 def sql(ctx: click.Context, database: str | None, query: str | None, path: Path | None,
-        fmt: str) -> None:
+        fmt: str, yes: bool, confirm: str | None) -> None:
     """Run SQL given with -q, read from -f FILE, or piped on stdin."""
     text = _source(query, path)
+    _refuse_nul(text)
     statements = split_statements(text)
     if not statements:
         raise click.UsageError("no SQL statement found (only whitespace or comments)")
     profile = current(ctx).profile()
+    warnings = [w for s in statements for w in warnings_for(s.text)]
+    if warnings and not profile.read_only:  # a read-only profile refuses them anyway
+        confirm_destructive(ctx, f"run SQL that {'; '.join(warnings)}", yes, confirm)
     client = current(ctx).clients().postgres()
     try:
         with client.session(database or client.settings.dbname) as session:
@@ -65,6 +79,7 @@ def sql(ctx: click.Context, database: str | None, query: str | None, path: Path 
                 except BadQuery as exc:
                     where = f"statement {number}" if len(statements) > 1 else exc.operation
                     fail(_located(exc, text, statement, where), profile.secret_values())
+            _refuse_open_block(session)
     except BrokenPipeError:
         # The reader (e.g. `| head`) has what it wanted; stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -89,6 +104,25 @@ def _source(query: str | None, path: Path | None) -> str:
     if stdin.isatty():
         raise click.UsageError("give SQL with -q SQL, -f FILE, or on stdin")
     return stdin.read()
+
+
+def _refuse_nul(text: str) -> None:
+    """Refuse the whole text before anything runs: libpq would cut a statement at a NUL."""
+    at = text.find("\x00")
+    if at >= 0:
+        whole = Statement(text, 0, len(text))
+        error = BadQuery(f"the SQL holds a NUL byte (character {at + 1}); nothing was run",
+                         position=at + 1)
+        fail(_located(error, text, whole, "check SQL"))
+
+
+def _refuse_open_block(session: Session) -> None:
+    """A script that ends inside BEGIN committed nothing of it: say so, exit 1."""
+    if session.in_transaction:
+        session.close()  # rolls the block back
+        fail(ConsoleError("the transaction was still open at the end (BEGIN without COMMIT): "
+                          "it was rolled back and nothing in it was committed",
+                          title="Rolled back", operation="run SQL"))
 
 
 def _run(session: Session, statement: str, fmt: str) -> None:

@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import threading
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from console.profiles import locations
 
 AUDIT_FILE = "audit.jsonl"
 _lock = threading.Lock()
+_AGO = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ def record(
         with _lock:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
+                if stat.S_ISREG(os.fstat(fd).st_mode):  # a restored copy may be looser
+                    os.fchmod(fd, 0o600)
                 os.write(fd, line)
             finally:
                 os.close(fd)
@@ -80,16 +86,52 @@ def record(
         return
 
 
-def read(profile: str) -> list[AuditEntry]:
-    """Return the profile's audit log, oldest first (a torn last line is skipped)."""
+def read(profile: str, *, since: datetime | None = None) -> list[AuditEntry]:
+    """Return the profile's audit log, oldest first (a torn or foreign line is skipped).
+
+    Args:
+        profile: Whose log.
+        since: Keep only entries at or after this time (UTC when naive).
+    """
     try:
         text = audit_file(profile).read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
+    except (FileNotFoundError, IsADirectoryError):
         return []
     entries = []
     for line in text.splitlines():
         try:
-            entries.append(AuditEntry(**json.loads(line)))
+            entry = AuditEntry(**json.loads(line))
         except (ValueError, TypeError):
             continue
+        if since is None or _when(entry) >= _utc(since):
+            entries.append(entry)
     return entries
+
+
+def parse_since(text: str, now: datetime | None = None) -> datetime:
+    """Read ``--since``: a duration back from now (``30m``, ``2h``, ``7d``, ``1w``) or an
+    ISO 8601 date or time (``2026-01-15``, ``2026-01-15T10:00``; UTC unless it says).
+
+    Raises:
+        ValueError: neither form; the message says what is accepted.
+    """
+    ago = _AGO.match(text)
+    if ago:
+        delta = timedelta(**{_UNITS[ago.group(2)]: int(ago.group(1))})
+        return (now or datetime.now(timezone.utc)) - delta
+    try:
+        return _utc(datetime.fromisoformat(text.strip()))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a time: use 30m, 2h, 7d, 1w, or an ISO date "
+                         "such as 2026-01-15 or 2026-01-15T10:00") from None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def _when(entry: AuditEntry) -> datetime:
+    try:
+        return _utc(datetime.fromisoformat(entry.time))
+    except ValueError:  # a hand-edited line: keep it rather than hide it
+        return datetime.max.replace(tzinfo=timezone.utc)

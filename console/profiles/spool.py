@@ -63,7 +63,7 @@ class Spool:
         self._mark_offsets = array("Q")
         self._count = 0
         self._size = 0
-        self._file: BinaryIO = open(path, "a+b")  # noqa: SIM115 - lives as long as the spool
+        self._file: BinaryIO = locations.open_private(path, "a+b")  # lives as long as the spool
         _OPEN.add(path.absolute())
         self._index_existing()
 

@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import shutil
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,9 +72,16 @@ class Profile:
         return None
 
     def secret_values(self) -> tuple[str, ...]:
-        """Return every known secret, so messages can be scrubbed of them."""
+        """Return every known secret, so messages can be scrubbed of them: those of the
+        credentials file and those read from the environment variables the settings name."""
         values = [s.get_secret_value() for keys in self.credentials.values() for s in keys.values()]
-        return tuple(v for v in values if v)
+        for section in SERVICE_SECTIONS:
+            service = getattr(self.settings, section, None)
+            for field_name in type(service).model_fields if service is not None else ():
+                variable = getattr(service, field_name) if field_name.endswith("_env") else None
+                if variable:
+                    values.append(os.environ.get(variable, ""))
+        return tuple(dict.fromkeys(v for v in values if v))
 
     def service(self, section: str) -> Any | None:
         """Return the settings of one service, with local stand-in URLs filled in."""
@@ -130,13 +138,26 @@ def _read_services(data_dir: Path) -> dict[str, Any]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a bad one is a message naming the file and line, never its text.
+
+    Raises:
+        ProfileInvalid: unreadable, not UTF-8, or not TOML.
+    """
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileInvalid(f"{path}: {exc}") from exc
+        data = path.read_bytes()
     except OSError as exc:
         raise ProfileInvalid(f"{path}: cannot read ({exc.strerror})") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ProfileInvalid(f"{path}: line {line}, column {column}: not UTF-8 text "
+                             f"(byte 0x{data[exc.start]:02x}); save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # its message names the line, never the value
+        raise ProfileInvalid(f"{path}: invalid TOML: {exc}") from None
 
 
 def _validation_message(path: Path, exc: ValidationError) -> str:
@@ -195,6 +216,7 @@ def _load_credentials(name: str) -> dict[str, dict[str, SecretStr]]:
     path = locations.credentials_file(name)
     if not path.exists():
         return {}
+    _check_private(path)
     raw = _read_toml(path)
     credentials: dict[str, dict[str, SecretStr]] = {}
     for section, values in raw.items():
@@ -204,27 +226,36 @@ def _load_credentials(name: str) -> dict[str, dict[str, SecretStr]]:
     return credentials
 
 
+def _check_private(path: Path) -> None:
+    """Refuse a credentials file others may read: its secrets may already have leaked.
+
+    Raises:
+        ProfileInvalid: group or others have any permission; the message has the fix.
+    """
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise ProfileInvalid(
+            f"{path} can be read by other users (mode {mode:04o}); its secrets are not used. "
+            f"Fix it with: chmod 600 '{path}' (and replace the secrets if others could "
+            "have read them)", title="Credentials exposed")
+
+
 def save_settings(name: str, settings: ProfileSettings) -> Path:
-    """Write a profile's settings, creating its directory."""
+    """Write a profile's settings (0600, atomically), creating its directory."""
     locations.profile_dir(check_name(name))
     path = locations.settings_file(name)
     data = settings.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(data))
-    tmp.replace(path)
+    locations.write_private(path, tomli_w.dumps(data))
     return path
 
 
 def set_secret(name: str, section: str, key: str, value: str) -> None:
     """Store one secret in the profile's 0600 credentials file."""
-    path = locations.credentials_file(check_name(name))
+    locations.profile_dir(check_name(name))
+    path = locations.credentials_file(name)
     current = _read_toml(path) if path.exists() else {}
     current.setdefault(section, {})[key] = value
-    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(tomli_w.dumps(current))
-    os.chmod(path.with_suffix(".tmp"), 0o600)
-    path.with_suffix(".tmp").replace(path)
+    locations.write_private(path, tomli_w.dumps(current))
 
 
 def add(name: str, settings: ProfileSettings) -> Profile:
@@ -265,4 +296,5 @@ def set_default(name: str) -> None:
     """Make ``name`` the profile used when none is given."""
     if name not in names():
         raise NotFound(f"no profile named '{name}'", title="Unknown profile")
-    locations.root_config_file().write_text(tomli_w.dumps({"default_profile": name}))
+    locations.write_private(locations.root_config_file(),
+                            tomli_w.dumps({"default_profile": name}))

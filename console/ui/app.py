@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -23,7 +23,9 @@ from console.clients import Clients, LocalService
 from console.errors import ConsoleError
 from console.profiles import Profile
 from console.ui import tabs, themes
+from console.ui.audit_screen import AuditScreen
 from console.ui.command_line import Command, CommandLine
+from console.ui.crash import NoLocalsOnCrash
 from console.ui.errors import report_error, report_failure
 from console.ui.filter_bar import FilterBar
 from console.ui.header import ProfileHeader
@@ -43,7 +45,7 @@ def env_class(profile_name: str) -> str:
     return "-env-" + re.sub(r"[^A-Za-z0-9_-]", "-", profile_name)
 
 
-class FleetConsole(App[None]):
+class FleetConsole(NoLocalsOnCrash):
     """Fleet Console, on one profile at a time."""
 
     TITLE = "Fleet Console"
@@ -227,6 +229,8 @@ class FleetConsole(App[None]):
                 self.action_pick_profile()
         elif command.name == "help":
             self.action_help()
+        elif command.name == "audit":
+            self.push_screen(AuditScreen(self.profile.name))
         elif (spec := tabs.resolve(command.name, self.specs)) is not None:
             (await self.workspace.open(spec.pane_id)).run_command(command.args)
         else:
@@ -255,6 +259,8 @@ class FleetConsole(App[None]):
         yield SystemCommand("Switch profile", "Choose another environment",
                             self.action_pick_profile)
         yield SystemCommand("Keys", "List the keys of the current pane", self.action_help)
+        yield SystemCommand("Audit log", "Every write of this profile, newest first",
+                            lambda: self.push_screen(AuditScreen(self.profile.name)))
 
     async def on_unmount(self) -> None:
         await self.clients.aclose()

@@ -7,7 +7,10 @@ Any pane can use it::
                                        action="Drop", force="Disconnect its sessions first"),
                          done)
 
-Cancel has the focus, so a stray Enter never destroys anything.
+Cancel has the focus, so a stray Enter never destroys anything. A caller passes
+``destructive=True`` for drops, deletes, purges, deactivations and bulk state
+changes: on a protected profile the screen then asks for the profile's name to
+be typed, and nothing but that name goes ahead (``y`` types into the field).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 
 @dataclass(frozen=True)
@@ -48,17 +51,31 @@ class ConfirmScreen(ModalScreen[Confirmation | None]):
     """
 
     def __init__(self, title: str, message: str, *, action: str = "Delete",
-                 force: str | None = None) -> None:
+                 force: str | None = None, destructive: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.message = message
         self.action_label = action
         self.force_label = force
+        self.destructive = destructive
+
+    @property
+    def protected_name(self) -> str | None:
+        """The profile name to type, when the action is destructive on a protected profile."""
+        profile = getattr(self.app, "profile", None)
+        if not self.destructive or profile is None or not profile.settings.protected:
+            return None
+        return str(profile.name)
 
     def compose(self) -> ComposeResult:
+        name = self.protected_name
         with Vertical():
             yield Static(self.title_text, classes="confirm--title", markup=False)
             yield Static(self.message, classes="confirm--message", markup=False)
+            if name is not None:
+                yield Static(f"Profile '{name}' is protected: type its name, then Enter.",
+                             markup=False)
+                yield Input(placeholder=name, id="confirm-name")
             if self.force_label:
                 yield Checkbox(self.force_label, id="confirm-force")
             with Horizontal():
@@ -66,12 +83,22 @@ class ConfirmScreen(ModalScreen[Confirmation | None]):
                 yield Button(f"{self.action_label} (y)", variant="error", id="confirm-yes")
 
     def on_mount(self) -> None:
-        self.query_one("#confirm-cancel", Button).focus()
+        typed = self.query("#confirm-name")
+        (typed.first(Input) if typed else self.query_one("#confirm-cancel", Button)).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    @on(Input.Submitted, "#confirm-name")
+    def _name_submitted(self) -> None:
+        self.action_confirm()
+
     def action_confirm(self) -> None:
+        name = self.protected_name
+        if name is not None and self.query_one("#confirm-name", Input).value.strip() != name:
+            self.notify(f"Type '{name}' exactly to go ahead, or Esc to cancel.",
+                        title="Protected profile", severity="warning")
+            return
         forced = self.query("#confirm-force")
         force = bool(forced) and forced.first(Checkbox).value
         self.dismiss(Confirmation(force=force))

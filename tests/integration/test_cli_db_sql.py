@@ -84,7 +84,7 @@ def test_db_drop_asks_first(cli: Cli) -> None:
     no_stdin = cli("db", "drop", "cli_ask", input="")
     assert no_stdin.returncode == 1 and "--yes" in no_stdin.stderr
     declined = cli("db", "drop", "cli_ask", input="n\n")
-    assert declined.returncode == 1 and "Not dropped" in declined.stderr
+    assert declined.returncode == 1 and "Nothing was changed" in declined.stderr
     names = [d["name"] for d in json.loads(cli("db", "list", "--json").stdout)]
     assert "cli_ask" in names
     accepted = cli("db", "drop", "cli_ask", input="y\n")
@@ -155,7 +155,8 @@ def test_sql_from_file_and_stdin(cli: Cli, data_db: str, tmp_path: Path) -> None
 
 def test_sql_script_transaction_holds(cli: Cli, data_db: str) -> None:
     result = cli("sql", "--db", data_db, "-q",
-                 "begin; delete from t; select count(*) from t; rollback; select count(*) from t")
+                 "begin; delete from t; select count(*) from t; rollback; select count(*) from t",
+                 "--yes")
     assert result.returncode == 0, result.stderr
     counts = [line.strip() for line in result.stdout.splitlines() if line.strip().isdigit()]
     assert counts == ["0", "25"]

@@ -88,7 +88,7 @@ def test_devices_show_by_short_uuid(cli, server: ServerThread) -> None:  # type:
 def test_restart_many_reports_each_and_exits_1_on_failure(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
     store = server.app.state.balena.store
     online = next(d for d in store.rows("device") if d["is_online"] and not d.get("_locked"))
-    out = run(cli, "devices", "restart", online["uuid"][:7], "fffffff0", "--json")
+    out = run(cli, "devices", "restart", online["uuid"][:7], "fffffff0", "--json", "--yes")
     results = json.loads(out.stdout)
     assert out.returncode == 1
     assert [r["ok"] for r in results] == [True, False]
@@ -98,7 +98,8 @@ def test_reboot_asks_first_and_no_means_nothing_sent(cli, server: ServerThread) 
     store = server.app.state.balena.store
     online = next(d for d in store.rows("device") if d["is_online"] and not d.get("_locked"))
     out = run(cli, "devices", "reboot", str(online["id"]), input="n\n")
-    assert out.returncode == 1 and "Reboot 1 device(s)?" in out.stderr
+    assert out.returncode == 1 and "Nothing was changed" in out.stderr
+    assert f"Reboot 1 device: {online['device_name']} ({online['uuid'][:7]})?" in out.stderr
     assert store.get("device", online["id"])["is_online"] is True
 
 
@@ -199,7 +200,7 @@ def test_shutdown_asks_then_takes_the_device_offline(cli, server: ServerThread) 
     [device] = reachable(server, "kiosk-02", 1)
     store = server.app.state.balena.store
     declined = run(cli, "devices", "shutdown", device["uuid"], input="n\n")
-    assert declined.returncode == 1 and "Shutdown 1 device(s)?" in declined.stderr
+    assert declined.returncode == 1 and "Shutdown 1 device: " in declined.stderr
     assert store.get("device", device["id"])["is_online"] is True
     out = run(cli, "devices", "shutdown", device["uuid"], "--yes", "--json")
     assert out.returncode == 0, out.stderr

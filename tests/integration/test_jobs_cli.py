@@ -150,7 +150,8 @@ def test_update_asks_and_no_changes_nothing(cli: Any, server: ServerThread) -> N
     result = jobs_cli(
         cli, "jobs", "update", "--state", "RUN_TIMEOUT", "--set-state", "RESTART_READY", stdin="n\n"
     )
-    assert "Set " in result.stdout and "jobs to RESTART_READY?" in result.stdout
+    assert "Set " in result.stderr and "jobs to RESTART_READY?" in result.stderr
+    assert "Nothing was changed" in result.stderr
     assert result.returncode == 1 and store.version == version
 
 

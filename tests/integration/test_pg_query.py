@@ -234,8 +234,12 @@ def test_read_only_profile_refuses_writes(client: PostgresClient) -> None:
             with pytest.raises(ReadOnlyRefused):
                 read_only.run(DB, sql)
         client.run(DB, "create sequence if not exists seq").close()
+        with pytest.raises(ReadOnlyRefused, match=r"nextval\(\) acts outside"):
+            read_only.run(DB, "select nextval('seq')")
+        client.run(DB, "create or replace function pgq_bump() returns int language sql "
+                       "as 'insert into items values (7002, ''f'', now(), 1) returning 1'").close()
         with pytest.raises(ReadOnlyRefused, match="read-only transaction"):
-            read_only.run(DB, "select nextval('seq')")  # the server's own refusal (25006)
+            read_only.run(DB, "select pgq_bump()")  # the server's own refusal (25006)
     finally:
         read_only.close()
     assert client.run(DB, "select count(*) from items").first_rows == [(1200,)]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.backends.balena.models import ActionResult, Device, link_id
 from console.errors import BadQuery, Conflict, ConsoleError, NotFound, ReadOnlyRefused
+from console.profiles import audit
 
 if TYPE_CHECKING:
     from console.backends.balena.client import BalenaClient
@@ -54,6 +55,8 @@ class BulkRunner:
     ) -> list[ActionResult]:
         """Act on every identifier; failures are results, not exceptions."""
         if self.client.read_only:
+            audit.record(self.client.profile, f"devices.{action}", f"{len(identifiers)} devices",
+                         count=len(identifiers), outcome="refused: read-only")
             raise ReadOnlyRefused(
                 f"profile '{self.client.profile}' is read-only; not sent", operation=action
             )

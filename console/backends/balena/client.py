@@ -27,6 +27,7 @@ from console.errors import (
     ReadOnlyRefused,
     Unavailable,
 )
+from console.profiles import audit
 
 SHORT_UUID = re.compile(r"^[0-9a-f]{7,}$")
 FLEET_UUID_LENGTH = 32
@@ -122,18 +123,34 @@ class BalenaClient:
     # -- requests -------------------------------------------------------------
 
     async def request(
-        self, method: str, url: str, operation: str, *, json: Any = None
+        self, method: str, url: str, operation: str, *, json: Any = None, count: int | None = None
     ) -> httpx.Response:
         """Send one request; writes are refused up front on a read-only profile.
+
+        Every write is recorded in the profile's audit log with its outcome
+        (``count``: how many rows it targets, when known).
 
         Raises:
             ReadOnlyRefused: a write on a read-only profile (nothing is sent).
             ConsoleError: the subclass matching the failure.
         """
-        if method in WRITES and self.read_only:
+        if method not in WRITES:
+            return await self._send(method, url, operation, json)
+        action, target = f"balena.{method.lower()}", f"{operation} ({httpx.URL(url).path})"
+        if self.read_only:
+            audit.record(self.profile, action, target, count=count, outcome="refused: read-only")
             raise ReadOnlyRefused(
                 f"profile '{self.profile}' is read-only; not sent", operation=operation
             )
+        try:
+            response = await self._send(method, url, operation, json)
+        except ConsoleError as exc:
+            audit.record(self.profile, action, target, count=count, outcome=f"failed: {exc.title}")
+            raise
+        audit.record(self.profile, action, target, count=count)
+        return response
+
+    async def _send(self, method: str, url: str, operation: str, json: Any) -> httpx.Response:
         request = self.http.build_request(method, url, json=json)
         try:
             return await send(
@@ -167,11 +184,13 @@ class BalenaClient:
 
     async def patch(self, resource: str, where: Any, body: dict[str, Any], operation: str) -> None:
         """PATCH rows by id (``where`` an int) or by a ``$filter`` object."""
-        await self.request("PATCH", self._target(resource, where), operation, json=body)
+        await self.request("PATCH", self._target(resource, where), operation, json=body,
+                           count=_counted(where))
 
     async def delete(self, resource: str, where: Any, operation: str) -> None:
         """DELETE rows by id or by a ``$filter`` object."""
-        await self.request("DELETE", self._target(resource, where), operation)
+        await self.request("DELETE", self._target(resource, where), operation,
+                           count=_counted(where))
 
     def _target(self, resource: str, where: Any) -> str:
         if isinstance(where, int):
@@ -180,7 +199,7 @@ class BalenaClient:
 
     async def supervisor(self, path: str, body: dict[str, Any], operation: str) -> httpx.Response:
         """POST a device action through the API's supervisor proxy (§12)."""
-        return await self.request("POST", f"/supervisor/{path}", operation, json=body)
+        return await self.request("POST", f"/supervisor/{path}", operation, json=body, count=1)
 
     async def whoami(self) -> dict[str, Any]:
         """Return the actor the token belongs to (checks the token)."""
@@ -237,6 +256,16 @@ class BalenaClient:
                 operation=operation,
             )
         return Fleet.from_api(rows[0])
+
+
+def _counted(where: Any) -> int | None:
+    """How many rows a write targets: one id, or the ids of an ``{"id": {"$in": […]}}``."""
+    if isinstance(where, int):
+        return 1
+    ids = where.get("id") if isinstance(where, dict) else None
+    if isinstance(ids, dict) and isinstance(ids.get("$in"), list):
+        return len(ids["$in"])
+    return None
 
 
 def _fleet_where(identifier: int | str) -> Any:

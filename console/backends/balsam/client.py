@@ -32,6 +32,7 @@ from console.backends.balsam.resources import (
 )
 from console.backends.http import RetryPolicy, json_body, send
 from console.errors import AuthError, ConsoleError, ReadOnlyRefused
+from console.profiles import audit
 
 SERVICE = "Balsam API"
 RETRIES = RetryPolicy(
@@ -120,8 +121,12 @@ class BalsamClient:
         await self.aclose()
 
     def check_writable(self, operation: str) -> None:
-        """Raise ``ReadOnlyRefused`` for a write under a read-only profile (nothing is sent)."""
+        """Raise ``ReadOnlyRefused`` for a write under a read-only profile (nothing is sent).
+
+        The refusal is recorded in the profile's audit log.
+        """
         if self.read_only:
+            audit.record(self.profile, "balsam.write", operation, outcome="refused: read-only")
             raise ReadOnlyRefused(
                 f"profile '{self.profile}' is read-only; nothing was sent",
                 profile=self.profile,
@@ -172,12 +177,30 @@ class BalsamClient:
     ) -> Any:
         """Send one authenticated request and return its parsed JSON (``None`` for 204).
 
+        Every write is recorded in the profile's audit log with its outcome.
+
         Raises:
             ReadOnlyRefused: a write under a read-only profile (checked before sending).
             ConsoleError: a subclass matching the failure.
         """
-        if method != "GET":
-            self.check_writable(operation)
+        if method == "GET":
+            return await self._request(method, path, params, json, operation)
+        self.check_writable(operation)
+        action, count = f"balsam.{method.lower()}", len(json) if isinstance(json, list) else None
+        try:
+            result = await self._request(method, path, params, json, operation)
+        except ConsoleError as exc:
+            audit.record(self.profile, action, f"{operation} ({path})", count=count,
+                         outcome=f"failed: {exc.title}")
+            raise
+        if count is None and isinstance(result, list):
+            count = len(result)
+        audit.record(self.profile, action, f"{operation} ({path})", count=count)
+        return result
+
+    async def _request(
+        self, method: str, path: str, params: Params | None, json: Any, operation: str
+    ) -> Any:
         if self._token is None:
             async with self._login_lock:  # concurrent first calls share one login
                 if self._token is None:

@@ -13,6 +13,7 @@ from console.backends.postgres._filter import filter_rows
 from console.backends.postgres._models import Column, DatabaseInfo, Relation
 from console.backends.postgres._query import QueryRun
 from console.backends.postgres._session import Session
+from console.backends.postgres._warnings import warnings_for
 from console.backends.sql import ResultColumn, Statement, split_statements, statement_at
 
 __all__ = [
@@ -34,5 +35,6 @@ __all__ = [
     "map_pg_errors",
     "split_statements",
     "statement_at",
+    "warnings_for",
     "write_json",
 ]

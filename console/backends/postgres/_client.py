@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from console.backends.postgres import _catalog, _databases
+from console.backends.postgres._audit import record_refusal, record_run
 from console.backends.postgres._classify import StatementKind, classify
 from console.backends.postgres._errors import map_pg_errors
 from console.backends.postgres._models import Column, Relation
@@ -63,7 +64,9 @@ class PostgresClient(_databases.DatabaseMethods):
         if settings.statement_timeout_ms:
             options.append(f"-c statement_timeout={int(settings.statement_timeout_ms)}")
         if self.profile.read_only:
+            # the parser that vets statements reads strings as standard SQL does
             options.append("-c default_transaction_read_only=on")
+            options.append("-c standard_conforming_strings=on")
         kwargs = {
             "dbname": database, "host": self.host, "port": settings.port,
             "user": settings.user, "password": self.profile.secret("postgres", "password"),
@@ -183,8 +186,7 @@ class PostgresClient(_databases.DatabaseMethods):
             Unavailable: the server went away or timed the statement out.
             ConsoleError: any other failure, as mapped by ``map_pg_errors``.
         """
-        kind = classify(sql)
-        self.refuse_writes(kind)
+        kind = self.vet(database, sql, params)
         if kind.transaction:
             raise BadQuery(
                 f"{kind.keyword} needs a session: here each statement commits on its own",
@@ -197,22 +199,33 @@ class PostgresClient(_databases.DatabaseMethods):
             pool.release(connection, discard=broken or kind.session_state)
 
         run = QueryRun(conn, sql, kind, database=database, release=release, types=self.types,
-                       profile=self.profile.name, params=params)
+                       profile=self.profile.name, params=params,
+                       read_only=self.profile.read_only)
         self.launch(run, batch, on_start)
         return run
 
-    def launch(self, run: QueryRun, batch: int,
-               on_start: Callable[[QueryRun], None] | None) -> None:
-        """Start a run, cancellable through ``cancel_running`` until it returns."""
+    def launch(self, run: QueryRun, batch: int, on_start: Callable[[QueryRun], None] | None,
+               *, in_block: bool = False) -> None:
+        """Start a run, cancellable through ``cancel_running`` until it returns.
+
+        A statement that writes is recorded in the profile's audit log, with its
+        outcome (``in_block``: inside the operator's transaction, not yet committed).
+        """
         with self._lock:
             self._running.add(run)
         try:
             if on_start is not None:
                 on_start(run)
             run.start(batch)
+        except ConsoleError as exc:
+            run.close_quietly()
+            record_run(self.profile.name, run, error=exc)
+            raise
         except BaseException:
             run.close_quietly()
             raise
+        else:
+            record_run(self.profile.name, run, in_block=in_block)
         finally:
             with self._lock:
                 self._running.discard(run)
@@ -247,16 +260,39 @@ class PostgresClient(_databases.DatabaseMethods):
         with self.session(database) as session:
             return session.copy_csv(query, out, header=header, params=params)
 
-    def refuse_writes(self, kind: StatementKind, *, copy: bool = False) -> None:
+    def vet(self, database: str, sql: str, params: Sequence[Any] | None = None, *,
+            copy: bool = False) -> StatementKind:
+        """Classify a statement and refuse, before anything is sent, what may not run.
+
+        Raises:
+            BadQuery: the text holds a NUL byte (the driver would cut the statement
+                there), or ``copy`` and it returns no rows, or a read-only profile
+                cannot parse it (the parser is the server's: it would refuse it too).
+            ReadOnlyRefused: a read-only profile and a statement that may write or
+                act outside its transaction (recorded in the audit log).
+        """
+        _refuse_nul(sql, params, self.profile.name)
+        kind = classify(sql, params)
+        self.refuse_writes(kind, copy=copy, database=database)
+        return kind
+
+    def refuse_writes(self, kind: StatementKind, *, copy: bool = False,
+                      database: str = "") -> None:
         """Raise before anything is sent when a read-only profile is asked to write."""
         if copy and not kind.cursorable:
             raise BadQuery("only a query that returns rows (SELECT, WITH, VALUES, TABLE) "
                            "can be copied out", profile=self.profile.name,
                            operation="copy rows")
-        if self.profile.read_only and kind.writes:
+        if not self.profile.read_only:
+            return
+        if kind.syntax_error is not None:
+            raise BadQuery(kind.syntax_error, position=kind.error_position,
+                           profile=self.profile.name, operation="check query")
+        if kind.refusal is not None:
+            record_refusal(self.profile.name, database, kind)
             raise ReadOnlyRefused(
-                f"profile '{self.profile.name}' is read-only: {kind.keyword or 'this'} "
-                "statement refused", profile=self.profile.name, operation="run query",
+                f"profile '{self.profile.name}' is read-only: {kind.refusal}; nothing was sent",
+                profile=self.profile.name, operation="run query",
             )
 
     def cancel_running(self) -> int:
@@ -275,3 +311,15 @@ class PostgresClient(_databases.DatabaseMethods):
         for pool in pools:
             pool.close()
         self.maintenance.close_connection()
+
+
+def _refuse_nul(sql: str, params: Sequence[Any] | None, profile: str) -> None:
+    """A NUL ends a C string: libpq would send only the text before it."""
+    at = sql.find("\x00")
+    if at >= 0:
+        raise BadQuery(f"the statement holds a NUL byte at position {at + 1}; nothing was sent",
+                       position=at + 1, profile=profile, operation="check query")
+    for number, value in enumerate(params or (), 1):
+        if isinstance(value, str) and "\x00" in value:
+            raise BadQuery(f"parameter {number} holds a NUL byte; nothing was sent",
+                           profile=profile, operation="check query")

@@ -20,7 +20,8 @@ from psycopg2 import sql
 from console.backends.postgres._errors import map_pg_errors
 from console.backends.postgres._models import DatabaseInfo
 from console.backends.postgres._pool import looks_alive
-from console.errors import BadQuery, Conflict, ReadOnlyRefused, Unavailable
+from console.errors import BadQuery, Conflict, ConsoleError, ReadOnlyRefused, Unavailable
+from console.profiles import audit
 
 Cursor = psycopg2.extensions.cursor
 
@@ -200,8 +201,10 @@ class DatabaseMethods:
             Conflict: a database of that name exists (or its template is in use).
             AuthError: the role may not create databases.
         """
-        self._writable("create database")
-        create(self.maintenance, check_name(name, "create database", self.profile.name), owner)
+        self._writable("create database", name)
+        check_name(name, "create database", self.profile.name)
+        with self._audited("db.create", name):
+            create(self.maintenance, name, owner)
 
     def rename_database(self, old: str, new: str) -> None:
         """Rename a database; nobody may be connected to it.
@@ -211,10 +214,11 @@ class DatabaseMethods:
             NotFound: no database is called ``old``.
             Conflict: ``new`` exists, or ``old`` is in use ("in use by N connections").
         """
-        self._writable("rename database")
+        self._writable("rename database", old)
         check_name(new, "rename database", self.profile.name)
         self.forget_pool(old)
-        rename(self.maintenance, old, new)
+        with self._audited("db.rename", f"{old} -> {new}"):
+            rename(self.maintenance, old, new)
 
     def drop_database(self, name: str, *, force: bool = False) -> None:
         """Drop a database; ``force`` ends other sessions first (``WITH (FORCE)``).
@@ -224,11 +228,24 @@ class DatabaseMethods:
             NotFound: no such database.
             Conflict: it is in use ("in use by N connections") and ``force`` is off.
         """
-        self._writable("drop database")
+        self._writable("drop database", name)
         self.forget_pool(name)
-        drop(self.maintenance, name, force)
+        with self._audited("db.drop", name + (" (force)" if force else "")):
+            drop(self.maintenance, name, force)
 
-    def _writable(self, operation: str) -> None:
+    def _writable(self, operation: str, target: str) -> None:
         if self.profile.read_only:
+            audit.record(self.profile.name, f"db.{operation.split()[0]}", target,
+                         outcome="refused: read-only")
             raise ReadOnlyRefused(f"profile '{self.profile.name}' is read-only",
                                   profile=self.profile.name, operation=operation)
+
+    @contextmanager
+    def _audited(self, action: str, target: str) -> Iterator[None]:
+        """Record a database change in the audit log with its outcome."""
+        try:
+            yield
+        except ConsoleError as exc:
+            audit.record(self.profile.name, action, target, outcome=f"failed: {exc.title}")
+            raise
+        audit.record(self.profile.name, action, target)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from console.backends.encoding import json_default, json_finite, unique_names
-from console.backends.postgres._classify import classify
 from console.errors import BadQuery, ConsoleError
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ def export_query(client: PostgresClient, database: str, sql: str, path: str | os
     """
     if fmt not in FORMATS:
         raise BadQuery(f"cannot export as {fmt!r}: use csv or json", operation="export rows")
-    client.refuse_writes(classify(sql), copy=True)
+    client.vet(database, sql, params, copy=True)
     target = Path(path)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:

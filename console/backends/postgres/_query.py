@@ -10,6 +10,10 @@ A named cursor needs a transaction: when the connection is idle the run
 opens its own and ends it when the rows run out or the run is closed; inside
 an operator's ``BEGIN`` block (a session) it declares ``WITH HOLD`` in the
 block instead and leaves the block alone.
+
+On a read-only profile every statement runs in a transaction of the run's own
+that the server holds read-only (``_readonly.begin_read_only``), rolled back
+when the run ends, unless the statement was a ``SET`` meant to last.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import psycopg2.extensions
 
 from console.backends.postgres._classify import StatementKind
 from console.backends.postgres._errors import map_pg_errors
+from console.backends.postgres._readonly import begin_read_only
 from console.backends.postgres._types import TypeNames
 from console.backends.sql import ResultColumn
 from console.errors import Cancelled, ConsoleError, Unavailable
@@ -50,7 +55,7 @@ class QueryRun:
 
     def __init__(self, conn: Connection, sql: str, kind: StatementKind, *, database: str,
                  release: Release, types: TypeNames, profile: str | None = None,
-                 params: Sequence[Any] | None = None) -> None:
+                 params: Sequence[Any] | None = None, read_only: bool = False) -> None:
         self.sql = sql
         """The statement as sent (the operator's own, or one wrapped around it)."""
         self.params = params
@@ -75,6 +80,8 @@ class QueryRun:
         self._profile = profile
         self._cursor: Any = None
         self._own_transaction = False
+        self._read_only = read_only
+        """Run inside a read-only transaction of its own, never committing a change."""
         self._cancelled = False
         self._in_flight = False
         """A statement or fetch is on its way to or from the server."""
@@ -113,6 +120,10 @@ class QueryRun:
 
     def _open_cursor(self) -> Any:
         conn = self._live()
+        if self._read_only:
+            self._own_transaction = True  # so a failure below rolls it back
+            begin_read_only(conn)
+            return conn.cursor(name=_cursor_name()) if self.kind.cursorable else conn.cursor()
         if not self.kind.cursorable:
             return conn.cursor()
         if conn.info.transaction_status == _IDLE:
@@ -219,7 +230,10 @@ class QueryRun:
         if self._cursor is not None and not self._cursor.closed:
             self._cursor.close()
         if self._own_transaction:
-            conn.commit()
+            if self._read_only and not self.kind.keeps_settings:
+                conn.rollback()  # nothing it did may outlive it
+            else:
+                conn.commit()
             conn.autocommit = True
         self._hand_back(broken=False)
 

@@ -13,10 +13,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 import psycopg2.extensions
 
-from console.backends.postgres._classify import classify
+from console.backends.postgres._audit import record_block_end
 from console.backends.postgres._copy import copy_csv
 from console.backends.postgres._pool import DatabasePool, looks_alive
 from console.backends.postgres._query import QueryRun
+from console.backends.postgres._readonly import read_only_transaction
 from console.errors import ConsoleError, Unavailable
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ class Session:
         self._current: QueryRun | None = None
         self._dirty = False
         self._block_open = False
+        self._block_wrote = False
+        """A statement that writes ran inside the open block (its end is audited)."""
 
     def __enter__(self) -> Session:
         return self
@@ -50,35 +53,67 @@ class Session:
             on_start: Callable[[QueryRun], None] | None = None) -> QueryRun:
         """Run one statement on the session's connection; see ``PostgresClient.run``.
 
-        Transaction control (``BEGIN``, ``COMMIT``, ``ROLLBACK``…) is allowed here.
+        Transaction control (``BEGIN``, ``COMMIT``, ``ROLLBACK``…) is allowed here,
+        except on a read-only profile, where every statement runs in a read-only
+        transaction of its own.
 
         Raises:
             ReadOnlyRefused: a write on a read-only profile (nothing is sent).
             ConsoleError: as ``PostgresClient.run``.
         """
-        kind = classify(sql)
-        self._client.refuse_writes(kind)
+        client = self._client
+        kind = client.vet(self.database, sql, params)
         self._end_current()
         conn = self._connection()
         self._dirty |= kind.session_state
+        in_block = self.in_transaction
         run = QueryRun(conn, sql, kind, database=self.database, release=self._taken_back,
-                       types=self._client.types, profile=self._client.profile.name,
-                       params=params)
+                       types=client.types, profile=client.profile.name, params=params,
+                       read_only=client.profile.read_only)
         self._current = run
         try:
-            self._client.launch(run, batch, on_start)
+            client.launch(run, batch, on_start, in_block=in_block)
         finally:
             if not conn.closed:  # a dropped connection keeps what was known before
                 self._block_open = self.in_transaction and not run.owns_transaction
+        self._follow_block(run, in_block)
         return run
+
+    def _follow_block(self, run: QueryRun, was_in_block: bool) -> None:
+        """Note writes inside the operator's block, and audit how a block that wrote ended."""
+        if was_in_block and run.kind.writes:
+            self._block_wrote = True
+        if was_in_block and not self._block_open and self._block_wrote:
+            record_block_end(self._client.profile.name, self.database,
+                             committed=run.status == "COMMIT")
+            self._block_wrote = False
+
+    def end_transaction(self, *, commit: bool) -> str:
+        """Commit or roll back the operator's open block; return the server's status.
+
+        For a prompt on quit or on a profile switch. Does nothing (``""``) when no
+        block is open.
+
+        Raises:
+            ConsoleError: as ``run`` (a failed block answers ``ROLLBACK`` to ``COMMIT``).
+        """
+        if not self.in_transaction:
+            return ""
+        with self.run("COMMIT" if commit else "ROLLBACK") as run:
+            return run.status
 
     def copy_csv(self, query: str, out: IO[bytes], *, header: bool = True,
                  params: Sequence[Any] | None = None) -> int:
         """Write a query's rows to ``out`` as CSV via ``COPY``; see ``PostgresClient.copy_csv``."""
-        self._client.refuse_writes(classify(query), copy=True)
+        self._client.vet(self.database, query, params, copy=True)
         self._end_current()
-        return copy_csv(self._connection(), query, out, header=header, params=params,
-                        profile=self._client.profile.name)
+        conn = self._connection()
+        if not self._client.profile.read_only:
+            return copy_csv(conn, query, out, header=header, params=params,
+                            profile=self._client.profile.name)
+        with read_only_transaction(conn):
+            return copy_csv(conn, query, out, header=header, params=params,
+                            profile=self._client.profile.name)
 
     @property
     def in_transaction(self) -> bool:
@@ -126,6 +161,10 @@ class Session:
         try:
             self._end_current()
         finally:
+            if self._block_wrote and self.in_transaction:
+                record_block_end(self._client.profile.name, self.database, committed=False,
+                                 how=": never committed, rolled back when the session closed")
+            self._block_wrote = False
             self._block_open = False
             conn, self._conn = self._conn, None
             if conn is not None:

@@ -165,7 +165,7 @@ class FleetDetailScreen(ModalScreen[None]):
         what = EDITABLE[tab_id][0]
         question = f"Remove {what} {current[0]!r} from {self.fleet.slug}?"
         self.app.push_screen(
-            ConfirmScreen(f"Remove {what}", question, action="Remove"),
+            ConfirmScreen(f"Remove {what}", question, action="Remove", destructive=True),
             lambda answer: self._remove(answer, tab_id, current[0]),
         )
 

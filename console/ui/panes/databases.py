@@ -220,7 +220,7 @@ class DatabasesPane(Pane):
         screen = ConfirmScreen(
             "Drop database",
             f'Drop database "{name}" and every table, view and row in it? This cannot be undone.',
-            action="Drop", force=force,
+            action="Drop", force=force, destructive=True,
         )
         self.app.push_screen(screen, lambda answer: self._drop_confirmed(name, answer))
 

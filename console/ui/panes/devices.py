@@ -33,6 +33,7 @@ from console.ui.balena.device_table import DeviceTable
 from console.ui.balena.format import SORT_CYCLE
 from console.ui.balena.messages import ActionsFinished, DevicesLoaded, DevicesRefreshed
 from console.ui.confirm import Confirmation, ConfirmScreen
+from console.ui.count_confirm import count_first
 from console.ui.errors import report_failure
 from console.ui.panes.base import Pane
 from console.ui.panes.live import RefreshLoop
@@ -222,9 +223,17 @@ class DevicesPane(Pane):
             question += "\nThis interrupts what the devices are doing."
         force = "Override update locks (force)" if request.action in FORCEABLE else None
         screen = ConfirmScreen(
-            f"{request.label}: {count} device(s)", question, action=request.label, force=force
+            f"{request.label}: {count} device(s)", question, action=request.label, force=force,
+            destructive=request.action != "blink",
         )
-        self.app.push_screen(screen, lambda answer: self._confirmed(answer, request, targets))
+
+        def ask() -> None:
+            self.app.push_screen(screen, lambda answer: self._confirmed(answer, request, targets))
+
+        if count <= self.profile.settings.bulk_confirm_threshold:
+            ask()
+            return
+        count_first(self.app, count, f"{request.label} {count:,} devices at once?", ask)
 
     def _confirmed(self, answer: Confirmation | None, request: BulkRequest, targets: list) -> None:  # type: ignore[type-arg]
         if answer is not None:

@@ -33,6 +33,7 @@ from console.backends.balsam.spec import JobSpec, job_query, parse_spec
 from console.clients import Clients
 from console.errors import ConsoleError, NotFound
 from console.ui.confirm import Confirmation, ConfirmScreen
+from console.ui.count_confirm import count_first
 from console.ui.errors import report_error, report_failure
 from console.ui.jobs.bulk import ACTIONS, TITLES, BulkPlan, execute, plan
 from console.ui.jobs.chart import StateChart
@@ -352,8 +353,15 @@ class JobsPane(Pane):
             if answer is not None:
                 self._execute(chosen)
 
-        screen = ConfirmScreen(TITLES[action], chosen.question(), action=ACTIONS[action])
-        self.app.push_screen(screen, answered)
+        screen = ConfirmScreen(TITLES[action], chosen.question(), action=ACTIONS[action],
+                               destructive=True)
+        if self.table.selected or self.spec.describe():
+            self.app.push_screen(screen, answered)
+            return
+        # nothing marked, no filter: this is every job of the campaign
+        count_first(self.app, chosen.count, f"No job is marked and no filter is set: this "
+                    f"would change all {chosen.count:,} jobs. Set a filter with / instead?",
+                    lambda: self.app.push_screen(screen, answered))
 
     @work(exclusive=True, group="jobs-bulk", description="Changing jobs", exit_on_error=False)
     async def _execute(self, chosen: BulkPlan) -> None:

@@ -18,7 +18,7 @@ from textual.worker import Worker, get_current_worker
 
 from console.backends.sql import Statement, Target, split_statements, statement_at
 from console.errors import BadQuery, Cancelled
-from console.ui.sql import messages, result_table
+from console.ui.sql import guard, messages, result_table
 from console.ui.sql.editor import RunTarget
 from console.ui.sql.results import ResultView
 from console.ui.sql.runner import Outcome
@@ -47,8 +47,12 @@ class RunControl:
         found = statement_at(target.text, self.pane.editor.cursor_index())
         return [found] if found is not None else []
 
-    async def start(self, run_target: RunTarget) -> None:
-        """Run the statements ``run_target`` covers on the pane's current target."""
+    async def start(self, run_target: RunTarget, *, confirmed: bool = False) -> None:
+        """Run the statements ``run_target`` covers on the pane's current target.
+
+        NUL bytes refuse the run; destructive statements ask first (``guard``), and the
+        run starts again with ``confirmed`` once the operator agrees.
+        """
         pane = self.pane
         if self.running:
             pane.notify("A query is running: ctrl+t cancels it.", severity="warning")
@@ -56,6 +60,9 @@ class RunControl:
         statements = self.statements_for(run_target)
         if not statements:
             pane.notify("Nothing to run: the editor holds no statement here.", severity="warning")
+            return
+        if not confirmed and guard.held_back(
+                pane, statements, lambda: self.start(run_target, confirmed=True)):
             return
         pane.streams.forget_all()
         count = len(statements)
