@@ -93,9 +93,9 @@ def value_type(value: Any) -> ColumnType | None:
         return ColumnType.JSON
     if isinstance(value, (bytes, bytearray, memoryview)):
         return ColumnType.BYTES
-    if isinstance(value, str):  # a string in typed data: only dates and times are read into
-        found = _temporal(value.strip())
-        return found or ColumnType.TEXT
+    if isinstance(value, str):  # a string in typed data: only dates, times and JSON text
+        text = value.strip()
+        return (_temporal(text) or _json(text) or ColumnType.TEXT) if text else None
     return ColumnType.TEXT
 
 

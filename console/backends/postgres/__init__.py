@@ -8,8 +8,17 @@ from console.backends.postgres._classify import StatementKind, classify
 from console.backends.postgres._client import APPLICATION_NAME, PostgresClient
 from console.backends.postgres._engine import PostgresEngine
 from console.backends.postgres._errors import map_pg_errors
-from console.backends.postgres._export import export_query, json_default, write_json
+from console.backends.postgres._export import (
+    EXPORT_FORMATS,
+    ExportRequest,
+    export_data,
+    export_format,
+    export_query,
+    json_default,
+    write_json,
+)
 from console.backends.postgres._filter import filter_rows
+from console.backends.postgres._import import ImportMode, ImportRequest, import_data
 from console.backends.postgres._models import Column, DatabaseInfo, Relation
 from console.backends.postgres._query import QueryRun
 from console.backends.postgres._session import Session
@@ -17,8 +26,12 @@ from console.backends.sql import ResultColumn, Statement, split_statements, stat
 
 __all__ = [
     "APPLICATION_NAME",
+    "EXPORT_FORMATS",
     "Column",
     "DatabaseInfo",
+    "ExportRequest",
+    "ImportMode",
+    "ImportRequest",
     "PostgresClient",
     "PostgresEngine",
     "QueryRun",
@@ -28,8 +41,11 @@ __all__ = [
     "Statement",
     "StatementKind",
     "classify",
+    "export_data",
+    "export_format",
     "export_query",
     "filter_rows",
+    "import_data",
     "json_default",
     "map_pg_errors",
     "split_statements",
