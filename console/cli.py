@@ -26,6 +26,10 @@ COMMANDS: dict[str, str] = {
     "sites": "console.commands.jobs:sites",
     "fleets": "console.commands.fleets:fleets",
     "devices": "console.commands.devices:devices",
+    "import": "console.commands.imports:import_command",
+    "export": "console.commands.export:export",
+    "data-jobs": "console.commands.data_jobs:data_jobs",
+    "roles": "console.commands.roles:roles",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
 

@@ -20,34 +20,56 @@ from console.backends.postgres._export import (
 from console.backends.postgres._filter import filter_rows
 from console.backends.postgres._import import ImportMode, ImportRequest, import_data
 from console.backends.postgres._models import Column, DatabaseInfo, Relation
+from console.backends.postgres._params import (
+    check_parameters,
+    parameter_names,
+    parse_parameter,
+)
 from console.backends.postgres._query import QueryRun
+from console.backends.postgres._roles import (
+    NewKey,
+    Owned,
+    RoleGrant,
+    RoleInfo,
+    Roles,
+    generate_password,
+)
 from console.backends.postgres._session import Session
 from console.backends.sql import ResultColumn, Statement, split_statements, statement_at
 
 __all__ = [
     "APPLICATION_NAME",
-    "EXPORT_FORMATS",
     "Column",
     "DatabaseInfo",
+    "EXPORT_FORMATS",
     "ExportRequest",
     "ImportMode",
     "ImportRequest",
+    "NewKey",
+    "Owned",
     "PostgresClient",
     "PostgresEngine",
     "QueryRun",
     "Relation",
     "ResultColumn",
+    "RoleGrant",
+    "RoleInfo",
+    "Roles",
     "Session",
     "Statement",
     "StatementKind",
+    "check_parameters",
     "classify",
     "export_data",
     "export_format",
     "export_query",
     "filter_rows",
+    "generate_password",
     "import_data",
     "json_default",
     "map_pg_errors",
+    "parameter_names",
+    "parse_parameter",
     "split_statements",
     "statement_at",
     "write_json",
