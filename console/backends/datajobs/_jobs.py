@@ -159,6 +159,9 @@ class DataJobs:
             job.state = JobState.DONE
         except ConsoleError as exc:
             self._failed(job, type(exc).__name__, exc.message)
+            place = getattr(exc, "input_position", None)  # set by ``input_error``
+            if place is not None:
+                handle.fault(*place)
         except BaseException as exc:
             self._failed(job, type(exc).__name__, f"stopped by {type(exc).__name__}: {exc}")
             raise

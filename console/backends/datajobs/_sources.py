@@ -152,7 +152,7 @@ class UrlSource(ByteSource):
                     length = response.headers.get("content-length", "")
                     self.size = int(length) if length.isdigit() else None
                 self._ready.set()
-                for chunk in response.iter_bytes(CHUNK):
+                for chunk in response.iter_bytes():  # as they come: a size would wait to fill it
                     if not self._put(chunk):
                         return
         except BaseException as exc:  # handed to the reading thread, which raises it

@@ -90,11 +90,11 @@ class CopySession:
 
     def _why(self, exc: BaseException, feed: CopyFeed, lines: LineMap | None, unit: str,
              where: str) -> BaseException:
-        if isinstance(feed.error, (ConsoleError, KeyboardInterrupt)):
-            return feed.error
         if self.handle.cancelled:
             return Cancelled("import cancelled by the operator; nothing was imported",
                              profile=self.profile, operation="import data")
+        if isinstance(feed.error, (ConsoleError, KeyboardInterrupt)):
+            return feed.error
         if feed.error is not None:  # a bug in reading: say so rather than hide it
             return feed.error
         error = translate(exc, "import rows", profile=self.profile)
