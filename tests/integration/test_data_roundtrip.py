@@ -112,7 +112,8 @@ def test_sqlite_values_come_back_through_an_export(client: PostgresClient, jobs:
         db.execute("create table things (id integer, price decimal(10, 2), label text, "
                    "at datetime, on_sale boolean, meta json)")
         db.execute("insert into things values (1, 9.99, 'a \"q\", b', "
-                   "'2026-01-01 10:00:00+00:00', 1, '{\"k\": [1]}'), (2, null, null, null, 0, null)")
+                   "'2026-01-01 10:00:00+00:00', 1, '{\"k\": [1]}'), "
+                   "(2, null, null, null, 0, null)")
     db.close()
     assert import_data(client, ImportRequest(str(path), DB), jobs).state is JobState.DONE
     assert column_types(client, "things") == ["bigint", "numeric", "text",

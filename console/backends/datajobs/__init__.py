@@ -41,10 +41,10 @@ from console.backends.datajobs._sources import display_name, is_url, open_source
 from console.backends.datajobs._store import JobStore
 
 __all__ = [
-    "IMPORT_FORMATS",
     "ColumnType",
     "DataJob",
     "DataJobs",
+    "IMPORT_FORMATS",
     "ImportColumn",
     "JobHandle",
     "JobState",

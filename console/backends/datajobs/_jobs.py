@@ -39,7 +39,7 @@ class JobHandle:
         self._cancel = threading.Event()
         self._hooks: list[Callable[[], None]] = []
         self._began = time.monotonic()
-        self._saved = self._began
+        self._saved = 0.0  # the first progress is saved at once, then once a second
         self._lock = threading.Lock()
 
     @property
@@ -63,24 +63,30 @@ class JobHandle:
             hook()
 
     def check(self) -> None:
-        """Raise ``Cancelled`` if the operator asked to stop.
+        """Raise ``Cancelled`` if the operator asked to stop (here, or through the store).
+
+        Called often (between reads); it saves progress about once a second, so a
+        job stalled on a slow input still shows its state and hears a cancel.
 
         Raises:
             Cancelled: the job was cancelled.
         """
+        self._maybe_save()
         if self.cancelled:
             raise Cancelled(f"{self.job.kind} cancelled by the operator",
                             operation=f"{self.job.kind} data")
 
     def advance(self, rows: int = 0, nbytes: int = 0) -> None:
         """Count rows and bytes done; save progress about once a second."""
-        job = self.job
-        job.rows += rows
-        job.bytes += nbytes
+        self.job.rows += rows
+        self.job.bytes += nbytes
+        self._maybe_save()
+
+    def _maybe_save(self) -> None:
         now = time.monotonic()
-        if now - self._saved >= SAVE_EVERY:
+        if now - self._saved >= SAVE_EVERY and self.job.state is JobState.PROCESSING:
             self._saved = now
-            job.elapsed = now - self._began
+            self.job.elapsed = now - self._began
             self._jobs.checkpoint(self)
 
     def set_totals(self, *, total_bytes: int | None = None,
