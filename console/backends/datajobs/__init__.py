@@ -29,7 +29,6 @@ from console.backends.datajobs._models import (
     PreviewTable,
 )
 from console.backends.datajobs._preview import (
-    IMPORT_FORMATS,
     default_delimiter,
     format_of,
     preview,
@@ -44,7 +43,6 @@ __all__ = [
     "ColumnType",
     "DataJob",
     "DataJobs",
-    "IMPORT_FORMATS",
     "ImportColumn",
     "JobHandle",
     "JobState",

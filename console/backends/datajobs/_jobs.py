@@ -240,6 +240,14 @@ class DataJobs:
             return True
         return self.store.request_cancel(job.id)
 
+    def cancel_all(self) -> int:
+        """Cancel every job this process runs (the console is closing); return how many."""
+        with self._lock:
+            handles = list(self._running.values())
+        for handle in handles:
+            handle.cancel()
+        return len(handles)
+
 
 KEEP_LOOKUP = 1000
 """Jobs searched when one is named by id."""

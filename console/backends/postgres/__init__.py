@@ -9,10 +9,10 @@ from console.backends.postgres._client import APPLICATION_NAME, PostgresClient
 from console.backends.postgres._engine import PostgresEngine
 from console.backends.postgres._errors import map_pg_errors
 from console.backends.postgres._export import (
-    EXPORT_FORMATS,
     ExportRequest,
     export_data,
     export_format,
+    export_formats,
     export_query,
     json_default,
     write_json,
@@ -41,7 +41,6 @@ __all__ = [
     "APPLICATION_NAME",
     "Column",
     "DatabaseInfo",
-    "EXPORT_FORMATS",
     "ExportRequest",
     "ImportMode",
     "ImportRequest",
@@ -62,6 +61,7 @@ __all__ = [
     "classify",
     "export_data",
     "export_format",
+    "export_formats",
     "export_query",
     "filter_rows",
     "generate_password",

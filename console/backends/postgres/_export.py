@@ -57,6 +57,11 @@ def export_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     return chosen
 
 
+def export_formats() -> tuple[str, ...]:
+    """The formats ``export_query`` and ``export_data`` write: csv, json, xlsx, parquet."""
+    return EXPORT_FORMATS
+
+
 def partial_path(target: Path) -> Path:
     """The temporary file an export writes before it is renamed to ``target``."""
     return target.with_name(f".{target.name}.{os.getpid()}.part")

@@ -18,11 +18,11 @@ from textual.timer import Timer
 
 from console.backends.datajobs import DataJob, DataJobs
 from console.backends.postgres import (
-    EXPORT_FORMATS,
     ExportRequest,
     ImportMode,
     ImportRequest,
     export_data,
+    export_formats,
     import_data,
 )
 from console.profiles import locations
@@ -79,6 +79,11 @@ class DataJobsPart(Pane):
     def _catalog_item(self) -> CatalogItem | None:
         raise NotImplementedError
 
+    def on_unmount(self) -> None:
+        # Worker threads are joined when the console exits: a running job must stop now
+        # (it ends FAILED, cancelled, with nothing committed) or the exit would wait for it.
+        self.data_jobs.cancel_all()
+
     # Import ----------------------------------------------------------------------
 
     def action_import_data(self) -> None:
@@ -112,7 +117,7 @@ class DataJobsPart(Pane):
             self.notify("Move the catalog's cursor (t) to a table or view to export it.",
                         severity="warning")
             return
-        choices = [(fmt, fmt.upper()) for fmt in EXPORT_FORMATS]
+        choices = [(fmt, fmt.upper()) for fmt in export_formats()]
         self.app.push_screen(ChoiceScreen(f"Export {item.schema}.{item.relation} as", choices,
                                           "csv"), lambda fmt: self._format_chosen(item, fmt))
 

@@ -24,7 +24,7 @@ from console.errors import ConsoleError
 from console.ui.databases.preview_table import ImportPreview
 from console.ui.errors import report_failure
 
-MODES = [("create it; refuse if it exists", "auto"), ("append to the existing table", "append")]
+MODES = [("new table (refuse if it exists)", "auto"), ("append to the table", "append")]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static
 from console.backends.datajobs import DataJob, JobState
 
 COLUMNS = [("id", "Id"), ("kind", "Kind"), ("state", "State"), ("rows", "Rows"),
-           ("rate", "Rows/s"), ("left", "Left"), ("what", "From → to")]
+           ("rate", "Rows/s"), ("time", "Time"), ("what", "From → to")]
 STATE_STYLE = {JobState.DONE: "green", JobState.FAILED: "red bold",
                JobState.PROCESSING: "yellow", JobState.RECEIVED: "dim"}
 
@@ -39,7 +39,7 @@ def cells(job: DataJob) -> list[Text]:
     rate = f"{job.rate:,.0f}" if job.rate else "—"
     return [Text(job.id[:8]), Text(job.kind), Text(job.state.value, style=STATE_STYLE[job.state]),
             Text(f"{job.rows:,}", justify="right"), Text(rate, justify="right"),
-            Text(duration(job.time_left) if job.state.active else duration(job.elapsed)),
+            Text(f"{duration(job.time_left)} left" if job.state.active else duration(job.elapsed)),
             Text(f"{job.source} → {job.target}", overflow="ellipsis", no_wrap=True)]
 
 

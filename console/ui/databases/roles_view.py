@@ -34,8 +34,8 @@ class RolesTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
 
     def on_mount(self) -> None:
-        for key, label in (("name", "Role"), ("login", "Login"), ("flags", "Flags"),
-                           ("until", "Valid until"), ("grants", "Grants")):
+        for key, label in (("name", "Role"), ("login", "Login"), ("grants", "Grants"),
+                           ("flags", "Flags"), ("until", "Valid until")):
             self.add_column(label, key=key)
 
     def show(self, roles: list[RoleInfo], grants: list[RoleGrant]) -> None:
@@ -46,15 +46,15 @@ class RolesTable(DataTable[Text]):
         for grant in grants:
             by_role.setdefault(grant.role, []).append(grant)
         for role in roles:
-            flags = " ".join(f for f, on in (("superuser", role.superuser),
-                                              ("createdb", role.create_db),
-                                              ("createrole", role.create_role)) if on)
+            flags = ",".join(f for f, on in (("super", role.superuser),
+                                             ("createdb", role.create_db),
+                                             ("createrole", role.create_role)) if on)
             until = role.valid_until.isoformat(sep=" ", timespec="minutes") \
                 if role.valid_until else ""
             shown = "superuser: all" if role.superuser else grants_text(by_role.get(role.name, []))
-            self.add_row(Text(role.name), Text("yes" if role.login else "no"), Text(flags),
-                         Text(until), Text(shown, overflow="ellipsis", no_wrap=True),
-                         key=role.name)
+            self.add_row(Text(role.name), Text("yes" if role.login else "no"),
+                         Text(shown, overflow="ellipsis", no_wrap=True), Text(flags),
+                         Text(until), key=role.name)
         if selected is not None and selected in self.rows:
             self.move_cursor(row=self.get_row_index(selected))
 

@@ -42,6 +42,9 @@ from console.ui.errors import report_failure
 from console.ui.widgets.prompts import TextPrompt
 
 MAIN, JOBS, ROLES = "db-main", "db-jobs", "db-roles"
+MAIN_ONLY = frozenset({"create", "rename", "drop", "refresh", "open_sql", "focus_tree",
+                       "import_data", "export_table"})
+"""Actions on the databases and their catalog: off (and out of the footer) in the other views."""
 
 
 class DatabasesPane(RolesPart, DataJobsPart):
@@ -110,6 +113,7 @@ class DatabasesPane(RolesPart, DataJobsPart):
         if view == self.view:
             view = MAIN
         self.query_one(ContentSwitcher).current = view
+        self.refresh_bindings()
         self.follow_jobs(view == JOBS)
         if view == JOBS:
             self.jobs_view.table.focus()
@@ -118,6 +122,9 @@ class DatabasesPane(RolesPart, DataJobsPart):
             self.roles_view.table.focus()
         else:
             self.table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in MAIN_ONLY and self.is_mounted and self.view != MAIN)
 
     def pane_shown(self) -> None:
         self.follow_jobs(self.view == JOBS)
@@ -229,8 +236,6 @@ class DatabasesPane(RolesPart, DataJobsPart):
     # Create, rename, drop ----------------------------------------------------
 
     def action_create(self) -> None:
-        if self.view != MAIN:
-            return
         prompt = TextPrompt("Name of the new database:", placeholder="e.g. telemetry")
         self.app.push_screen(prompt, self._create_named)
 
@@ -247,7 +252,7 @@ class DatabasesPane(RolesPart, DataJobsPart):
 
     def action_rename(self) -> None:
         old = self.table.selected
-        if old is None or self.view != MAIN:
+        if old is None:
             return
         prompt = TextPrompt(f"Rename database '{old}' to:", value=old)
         self.app.push_screen(prompt, lambda new: self._rename_to(old, new))
@@ -265,7 +270,7 @@ class DatabasesPane(RolesPart, DataJobsPart):
 
     def action_drop(self) -> None:
         name = self.table.selected
-        if name is not None and self.view == MAIN:
+        if name is not None:
             self.count_connections(name)
 
     @work(thread=True, exclusive=True, group="db-ddl", description="Counting connections",
