@@ -17,10 +17,10 @@ def test_all_is_sorted_and_importable() -> None:
 
 def test_postgres_offers_the_functions_the_panes_call() -> None:
     for name in ("import_data", "export_data", "export_query", "export_format", "Roles",
-                 "parameter_names", "check_parameters", "EXPORT_FORMATS"):
+                 "parameter_names", "check_parameters", "export_formats"):
         assert name in pg.__all__
-        assert getattr(pg, name).__doc__ or name == "EXPORT_FORMATS"
-    assert pg.EXPORT_FORMATS == ("csv", "json", "xlsx", "parquet")
+        assert getattr(pg, name).__doc__
+    assert pg.export_formats() == ("csv", "json", "xlsx", "parquet")
 
 
 def test_format_libraries_load_only_when_a_job_uses_them() -> None:
