@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from console.commands.context import current, handles_errors
-from console.commands.jobs_output import print_job
+from console.commands.jobs_output import print_job, show_progress
 
 
 @click.command("export")
@@ -48,7 +48,7 @@ def export(ctx: click.Context, table: str | None, query: str | None, path: str, 
     try:
         request = ExportRequest(database or client.settings.dbname, path, fmt, query=query,
                                 table=table, schema=schema, params=bound)
-        job = export_data(client, request)
+        job = export_data(client, request, on_start=show_progress)
     finally:
         client.close()
     print_job(job, as_json)

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from console.commands.context import current, handles_errors
-from console.commands.jobs_output import print_job
+from console.commands.jobs_output import print_job, show_progress
 
 
 @click.command("import")
@@ -58,7 +58,7 @@ def import_command(ctx: click.Context, source: str, tables: tuple[str, ...],
             tables=tables if kind == "sqlite" else ())
         if types:
             request = replace(request, columns=_retyped(request, types))
-        job = import_data(client, request)
+        job = import_data(client, request, on_start=show_progress)
     finally:
         client.close()
     if job.error_type in ("Conflict", "NotFound"):

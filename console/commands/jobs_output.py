@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -9,7 +12,7 @@ import click
 from console.commands.output import echo_json, emit
 
 if TYPE_CHECKING:
-    from console.backends.datajobs import DataJob
+    from console.backends.datajobs import DataJob, JobHandle
 
 COLUMNS = ["id", "kind", "state", "format", "rows", "elapsed", "created", "source", "target",
            "reason"]
@@ -62,3 +65,32 @@ def print_jobs(jobs: list[DataJob], as_json: bool) -> None:
         echo_json([job.to_json() for job in jobs])
     else:
         emit([row(job) for job in jobs], COLUMNS, False)
+
+
+def show_progress(handle: JobHandle, every: float = 0.5) -> None:
+    """On a terminal, keep one stderr line saying how far the job got, until it ends."""
+    if not sys.stderr.isatty():
+        return
+
+    def follow() -> None:
+        while handle.job.state.active:
+            if handle.job.state.value == "PROCESSING":
+                click.echo("\r\033[K" + progress_line(handle.job, handle.elapsed()), nl=False,
+                           err=True)
+            time.sleep(every)
+        click.echo("\r\033[K", nl=False, err=True)
+
+    threading.Thread(target=follow, name="job-progress", daemon=True).start()
+
+
+def progress_line(job: DataJob, elapsed: float) -> str:
+    """``1,234,567 rows · 88.1 MB · 250,000 rows/s · 3.2 s left``."""
+    parts = [f"{job.rows:,} rows"]
+    if job.bytes:
+        parts.append(f"{job.bytes / 1e6:,.1f} MB")
+    if elapsed > 0 and job.rows:
+        parts.append(f"{job.rows / elapsed:,.0f} rows/s")
+    if job.total_bytes and job.bytes and elapsed > 0:
+        left = (job.total_bytes - job.bytes) * elapsed / job.bytes
+        parts.append(f"{seconds(max(left, 0.0))} left")
+    return " · ".join(parts)
