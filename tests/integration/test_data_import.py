@@ -6,12 +6,16 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import xlsxwriter
 
+from console import profiles
 from console.backends.datajobs import ColumnType, DataJobs, ImportColumn, JobState, JobStore
 from console.backends.postgres import ImportMode, ImportRequest, PostgresClient, import_data
+from console.errors import ReadOnlyRefused
+from console.profiles import PostgresSettings, Profile, ProfileSettings, audit
 from tests.conftest import scratch_database
 
 DB = "it_data_import"
@@ -229,3 +233,22 @@ def test_a_killed_connection_fails_the_job_and_commits_nothing(
     assert job.state is JobState.FAILED
     assert job.error_type == "Unavailable"
     assert not exists(client, "killed")
+
+
+def test_a_read_only_profile_refuses_imports_in_the_backend(local_pg: Any, tmp_path: Path,
+                                                            client: PostgresClient) -> None:
+    """Refused before any job or statement, and the refusal is in the audit log."""
+    settings = ProfileSettings(read_only=True, postgres=PostgresSettings(host=local_pg.socket_dir))
+    profiles.save_settings("ro-import", settings)
+    reader = PostgresClient(Profile("ro-import", settings, tmp_path))
+    source = tmp_path / "a.csv"
+    source.write_text("a\n1\n")
+    jobs = DataJobs("ro-import", JobStore(tmp_path / "jobs.sqlite3"))
+    try:
+        with pytest.raises(ReadOnlyRefused):
+            import_data(reader, ImportRequest(str(source), DB, "never"), jobs)
+    finally:
+        reader.close()
+    assert jobs.list() == []
+    assert not exists(client, "never")
+    assert audit.read("ro-import")[-1].outcome == "refused: read-only profile"
