@@ -29,6 +29,10 @@ COMMANDS: dict[str, str] = {
     "blobs": "console.commands.blobs:blobs",
     "crate": "console.commands.crate:crate",
     "audit": "console.commands.audit:audit",
+    "import": "console.commands.imports:import_command",
+    "export": "console.commands.export:export",
+    "data-jobs": "console.commands.data_jobs:data_jobs",
+    "roles": "console.commands.roles:roles",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
 

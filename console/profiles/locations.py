@@ -141,3 +141,8 @@ def new_export(name: str, stem: str, suffix: str) -> Path:
 def spool_dir(name: str) -> Path:
     """Return where a profile spools live streams such as device logs."""
     return _ensure(profile_dir(name) / "spool")
+
+
+def data_jobs_file(name: str) -> Path:
+    """Return the SQLite file that keeps a profile's import and export jobs (and their history)."""
+    return profile_dir(name) / "data_jobs.sqlite3"

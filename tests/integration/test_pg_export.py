@@ -66,7 +66,7 @@ def test_statements_that_write_are_not_run_again(client: PostgresClient, tmp_pat
 
 
 def test_unknown_format_and_unwritable_path(client: PostgresClient, tmp_path: Path) -> None:
-    with pytest.raises(BadQuery, match="use csv or json"):
+    with pytest.raises(BadQuery, match="use csv, json, xlsx or parquet"):
         export_query(client, "postgres", "select 1", tmp_path / "x.xml", "xml")
     with pytest.raises(ConsoleError, match="cannot write"):
         export_query(client, "postgres", "select 1", tmp_path / "missing" / "x.csv", "csv")

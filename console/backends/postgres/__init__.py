@@ -8,10 +8,32 @@ from console.backends.postgres._classify import StatementKind, classify
 from console.backends.postgres._client import APPLICATION_NAME, PostgresClient
 from console.backends.postgres._engine import PostgresEngine
 from console.backends.postgres._errors import map_pg_errors
-from console.backends.postgres._export import export_query, json_default, write_json
+from console.backends.postgres._export import (
+    ExportRequest,
+    export_data,
+    export_format,
+    export_formats,
+    export_query,
+    json_default,
+    write_json,
+)
 from console.backends.postgres._filter import filter_rows
+from console.backends.postgres._import import ImportMode, ImportRequest, import_data
 from console.backends.postgres._models import Column, DatabaseInfo, Relation
+from console.backends.postgres._params import (
+    check_parameters,
+    parameter_names,
+    parse_parameter,
+)
 from console.backends.postgres._query import QueryRun
+from console.backends.postgres._roles import (
+    NewKey,
+    Owned,
+    RoleGrant,
+    RoleInfo,
+    Roles,
+    generate_password,
+)
 from console.backends.postgres._session import Session
 from console.backends.postgres._warnings import warnings_for
 from console.backends.sql import ResultColumn, Statement, split_statements, statement_at
@@ -20,19 +42,35 @@ __all__ = [
     "APPLICATION_NAME",
     "Column",
     "DatabaseInfo",
+    "ExportRequest",
+    "ImportMode",
+    "ImportRequest",
+    "NewKey",
+    "Owned",
     "PostgresClient",
     "PostgresEngine",
     "QueryRun",
     "Relation",
     "ResultColumn",
+    "RoleGrant",
+    "RoleInfo",
+    "Roles",
     "Session",
     "Statement",
     "StatementKind",
+    "check_parameters",
     "classify",
+    "export_data",
+    "export_format",
+    "export_formats",
     "export_query",
     "filter_rows",
+    "generate_password",
+    "import_data",
     "json_default",
     "map_pg_errors",
+    "parameter_names",
+    "parse_parameter",
     "split_statements",
     "statement_at",
     "warnings_for",

@@ -1,8 +1,11 @@
-"""The Databases pane: list, create, rename and drop databases; browse each one's catalog.
+"""The Databases pane: databases and their catalog; data jobs; roles and keys.
 
-Every call to the server runs in a thread worker (psycopg2 blocks). Drop and
-rename ask first, naming the database; drop offers to end open connections
-when the database is in use.
+Three views in one pane: the databases with the catalog of the selected one
+(``n``/``r``/``d`` create, rename, drop; ``i`` imports into it, ``x`` exports
+the table under the catalog's cursor), the data jobs list (``j``) and the
+Roles view (``o``); Esc comes back. Every call to the server runs in a thread
+worker (psycopg2 blocks). Drop and rename ask first, naming the database;
+drop offers to end open connections when the database is in use.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.containers import Vertical
+from textual.widgets import ContentSwitcher, DataTable, Static
 from textual.worker import Worker
 
 from console.backends.postgres import PostgresClient
@@ -29,14 +33,22 @@ from console.ui.databases.catalog_tree import (
     relation_children,
     schema_children,
 )
+from console.ui.databases.data_jobs_part import DataJobsPart
 from console.ui.databases.database_table import DatabaseTable
+from console.ui.databases.jobs_view import DataJobsView
+from console.ui.databases.roles_part import RolesPart
+from console.ui.databases.roles_view import RolesView
 from console.ui.errors import report_failure
-from console.ui.panes.base import Pane
 from console.ui.widgets.prompts import TextPrompt
 
+MAIN, JOBS, ROLES = "db-main", "db-jobs", "db-roles"
+MAIN_ONLY = frozenset({"create", "rename", "drop", "refresh", "open_sql", "focus_tree",
+                       "import_data", "export_table"})
+"""Actions on the databases and their catalog: off (and out of the footer) in the other views."""
 
-class DatabasesPane(Pane):
-    """The server's databases and the catalog of the one under the cursor."""
+
+class DatabasesPane(RolesPart, DataJobsPart):
+    """The server's databases and the catalog of the one under the cursor; data jobs; roles."""
 
     pane_id: ClassVar[str] = "databases"
     title: ClassVar[str] = "Databases"
@@ -54,12 +66,20 @@ class DatabasesPane(Pane):
                 id="db-open-sql"),
         Binding("t", "focus_tree", "Catalog", tooltip="Browse the selected database's catalog",
                 id="db-catalog"),
+        Binding("j", "show_view('db-jobs')", "Jobs", tooltip="The data jobs: imports and "
+                "exports, their progress and why one failed", id="db-data-jobs"),
+        Binding("o", "show_view('db-roles')", "Roles", tooltip="Roles and keys: list, create, "
+                "rotate, grant, revoke, drop", id="db-roles"),
+        Binding("escape", "show_view('db-main')", "Back", show=False,
+                tooltip="Back to the databases", id="db-back"),
     ]
     DEFAULT_CSS = """
     DatabasesPane { layout: vertical; }
-    DatabasesPane > DatabaseTable { height: 2fr; min-height: 4; }
-    DatabasesPane > .databases--caption { height: 1; padding: 0 1; background: $panel; }
-    DatabasesPane > CatalogTree { height: 3fr; }
+    DatabasesPane > ContentSwitcher { height: 1fr; }
+    DatabasesPane #db-main { height: 1fr; }
+    DatabasesPane #db-main > DatabaseTable { height: 2fr; min-height: 4; }
+    DatabasesPane .databases--caption { height: 1; padding: 0 1; background: $panel; }
+    DatabasesPane #db-main > CatalogTree { height: 3fr; }
     """
 
     def __init__(self, clients: Clients, *, id: str | None = None) -> None:
@@ -67,11 +87,57 @@ class DatabasesPane(Pane):
         self._pending_select: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Databases: n new · r rename · d drop · s open in SQL · t catalog",
-                     classes="databases--caption", markup=False)
-        yield DatabaseTable(id="db-list")
-        yield Static("Catalog", classes="databases--caption", id="catalog-caption", markup=False)
-        yield CatalogTree(id="db-catalog")
+        with ContentSwitcher(initial=MAIN):
+            with Vertical(id=MAIN):
+                yield Static("Databases: n new · r rename · d drop · i import · j jobs · o roles",
+                             classes="databases--caption", markup=False)
+                yield DatabaseTable(id="db-list")
+                yield Static("Catalog", classes="databases--caption", id="catalog-caption",
+                             markup=False)
+                yield CatalogTree(id="db-catalog")
+            with Vertical(id=JOBS):
+                yield Static("Data jobs: c cancel · Esc back (kept in the profile; refreshed "
+                             "every second)", classes="databases--caption", markup=False)
+                yield DataJobsView()
+            with Vertical(id=ROLES):
+                yield Static("Roles and keys", classes="databases--caption", markup=False)
+                yield RolesView()
+
+    @property
+    def view(self) -> str:
+        """The view shown: ``db-main``, ``db-jobs`` or ``db-roles``."""
+        return self.query_one(ContentSwitcher).current or MAIN
+
+    def action_show_view(self, view: str) -> None:
+        """Show one of the three views (its table focused), or go back to the databases."""
+        if view == self.view:
+            view = MAIN
+        self.query_one(ContentSwitcher).current = view
+        self.refresh_bindings()
+        self.follow_jobs(view == JOBS)
+        if view == JOBS:
+            self.jobs_view.table.focus()
+        elif view == ROLES:
+            self.load_roles()
+            self.roles_view.table.focus()
+        else:
+            self.table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in MAIN_ONLY and self.is_mounted and self.view != MAIN)
+
+    def pane_shown(self) -> None:
+        self.follow_jobs(self.view == JOBS)
+
+    def pane_hidden(self) -> None:
+        self.follow_jobs(False)
+
+    def _database(self) -> str | None:
+        return self.table.selected
+
+    def _catalog_item(self) -> CatalogItem | None:
+        node = self.tree.cursor_node
+        return node.data if node is not None else None
 
     @property
     def table(self) -> DatabaseTable:
@@ -88,6 +154,7 @@ class DatabasesPane(Pane):
 
     def on_mount(self) -> None:
         self.action_refresh()
+        self.load_jobs()  # marks jobs a closed console left running as FAILED
 
     # Listing -----------------------------------------------------------------
 

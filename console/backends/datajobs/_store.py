@@ -1,0 +1,142 @@
+"""The profile's job history: a small SQLite file, so it survives restarts.
+
+One row per job holding its JSON record; every change is one transaction,
+so a reader (the TUI, ``data-jobs list`` in another shell) sees a job whole,
+before or after, never half written. Two processes may run jobs at once:
+SQLite serialises their writes.
+
+A job still RECEIVED or PROCESSING whose process is gone (the console was
+closed or killed) can never finish: ``list`` marks it FAILED, saying so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
+from pathlib import Path
+
+import psutil
+
+from console.backends.datajobs._models import DataJob, JobState, now_iso
+from console.errors import Unavailable
+
+KEEP = 500
+"""Finished jobs kept in the history; older ones are forgotten."""
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    created TEXT NOT NULL,
+    state TEXT NOT NULL,
+    record TEXT NOT NULL
+)
+"""
+
+
+def process_started(pid: int) -> float:
+    """When process ``pid`` started (0.0 if it is gone), to tell it from a reused pid."""
+    try:
+        return psutil.Process(pid).create_time()
+    except (psutil.Error, OSError):
+        return 0.0
+
+
+class JobStore:
+    """Read and write one profile's job records.
+
+    Args:
+        path: The SQLite file (``locations.data_jobs_file(profile)``).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
+                db.execute(_SCHEMA)
+                yield db
+        except sqlite3.Error as exc:
+            raise Unavailable(f"cannot use the job history {self.path}: {exc}",
+                              operation="data jobs") from exc
+
+    def save(self, job: DataJob) -> None:
+        """Write a job's record (new or changed) in one transaction."""
+        record = json.dumps(job.to_record(), ensure_ascii=False)
+        with self._db() as db:
+            db.execute("INSERT INTO jobs (id, created, state, record) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET state = excluded.state, "
+                       "record = excluded.record", (job.id, job.date_created, job.state.value,
+                                                     record))
+
+    def get(self, job_id: str) -> DataJob | None:
+        """Return one job, or ``None`` if the history has no such id."""
+        with self._db() as db:
+            row = db.execute("SELECT record FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else DataJob.from_record(json.loads(row[0]))
+
+    def find(self, prefix: str) -> list[DataJob]:
+        """Return the jobs whose id starts with ``prefix`` (ids may be shortened)."""
+        pattern = prefix.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        with self._db() as db:
+            rows = db.execute("SELECT record FROM jobs WHERE id LIKE ?", (pattern,)).fetchall()
+        return [DataJob.from_record(json.loads(row[0])) for row in rows]
+
+    def request_cancel(self, job_id: str) -> bool:
+        """Flag a running job to stop (its process polls the flag); ``False`` if not running."""
+        job = self.get(job_id)
+        if job is None or not job.state.active:
+            return False
+        with self._db() as db:
+            db.execute("UPDATE jobs SET record = json_set(record, '$.cancel_requested', "
+                       "json('true')) WHERE id = ?", (job_id,))
+        return True
+
+    def cancel_requested(self, job_id: str) -> bool:
+        """Whether someone asked, through the store, to stop the job."""
+        with self._db() as db:
+            row = db.execute("SELECT json_extract(record, '$.cancel_requested') FROM jobs "
+                             "WHERE id = ?", (job_id,)).fetchone()
+        return bool(row and row[0])
+
+    def list(self, limit: int = 200) -> list[DataJob]:
+        """Return the newest jobs first, marking those cut short as FAILED."""
+        with self._db() as db:
+            rows = db.execute("SELECT record FROM jobs ORDER BY created DESC, rowid DESC "
+                              "LIMIT ?", (limit,)).fetchall()
+        jobs = [DataJob.from_record(json.loads(row[0])) for row in rows]
+        for job in jobs:
+            if job.state.active and not self._owner_alive(job):
+                self._mark_cut_short(job)
+        return jobs
+
+    @staticmethod
+    def _owner_alive(job: DataJob) -> bool:
+        if job.pid == os.getpid():
+            return True
+        started = process_started(job.pid)
+        return started > 0 and abs(started - job.pid_started) < 1.0
+
+    def _mark_cut_short(self, job: DataJob) -> None:
+        was = "processing" if job.state is JobState.PROCESSING else "waiting to start"
+        outcome = ("nothing was committed" if job.kind == "import"
+                   else "the partial file was removed")
+        job.state = JobState.FAILED
+        job.date_finished = now_iso()
+        job.error_type = "Interrupted"
+        job.error_details = (f"the console running this job (pid {job.pid}) stopped while it "
+                             f"was {was}; {outcome}")
+        if job.partial_path:
+            with suppress(OSError):
+                Path(job.partial_path).unlink(missing_ok=True)
+        self.save(job)
+
+    def prune(self, keep: int = KEEP) -> None:
+        """Forget all but the newest ``keep`` finished jobs."""
+        with self._db() as db:
+            db.execute("DELETE FROM jobs WHERE state IN ('DONE', 'FAILED') AND id NOT IN "
+                       "(SELECT id FROM jobs ORDER BY created DESC, rowid DESC LIMIT ?)",
+                       (keep,))
