@@ -125,12 +125,21 @@ class Workspace(Vertical):
         """
         self.tabs.active = tab_id(pane_id)
         pane, mounting = self._build(pane_id)
-        self._notify_shown(pane)
         if mounting is None:
+            self._notify_shown(pane)
             focus_first(pane)
-        else:  # its widgets exist once it is mounted: focus them then
-            self.call_after_refresh(focus_first, pane)
+        else:  # its widgets exist once it is mounted: tell it and focus them then
+            # Nothing keeps the focus meanwhile: a focused widget left in the tab being
+            # hidden would hand it to a sibling there, which takes its tab back to the front.
+            self.screen.set_focus(None)
+            self.call_later(self._shown_when_mounted, pane, mounting)
         return pane
+
+    async def _shown_when_mounted(self, pane: Pane, mounting: AwaitMount) -> None:
+        await mounting
+        if self.current is pane:
+            self._notify_shown(pane)
+            focus_first(pane)
 
     async def open(self, pane_id: str) -> Pane:
         """Make ``pane_id``'s tab active and return its pane once it is mounted and focused."""
@@ -172,7 +181,11 @@ class Workspace(Vertical):
         if event.tabbed_content is not self.tabs or event.pane.id is None:
             return
         pane_id = event.pane.id.removeprefix("tab-")
-        self._notify_shown(self.opened(pane_id))
+        pane, mounting = self._build(pane_id)
+        if mounting is None:
+            self._notify_shown(pane)
+        else:
+            self.call_later(self._shown_when_mounted, pane, mounting)
 
 
 def _held(tab: Widget) -> Pane:

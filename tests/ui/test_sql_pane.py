@@ -313,6 +313,28 @@ async def test_save_result_as_csv(client: PostgresClient, tmp_path: Path) -> Non
         ]
 
 
+async def test_save_result_as_parquet_keeps_the_types(client: PostgresClient,
+                                                      tmp_path: Path) -> None:
+    """ctrl+s to a .parquet file writes every row of the query with Arrow types, not text."""
+    import pyarrow.parquet as pq
+
+    target = tmp_path / "items.parquet"
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select id, name, price from items order by id")
+        await pilot.press("ctrl+s")
+        assert isinstance(pilot.app.screen, TextPrompt)
+        pilot.app.screen.query_one("#prompt-input").value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.title == "Save result"
+                                          for n in pilot.app._notifications))
+    table = pq.read_table(target)
+    assert table.num_rows == ROWS  # every row, not only the page on screen
+    assert str(table.schema.field("id").type) == "int32"
+    assert str(table.schema.field("price").type).startswith("decimal128(12, 2)")
+    assert table.column("name")[0].as_py() == "item-1"
+
+
 async def test_completion_of_a_schema_without_tables(client: PostgresClient) -> None:
     """A schema completes by its name alone, even before it holds a table."""
     async with make_app().run_test(size=SIZE) as pilot:

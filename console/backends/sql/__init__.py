@@ -5,7 +5,7 @@ Ignite, CrateDB); the splitter reads standard SQL quoting (and PostgreSQL's
 dollar quotes), which every engine here shares.
 """
 
-from console.backends.sql._export import export_run
+from console.backends.sql._export import export_formats, export_run
 from console.backends.sql._models import ResultColumn, Statement
 from console.backends.sql._statements import split_statements, statement_at
 from console.backends.sql.engine import Catalog, SqlEngine, SqlRun, SqlSession, Target
@@ -18,6 +18,7 @@ __all__ = [
     "SqlSession",
     "Statement",
     "Target",
+    "export_formats",
     "export_run",
     "split_statements",
     "statement_at",

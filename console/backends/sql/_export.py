@@ -22,6 +22,11 @@ FORMATS = ("csv", "json")
 PAGE = 5000
 
 
+def export_formats() -> tuple[str, ...]:
+    """The formats ``export_run`` writes."""
+    return FORMATS
+
+
 def export_run(session: SqlSession, sql: str, path: str | os.PathLike[str], fmt: str) -> int:
     """Run ``sql`` on ``session`` and write every row to ``path``; return the row count.
 

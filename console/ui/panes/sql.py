@@ -64,8 +64,8 @@ class SqlPane(Pane):
                 "statement", id="sql-history"),
         Binding("f4", "choose_target", "Database", tooltip="Choose the database (or cluster "
                 "schema) to run in", id="sql-database"),
-        Binding("ctrl+s", "save_result", "Save", tooltip="Save the shown result as CSV or "
-                "JSON", id="sql-save"),
+        Binding("ctrl+s", "save_result", "Save", tooltip="Save the shown result as CSV, JSON, "
+                "XLSX or Parquet", id="sql-save"),
         Binding("left_square_bracket", "step_result(-1)", "Prev result", show=False,
                 tooltip="Show the previous result", id="sql-previous-result"),
         Binding("right_square_bracket", "step_result(1)", "Next result", show=False,

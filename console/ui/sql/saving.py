@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from console.backends.postgres import export_query, filter_rows
+from console.backends.postgres import export_formats, export_query, filter_rows
 from console.backends.sql import Target, export_run
+from console.backends.sql import export_formats as export_run_formats
 from console.profiles import history, locations
 from console.ui.sql import messages
 from console.ui.sql.results import ResultView
@@ -28,7 +29,11 @@ if TYPE_CHECKING:
 
 SAVE_DELAY = 0.8
 """Seconds of quiet typing before the buffer is written."""
-FORMATS = ("csv", "json")
+
+
+def formats_for(target: Target) -> tuple[str, ...]:
+    """What ctrl+s writes: PostgreSQL results in every export format, others in CSV and JSON."""
+    return export_formats() if target.engine == "postgres" else export_run_formats()
 
 
 class ResultSaver:
@@ -46,8 +51,8 @@ class ResultSaver:
             return
         default = locations.new_export(pane.profile.name, "result", "csv")
         again = "runs again, filtered" if view.row_filter else "runs again"
-        names = " or ".join(f".{fmt}" for fmt in FORMATS)
-        prompt = TextPrompt(f"Save the result (the query {again}) to a {names} file:",
+        names = ", ".join(f".{fmt}" for fmt in formats_for(view.target))
+        prompt = TextPrompt(f"Save the result (the query {again}) to a file ({names}):",
                             value=str(default))
         pane.app.push_screen(prompt, lambda path: self._save_to(view, path))
 
@@ -55,11 +60,13 @@ class ResultSaver:
         if not path:
             return
         fmt = Path(path).suffix.lower().lstrip(".")
-        if fmt not in FORMATS:
-            names = " or ".join(f".{f}" for f in FORMATS)
-            self.pane.notify(f"Name a {names} file.", title="Save result", severity="error")
-            return
         assert view.target is not None
+        allowed = formats_for(view.target)
+        if fmt not in allowed:
+            names = ", ".join(f".{f}" for f in allowed)
+            self.pane.notify(f"Name a file ending in {names}.", title="Save result",
+                             severity="error")
+            return
         work = partial(self._export, view.target, view.sql, view.row_filter or "", path, fmt)
         self.pane.run_worker(work, thread=True, exclusive=True, group="sql-export",
                              description="Saving the result", exit_on_error=False)
