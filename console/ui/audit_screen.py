@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from console.profiles import audit
+from console.ui.widgets.table_keys import NavTable
 
 SHOWN = 1000
 """Newest entries listed; ``fleet-console audit`` prints them all."""
@@ -45,7 +46,7 @@ class AuditScreen(ModalScreen[None]):
         with Vertical():
             yield Static(f"Audit log of '{self.profile}' — reading…", id="audit-summary",
                          markup=False)
-            yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+            yield NavTable(id="audit-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

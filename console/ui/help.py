@@ -11,6 +11,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from console.ui.widgets.table_keys import NavTable
+
 
 def node_bindings(node: DOMNode) -> dict[str, tuple[list[str], Binding]]:
     """Return ``id → (keys, binding)`` for the bindings ``node``'s classes declare.
@@ -73,7 +75,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"Keys: {self.pane_title} (Esc closes)", markup=False)
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="help-keys")
+            yield NavTable(cursor_type="row", zebra_stripes=True, id="help-keys")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -128,7 +128,7 @@ class TestDataJobs:
                        size: tuple[int, int]) -> None:
         async def jobs(pilot: Pilot[Any]) -> None:
             pane = await open_pane(pilot)
-            await pilot.press("j")
+            await pilot.press("J")
             await settle(pilot)
             table = pane.jobs_view.table
             assert table.row_count == 3

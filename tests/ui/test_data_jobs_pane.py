@@ -109,7 +109,7 @@ async def test_import_dialog_previews_retypes_and_imports(client: PostgresClient
         await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ImportDialog))
         await wait_for(pilot, lambda: any(j.target.endswith("meter_readings") and
                                           not j.state.active for j in pane.data_jobs.list()))
-        await pilot.press("j")
+        await pilot.press("J")
         await wait_for(pilot, lambda: pane.jobs_view.table.row_count > 0)
         newest = next(iter(pane.jobs_view.table.jobs.values()))
         assert newest.state is JobState.DONE and newest.rows == 2
@@ -144,7 +144,7 @@ async def test_jobs_list_cancels_a_running_import(client: PostgresClient,
         pane = await open_pane(pilot)
         await wait_for(pilot, lambda: started and started[0].job.rows > 0)
         job_id = started[0].job.id
-        await pilot.press("j")
+        await pilot.press("J")
         table = pane.jobs_view.table
         await wait_for(pilot, lambda: job_id in table.jobs
                        and table.jobs[job_id].state is JobState.PROCESSING)
@@ -204,7 +204,7 @@ async def test_roles_view_creates_shows_the_key_once_keeps_it_and_drops(
         await wait_for(pilot, lambda: "ui_svc_role" in pane.roles_view.table.rows)
         table = pane.roles_view.table
         table.move_cursor(row=table.get_row_index("ui_svc_role"))
-        await pilot.press("g")
+        await pilot.press("a")
         assert isinstance(pilot.app.screen, TextPrompt)
         pilot.app.screen.query_one(Input).value = f"{DB} read"
         await pilot.press("enter")

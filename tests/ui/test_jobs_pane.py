@@ -162,7 +162,7 @@ async def test_cancelled_delete_changes_nothing(fresh: ServerThread) -> None:
     app = JobsApp(fresh.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("j", "space", "down", "space", "d")
+        await pilot.press("l", "space", "down", "space", "d")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen) and "Delete 2 jobs" in app.screen.message
         version = store_of(fresh).version
@@ -366,7 +366,7 @@ async def test_read_only_profile_refuses_before_asking(balsam_server: ServerThre
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         version = store_of(balsam_server).version
-        await pilot.press("j", "r")
+        await pilot.press("l", "r")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert "read-only" in notes(app)

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from console.backends.balena import ActionResult
 from console.ui.balena.format import plain
+from console.ui.widgets.table_keys import NavTable
 
 ACTIONS: tuple[tuple[str, str, str | None], ...] = (
     # (action, label, what the parameter is, if it takes one)
@@ -135,7 +136,7 @@ class BulkResultScreen(ModalScreen[None]):
         summary = f"{self.action}: {len(self.results) - failed} done, {failed} failed"
         with Vertical():
             yield Static(summary, id="bulk-summary", markup=False)
-            yield DataTable(id="bulk-results", cursor_type="row")
+            yield NavTable(id="bulk-results", cursor_type="row")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -16,6 +16,7 @@ from textual.worker import Worker
 from console.backends.balena import BalenaClient, Device
 from console.ui.balena.format import plain, when
 from console.ui.errors import report_failure
+from console.ui.widgets.table_keys import NavTable
 
 
 def summary(device: Device) -> str:
@@ -66,7 +67,7 @@ class DeviceDetailScreen(ModalScreen[None]):
             for key, heading in (("tags", "Tags"), ("vars", "Variables"), ("services", "Services")):
                 with Vertical():
                     yield Static(heading, classes="detail--heading")
-                    yield DataTable(id=f"detail-{key}", cursor_type="row")
+                    yield NavTable(id=f"detail-{key}", cursor_type="row")
 
     def on_mount(self) -> None:
         self.query_one("#detail-tags", DataTable).add_columns("Key", "Value")

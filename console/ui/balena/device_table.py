@@ -18,6 +18,7 @@ from textual.widgets import DataTable
 
 from console.backends.balena import Device
 from console.ui.balena.format import DEVICE_COLUMNS, device_cells, plain
+from console.ui.widgets.table_keys import TableKeys
 
 MARK_SECONDS = 1.5
 """How long a changed cell stays highlighted."""
@@ -34,7 +35,7 @@ class Synced:
     changed_cells: int
 
 
-class DeviceTable(DataTable[str | Text]):
+class DeviceTable(TableKeys, DataTable[str | Text]):
     """Devices, one row each, keyed by id; a selection column for bulk actions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

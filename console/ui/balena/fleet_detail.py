@@ -18,6 +18,7 @@ from console.ui.balena.fleet_dialogs import KeyValueScreen
 from console.ui.balena.format import plain
 from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_failure
+from console.ui.widgets.table_keys import NavTable
 
 EDITABLE = {
     # tab id → (what it holds, variable kind or None for tags)
@@ -67,7 +68,7 @@ class FleetDetailScreen(ModalScreen[None]):
                     ("fleet-config", "Config vars"),
                 ):
                     with TabPane(title, id=tab_id):
-                        yield DataTable(id=f"{tab_id}-table", cursor_type="row")
+                        yield NavTable(id=f"{tab_id}-table", cursor_type="row")
 
     def on_mount(self) -> None:
         self.table("fleet-releases").add_columns("Version", "Commit", "Status", "Created")

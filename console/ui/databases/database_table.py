@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from console.backends.postgres import DatabaseInfo
+from console.ui.widgets.table_keys import TableKeys
 
 _UNITS = ("bytes", "kB", "MB", "GB", "TB", "PB")
 
@@ -22,7 +23,7 @@ def human_size(size: int | None) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-class DatabaseTable(DataTable[str | Text]):
+class DatabaseTable(TableKeys, DataTable[str | Text]):
     """One row per database, keyed by name; ``/`` narrows it by name."""
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from console.backends.datajobs import DataJob, JobState
+from console.ui.widgets.table_keys import TableKeys
 
 COLUMNS = [("id", "Id"), ("kind", "Kind"), ("state", "State"), ("rows", "Rows"),
            ("rate", "Rows/s"), ("time", "Time"), ("what", "From → to")]
@@ -51,7 +52,7 @@ def detail(job: DataJob) -> str:
     return f"{head}\n{job.reason}" if job.reason else head
 
 
-class JobsTable(DataTable[Text]):
+class JobsTable(TableKeys, DataTable[Text]):
     """One row per data job, newest first, updated in place."""
 
     def __init__(self, *, id: str | None = None) -> None:

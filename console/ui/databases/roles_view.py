@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from console.backends.postgres import NewKey, RoleGrant, RoleInfo
+from console.ui.widgets.table_keys import TableKeys
 
 
 def grants_text(grants: list[RoleGrant]) -> str:
@@ -27,7 +28,7 @@ def grants_text(grants: list[RoleGrant]) -> str:
                      for g in grants) or "—"
 
 
-class RolesTable(DataTable[Text]):
+class RolesTable(TableKeys, DataTable[Text]):
     """One row per role, keyed by name."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -74,7 +75,7 @@ class RolesView(Vertical):
                 id="role-create"),
         Binding("r", "ask('rotate')", "Rotate key", tooltip="Give the role a new key",
                 id="role-rotate"),
-        Binding("g", "ask('grant')", "Grant", tooltip="Grant read or write on a database",
+        Binding("a", "ask('grant')", "Grant", tooltip="Grant (allow) read or write on a database",
                 id="role-grant"),
         Binding("v", "ask('revoke')", "Revoke", tooltip="Revoke read or write",
                 id="role-revoke"),
@@ -97,7 +98,7 @@ class RolesView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield RolesTable(id="roles-table")
-        yield Static("n new · r rotate key · g grant · v revoke · d drop · Esc back",
+        yield Static("n new · r rotate key · a grant · v revoke · d drop · Esc back",
                      classes="roles--help", markup=False)
 
     @property

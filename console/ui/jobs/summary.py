@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from textual.widgets import DataTable
 
 from console.backends.balsam import JOB_STATES, StateCounts
+from console.ui.widgets.table_keys import TableKeys
 
 
 def with_delta(count: int, change: int) -> str:
@@ -14,7 +15,7 @@ def with_delta(count: int, change: int) -> str:
     return f"{count} {change:+d}" if change else str(count)
 
 
-class StateSummary(DataTable[str]):
+class StateSummary(TableKeys, DataTable[str]):
     """One row per state; columns: all jobs, then each site, then each app."""
 
     DEFAULT_CSS = """

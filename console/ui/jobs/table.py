@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from console.backends.balsam import BatchJob, Job
+from console.ui.widgets.table_keys import TableKeys
 
 COLUMNS = (
     ("sel", " "),
@@ -32,7 +33,7 @@ def tags_text(tags: Mapping[str, str]) -> str:
     return " ".join(f"{k}={v}" for k, v in tags.items())
 
 
-class JobTable(DataTable[object]):
+class JobTable(TableKeys, DataTable[object]):
     """One page of jobs; ``selected`` holds the ids the operator marked with space."""
 
     DEFAULT_CSS = """
@@ -113,7 +114,7 @@ BATCH_COLUMNS = (
 )
 
 
-class BatchJobTable(DataTable[str]):
+class BatchJobTable(TableKeys, DataTable[str]):
     """Queued and running allocations, refreshed live by key."""
 
     DEFAULT_CSS = """

@@ -35,6 +35,7 @@ from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_failure
 from console.ui.panes.base import Pane
 from console.ui.widgets.prompts import TextPrompt
+from console.ui.widgets.table_keys import NavTable
 
 PAGE = 50
 REFRESH_SECONDS = 15.0
@@ -51,7 +52,7 @@ class BlobsPane(Pane):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("u", "upload", "Upload", tooltip="Upload a local file", id="blobs-upload"),
-        Binding("g", "download", "Get", tooltip="Download the blob", id="blobs-download"),
+        Binding("o", "download", "Get", tooltip="Download the blob to a file", id="blobs-download"),
         Binding("d", "delete", "Delete", tooltip="Delete the blob (asks)", id="blobs-delete"),
         Binding("x", "cancel", "Cancel", tooltip="Cancel the transfer", id="blobs-cancel"),
         Binding("s", "sort", "Sort", tooltip="Order by digest, modified, size", id="blobs-sort"),
@@ -89,8 +90,8 @@ class BlobsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static("loading blob tables…", id="blobs-status", markup=False)
-        yield DataTable(id="blob-tables", cursor_type="row")
-        yield DataTable(id="blob-list", cursor_type="row")
+        yield NavTable(id="blob-tables", cursor_type="row")
+        yield NavTable(id="blob-list", cursor_type="row")
         yield TransferBar()
 
     @property

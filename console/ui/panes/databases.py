@@ -2,7 +2,7 @@
 
 Three views in one pane: the databases with the catalog of the selected one
 (``n``/``r``/``d`` create, rename, drop; ``i`` imports into it, ``x`` exports
-the table under the catalog's cursor), the data jobs list (``j``) and the
+the table under the catalog's cursor), the data jobs list (``J``) and the
 Roles view (``o``); Esc comes back. Every call to the server runs in a thread
 worker (psycopg2 blocks). Drop and rename ask first, naming the database;
 drop offers to end open connections when the database is in use.
@@ -60,13 +60,13 @@ class DatabasesPane(RolesPart, DataJobsPart):
         Binding("r", "rename", "Rename", tooltip="Rename the selected database", id="db-rename"),
         Binding("d,delete", "drop", "Drop", tooltip="Drop the selected database (asks first)",
                 id="db-drop"),
-        Binding("g,ctrl+r", "refresh", "Refresh", tooltip="List the databases again",
+        Binding("ctrl+r", "refresh", "Refresh", tooltip="List the databases again",
                 id="db-refresh"),
         Binding("s", "open_sql", "SQL", tooltip="Open the SQL editor on the selected database",
                 id="db-open-sql"),
         Binding("t", "focus_tree", "Catalog", tooltip="Browse the selected database's catalog",
                 id="db-catalog"),
-        Binding("j", "show_view('db-jobs')", "Jobs", tooltip="The data jobs: imports and "
+        Binding("J", "show_view('db-jobs')", "Jobs", tooltip="The data jobs: imports and "
                 "exports, their progress and why one failed", id="db-data-jobs"),
         Binding("o", "show_view('db-roles')", "Roles", tooltip="Roles and keys: list, create, "
                 "rotate, grant, revoke, drop", id="db-roles"),
@@ -89,7 +89,7 @@ class DatabasesPane(RolesPart, DataJobsPart):
     def compose(self) -> ComposeResult:
         with ContentSwitcher(initial=MAIN):
             with Vertical(id=MAIN):
-                yield Static("Databases: n new · r rename · d drop · i import · j jobs · o roles",
+                yield Static("Databases: n new · r rename · d drop · i import · J jobs · o roles",
                              classes="databases--caption", markup=False)
                 yield DatabaseTable(id="db-list")
                 yield Static("Catalog", classes="databases--caption", id="catalog-caption",

@@ -21,6 +21,7 @@ from console.ui.errors import report_failure
 from console.ui.panes.base import Pane
 from console.ui.panes.live import RefreshLoop
 from console.ui.widgets.status_line import StatusLine
+from console.ui.widgets.table_keys import NavTable
 
 COLUMNS = (
     ("name", "Name"),
@@ -67,7 +68,7 @@ class FleetsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield StatusLine("loading fleets…", id="fleets-status")
-        yield DataTable(id="fleets-table", cursor_type="row")
+        yield NavTable(id="fleets-table", cursor_type="row")
 
     @property
     def table(self) -> DataTable[str]:

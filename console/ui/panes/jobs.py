@@ -61,7 +61,7 @@ class JobsPane(Pane):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "view('summary')", "Summary", tooltip="Counts by state", id="jobs-summary"),
-        Binding("j", "view('jobs')", "Jobs", tooltip="The jobs table", id="jobs-table"),
+        Binding("l", "view('jobs')", "Jobs", tooltip="The jobs table (list)", id="jobs-table"),
         Binding(
             "b", "view('batch')", "Batch", tooltip="Queued and running allocations", id="jobs-batch"
         ),

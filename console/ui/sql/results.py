@@ -29,6 +29,7 @@ from textual_fastdatatable.data_table import DataTable
 
 from console.backends.sql import Target
 from console.ui.sql.result_table import as_text
+from console.ui.widgets.table_keys import TableKeys
 
 NEAR_END = 100
 """Rows from the end at which the next page is asked for (the first page holds 200)."""
@@ -78,7 +79,7 @@ class _PaintStyles:
         return getattr(self._styles, name)
 
 
-class ResultGrid(DataTable):
+class ResultGrid(TableKeys, DataTable):
     """The rows of one result, fetched so far."""
 
     BINDINGS = [

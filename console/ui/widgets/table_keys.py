@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
 
 
 class TableKeys:
@@ -53,3 +54,7 @@ class TableKeys:
         step = max(1, self.scrollable_content_region.height // 2)
         row = min(max(self.cursor_row + direction * step, 0), self.row_count - 1)
         self.move_cursor(row=row)
+
+
+class NavTable(TableKeys, DataTable[Any]):
+    """A plain Textual ``DataTable`` with the console's movement keys."""
