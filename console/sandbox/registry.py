@@ -69,6 +69,7 @@ STAND_IN_MODULES: tuple[str, ...] = (
     # one line per stand-in module; each defines STAND_IN
     "console.sandbox.balsam",
     "console.sandbox.balena.app",
+    "console.sandbox.ignite",
 )
 
 
