@@ -32,6 +32,7 @@ from console.profiles import Profile, locations
 if TYPE_CHECKING:
     from console.backends.balena import BalenaClient
     from console.backends.balsam import BalsamClient
+    from console.backends.ignite import IgniteClient
     from console.backends.postgres import PostgresClient
     from console.backends.sql import SqlEngine
 
@@ -105,6 +106,15 @@ class Clients:
         """
         return await self._get_async("balsam", self._make_balsam)
 
+    def ignite(self) -> IgniteClient:
+        """Return the profile's Ignite client (blocking: may start a sandbox's stand-ins first).
+
+        Raises:
+            ConsoleError: the profile reaches no Ignite cluster; the message says what to add.
+            Unavailable: the local stand-ins would not start.
+        """
+        return self._get_blocking("ignite", self._make_ignite)
+
     def engines(self) -> list[SqlEngine]:
         """Return the SQL engines the profile reaches, PostgreSQL first (blocking).
 
@@ -133,9 +143,15 @@ class Clients:
 
         return self._get("postgres-engine", lambda: PostgresEngine(self.postgres()))
 
+    def _ignite_engine(self) -> SqlEngine:
+        from console.backends.ignite import IgniteEngine
+
+        return self._get("ignite-engine", lambda: IgniteEngine(self.ignite()))
+
     _ENGINES: tuple[tuple[str, Callable[[Clients], SqlEngine]], ...] = (
         ("postgres", _postgres_engine),
-        # ("ignite", _ignite_engine), ("cratedb", _crate_engine): one line per engine
+        ("ignite", _ignite_engine),
+        # ("cratedb", _crate_engine): one line per engine
     )
     """Profile section → how to make its engine, in picker order."""
 
@@ -217,6 +233,14 @@ class Clients:
             await asyncio.to_thread(self.start_local_services)
         return self._get(name, make)
 
+    def _get_blocking(self, name: str, make: Callable[[], Any]) -> Any:
+        """``_get_async`` for clients asked for from worker threads."""
+        if name in self._given:
+            return self._given[name]
+        if name not in self._made and self._needs_start(name):
+            self.start_local_services()
+        return self._get(name, make)
+
     def _needs_start(self, section: str) -> bool:
         return self.start_local and self.profile.service(section) is None
 
@@ -258,6 +282,11 @@ class Clients:
 
         options = {"on_wait": self.on_wait} if self.on_wait is not None else {}
         return BalenaClient.from_profile(self.profile, **options)
+
+    def _make_ignite(self) -> IgniteClient:
+        from console.backends.ignite import IgniteClient
+
+        return IgniteClient.from_profile(self.profile)
 
     def _make_balsam(self) -> BalsamClient:
         from console.backends.balsam import BalsamClient
