@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "sites": "console.commands.jobs:sites",
     "fleets": "console.commands.fleets:fleets",
     "devices": "console.commands.devices:devices",
+    "cache": "console.commands.cache:cache",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
 
