@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pyignite import Client
 from pyignite.exceptions import ReconnectError
 
-from console.backends.ignite import _admin, _connect
+from console.backends.ignite import _admin, _connect, _values
 from console.backends.ignite._errors import map_ignite_errors
 from console.backends.ignite._models import CacheInfo, CacheSpec, ClusterInfo, Entry, NodeStatus
 from console.backends.ignite._values import Typed
 from console.backends.ignite._watch import NodeWatch
-from console.errors import ConsoleError, ReadOnlyRefused, Unavailable
+from console.errors import ConsoleError, NotFound, ReadOnlyRefused, Unavailable
 from console.profiles import IgniteSettings, audit
 
 if TYPE_CHECKING:
@@ -224,6 +224,20 @@ class IgniteClient:
         found = self.call("get keys", lambda c: c.get_cache(cache).get_all(
             [k.pair() for k in keys]))
         return [Entry(k, v) for k, v in (found or {}).items()]
+
+    def key_of(self, cache: str, key: Any) -> Typed:
+        """The typed key a key read back (by a scan) is in the cache: a Python int may be a
+        Long or an Int key, and only one of them is there.
+
+        Raises:
+            NotFound: the cache holds the key under none of its possible types.
+        """
+        options = _values.candidates(key)
+        for option in options:
+            if len(options) == 1 or self.contains_key(cache, option):
+                return option
+        raise NotFound(f"cache '{cache}' no longer holds key {_values.key_text(key)!r}",
+                       profile=self.profile, operation="find key")
 
     def contains_key(self, cache: str, key: Typed) -> bool:
         """Whether the cache holds the key."""

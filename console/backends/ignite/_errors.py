@@ -83,7 +83,7 @@ def message(exc: BaseException, node: str | None = None) -> str:
     if isinstance(exc, ig.ReconnectError):
         return "no node of the cluster answers (every address was tried)"
     if isinstance(exc, ssl.SSLError):
-        return f"TLS with {node or 'the node'} failed: {exc.reason or text}"
+        return f"TLS with {node or 'the node'} failed: {getattr(exc, 'reason', None) or text}"
     if isinstance(exc, (OSError, EOFError)):
         where = f"node {node}" if node else "the node"
         return f"{where} went away ({type(exc).__name__}: {text})"

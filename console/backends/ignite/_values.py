@@ -254,3 +254,38 @@ def key_type(value: Any) -> str:
         return "long"  # pyignite reads Int and Long alike; Long is what Python clients write
     return {float: "double", decimal.Decimal: "decimal", uuid.UUID: "uuid"}.get(
         type(value), "timestamp" if is_timestamp(value) else "string")
+
+
+def candidates(value: Any) -> list[Typed]:
+    """The typed keys a value read back may have been: pyignite reads Int and Long alike."""
+    if is_complex(value):
+        return [Typed(value, None, type_name(value))]
+    if isinstance(value, bool):
+        return [Typed(value, BoolObject, "boolean")]
+    if isinstance(value, int):
+        found = [Typed(value, LongObject, "long")]
+        if _INT32[0] <= value <= _INT32[1]:
+            found.append(Typed(value, IntObject, "int"))
+        return found
+    if is_timestamp(value):
+        return [Typed(value, TimestampObject, "timestamp")]
+    hints = {float: (DoubleObject, "double"), decimal.Decimal: (DecimalObject, "decimal"),
+             uuid.UUID: (UUIDObject, "uuid"), str: (String, "string")}
+    hint, name = hints.get(type(value), (None, type_name(value)))
+    return [Typed(value, hint, name)]
+
+
+def editable(value: Any) -> tuple[str, str] | None:
+    """The value as text and the type that reads it back, or ``None`` (complex objects,
+    arrays and maps are not edited as text)."""
+    if isinstance(value, str):
+        return value, "json" if looks_like_json(value) else "string"
+    if isinstance(value, bool):
+        return str(value).lower(), "boolean"
+    if isinstance(value, int):
+        return str(value), "long"
+    if is_timestamp(value):
+        return _aware(value[0]).isoformat(), "timestamp"
+    kinds = {float: "double", decimal.Decimal: "decimal", uuid.UUID: "uuid"}
+    kind = kinds.get(type(value))
+    return (str(value), kind) if kind else None

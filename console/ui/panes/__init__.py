@@ -8,4 +8,5 @@ PANES: tuple[str, ...] = (
     "console.ui.panes.jobs:JobsPane",
     "console.ui.panes.databases:DatabasesPane",
     "console.ui.panes.sql:SqlPane",
+    "console.ui.panes.caches:CachesPane",
 )
