@@ -11,7 +11,6 @@ thread worker (pyignite blocks); a node going away is a notification and a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on, work
@@ -28,27 +27,17 @@ from console.backends.ignite import (
     ClusterInfo,
     Entry,
     IgniteClient,
-    Typed,
-    editable,
-    typed,
 )
 from console.clients import Clients
 from console.errors import ConsoleError
-from console.ui.caches.dialogs import (
-    CreateCacheScreen,
-    DestroyCacheScreen,
-    LookupScreen,
-    PutEntryScreen,
-)
+from console.ui.caches.actions import CacheActions
+from console.ui.caches.entry_table import EntryTable
 from console.ui.caches.messages import (
-    CachesChanged,
     CachesLoaded,
     EntriesLoaded,
-    EntryFound,
     NodesFailed,
 )
 from console.ui.caches.value_tree import ValueTree
-from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_failure
 from console.ui.panes.base import Pane
 
@@ -59,10 +48,9 @@ NEAR_END = 10
 """Load the next page when the cursor is this close to the last shown row."""
 CACHE_COLUMNS = (("name", "Cache"), ("size", "Size"), ("mode", "Mode"), ("backups", "Backups"),
                  ("atomicity", "Atomicity"))
-ENTRY_COLUMNS = (("key", "Key"), ("type", "Type"), ("value", "Value"))
 
 
-class CachesPane(Pane):
+class CachesPane(CacheActions, Pane):
     """The caches of the profile's Ignite cluster."""
 
     pane_id = "caches"
@@ -107,9 +95,8 @@ class CachesPane(Pane):
         self.cluster: ClusterInfo | None = None
         self.opened: str | None = None
         """The cache whose entries are shown, if any."""
-        self.entries: list[Entry] = []
-        """Every entry read of the opened cache, in scan order (the filter hides some)."""
         self.filter_text = ""
+        """What ``/`` narrows the list of caches to."""
         self.done = True
         self.broken: str | None = None
         self._scan: CacheScan | None = None
@@ -123,7 +110,7 @@ class CachesPane(Pane):
         yield Static("", id="caches-nodes", classes="caches--line", markup=False)
         yield DataTable(id="caches-table", cursor_type="row", zebra_stripes=True)
         with Vertical(id="caches-entries"):
-            yield DataTable(id="entries-table", cursor_type="row", zebra_stripes=True)
+            yield EntryTable(id="entries-table")
             yield ValueTree(id="entry-value")
 
     @property
@@ -132,9 +119,14 @@ class CachesPane(Pane):
         return self.query_one("#caches-table", DataTable)
 
     @property
-    def entry_table(self) -> DataTable[str]:
+    def entry_table(self) -> EntryTable:
         """The entries of the opened cache."""
-        return self.query_one("#entries-table", DataTable)
+        return self.query_one(EntryTable)
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every entry read of the opened cache, in scan order (the filter hides some)."""
+        return self.entry_table.entries
 
     @property
     def value_tree(self) -> ValueTree:
@@ -146,8 +138,6 @@ class CachesPane(Pane):
     def on_mount(self) -> None:
         for key, label in CACHE_COLUMNS:
             self.table.add_column(label, key=key)
-        for key, label in ENTRY_COLUMNS:
-            self.entry_table.add_column(label, key=key)
         self._load()
         self.table.focus()
 
@@ -245,8 +235,8 @@ class CachesPane(Pane):
         """Show ``name``'s entries from the first page."""
         self.opened = name
         self.add_class("-open")
-        self.entries, self.done, self.broken, self.filter_text = [], False, None, ""
-        self.entry_table.clear()
+        self.done, self.broken = False, None
+        self.entry_table.reset()
         self.value_tree.show(None)
         self._generation += 1
         self._loading = True
@@ -278,29 +268,19 @@ class CachesPane(Pane):
             return  # a page of a cache closed since
         self._loading = False
         self.done, self.broken = event.done, event.broken
-        start = len(self.entries)
-        self.entries.extend(event.entries)
-        for index, entry in enumerate(event.entries, start):
-            if self._matches(entry):
-                self._add_entry_row(index, entry)
-        if start == 0 and self.entry_table.row_count:
+        first = not self.entries
+        self.entry_table.append(event.entries)
+        if first and self.entry_table.row_count:
             self._show_value()
         self._caption(event.node)
-
-    def _add_entry_row(self, index: int, entry: Entry) -> None:
-        self.entry_table.add_row(entry.key_text[:60], entry.value_type, entry.preview(120),
-                                 key=str(index))
-
-    def _matches(self, entry: Entry) -> bool:
-        return not self.filter_text or self.filter_text in entry.key_text.lower()
 
     def _caption(self, node: str | None = None) -> None:
         if self.opened is None:
             return
         shown = self.entry_table.row_count
         text = f"{self.opened}: {len(self.entries):,} entries read"
-        if self.filter_text:
-            text += f", {shown:,} match '{self.filter_text}'"
+        if self.entry_table.filter_text:
+            text += f", {shown:,} match '{self.entry_table.filter_text}'"
         if self.broken:
             text += f" · INCOMPLETE: {self.broken}"
         elif self._loading:
@@ -321,11 +301,7 @@ class CachesPane(Pane):
 
     def current_entry(self) -> Entry | None:
         """The entry under the cursor."""
-        if self.opened is None or not self.entry_table.row_count:
-            return None
-        row_key, _ = self.entry_table.coordinate_to_cell_key(self.entry_table.cursor_coordinate)
-        index = int(row_key.value or 0)
-        return self.entries[index] if 0 <= index < len(self.entries) else None
+        return self.entry_table.current() if self.opened is not None else None
 
     def _show_value(self) -> None:
         self.value_tree.show(self.current_entry())
@@ -338,14 +314,11 @@ class CachesPane(Pane):
 
     def apply_filter(self, text: str) -> None:
         """Show only the entries (or, in the list, the caches) whose key (name) holds ``text``."""
-        self.filter_text = text.strip().lower()
         if self.opened is None:
+            self.filter_text = text.strip().lower()
             self._show_caches()
             return
-        self.entry_table.clear()
-        for index, entry in enumerate(self.entries):
-            if self._matches(entry):
-                self._add_entry_row(index, entry)
+        self.entry_table.narrow(text)
         self._show_value()
         self._caption()
 
@@ -373,155 +346,6 @@ class CachesPane(Pane):
         scan, self._scan = self._scan, None
         if scan is not None:
             scan.close()
-
-    # -- lookup, put, edit, remove --------------------------------------------------------
-
-    def action_lookup(self) -> None:
-        cache = self.selected_cache()
-        if cache is not None:
-            self.app.push_screen(LookupScreen(cache.name),
-                                 lambda found: self._looked_up(cache.name, found))
-
-    def _looked_up(self, cache: str, found: tuple[str, str] | None) -> None:
-        if found is not None:
-            self._lookup(cache, *found)
-
-    @work(thread=True, exclusive=True, group="caches-lookup", description="Looking a key up",
-          exit_on_error=False)
-    def _lookup(self, cache: str, key: str, key_type: str) -> None:
-        client = self._client()
-        wanted = typed(key, key_type)
-        entry = client.get(cache, wanted)
-        if entry is None and key_type == "auto" and wanted.type_name == "long":
-            try:
-                entry = client.get(cache, typed(key, "int"))
-            except ConsoleError:  # beyond Int's range: no Int key can match
-                entry = None
-        self.post_message(EntryFound(cache, key, key_type, entry))
-
-    @on(EntryFound)
-    def _entry_found(self, event: EntryFound) -> None:
-        if event.entry is None:
-            self.notify(f"{event.cache} holds no {event.key_type} key {event.key_text!r}.",
-                        title="Lookup", severity="warning", markup=False)
-            return
-        if self.opened != event.cache:
-            self.open_cache(event.cache)
-        self._place(event.entry)
-
-    def _place(self, entry: Entry) -> None:
-        """Show ``entry`` (found or just written) and put the cursor on it."""
-        index = next((i for i, e in enumerate(self.entries) if e.key == entry.key), None)
-        if index is None:
-            index = len(self.entries)
-            self.entries.append(entry)
-            self._add_entry_row(index, entry)
-        else:
-            self.entries[index] = entry
-            if str(index) in {row.value for row in self.entry_table.rows}:
-                self.entry_table.update_cell(str(index), "type", entry.value_type)
-                self.entry_table.update_cell(str(index), "value", entry.preview(120))
-            else:
-                self._add_entry_row(index, entry)
-        self.entry_table.move_cursor(row=self.entry_table.get_row_index(str(index)))
-        self._show_value()
-
-    def action_put(self) -> None:
-        cache = self.selected_cache()
-        if cache is not None:
-            self._client_then(lambda client: PutEntryScreen(client, cache.name), cache.name)
-
-    def action_edit(self) -> None:
-        entry, cache = self.current_entry(), self.opened
-        if entry is None or cache is None:
-            return
-        shown = editable(entry.value)
-        if shown is None:
-            self.notify(f"A {entry.value_type} value is shown, not edited, here.",
-                        title="Edit", severity="warning", markup=False)
-            return
-        self._edit(cache, entry, *shown)
-
-    @work(thread=True, exclusive=True, group="caches-edit", description="Finding the key's type",
-          exit_on_error=False)
-    def _edit(self, cache: str, entry: Entry, value: str, value_type: str) -> None:
-        client = self._client()
-        key = client.key_of(cache, entry.key)
-        screen = PutEntryScreen(client, cache, key=entry.key_text, key_type=key.type_name,
-                                value=value, value_type=value_type)
-        self.app.call_from_thread(self.app.push_screen, screen,
-                                  lambda done: self._written(cache, done))
-
-    @work(thread=True, exclusive=True, group="caches-dialog", description="Connecting",
-          exit_on_error=False)
-    def _client_then(self, make: Callable[[IgniteClient], PutEntryScreen], cache: str) -> None:
-        client = self._client()
-        screen = make(client)
-        self.app.call_from_thread(self.app.push_screen, screen,
-                                  lambda done: self._written(cache, done))
-
-    def _written(self, cache: str, key: Typed | None) -> None:
-        if key is None:
-            return
-        self.notify(f"Wrote {key.type_name} key {key.value!r} in {cache}.", title="Caches",
-                    markup=False)
-        self._lookup(cache, str(key.value), key.type_name)
-
-    def action_remove(self) -> None:
-        entry, cache = self.current_entry(), self.opened
-        if entry is None or cache is None:
-            return
-        screen = ConfirmScreen("Remove entry", f"Remove key {entry.key_text!r} "
-                               f"({entry.value_type} value) from cache {cache}?", action="Remove")
-        self.app.push_screen(screen, lambda answer: self._remove_confirmed(cache, entry, answer))
-
-    def _remove_confirmed(self, cache: str, entry: Entry, answer: Confirmation | None) -> None:
-        if answer is not None:
-            self._remove(cache, entry)
-
-    @work(thread=True, exclusive=True, group="caches-write", description="Removing an entry",
-          exit_on_error=False)
-    def _remove(self, cache: str, entry: Entry) -> None:
-        client = self._client()
-        client.remove_key(cache, client.key_of(cache, entry.key))
-        self.post_message(CachesChanged(f"Removed key {entry.key_text!r} from {cache}.", cache))
-
-    # -- create and destroy ------------------------------------------------------------------
-
-    def action_new_cache(self) -> None:
-        self._client_then_create()
-
-    @work(thread=True, exclusive=True, group="caches-dialog", description="Connecting",
-          exit_on_error=False)
-    def _client_then_create(self) -> None:
-        screen = CreateCacheScreen(self._client())
-        self.app.call_from_thread(self.app.push_screen, screen, self._created)
-
-    def _created(self, made: CacheInfo | None) -> None:
-        if made is not None:
-            self.post_message(CachesChanged(f"Created cache {made.name} ({made.mode}, "
-                                            f"{made.backups} backups, {made.atomicity}).", None))
-
-    def action_destroy(self) -> None:
-        cache = self.selected_cache()
-        if cache is not None:
-            self.app.push_screen(DestroyCacheScreen(cache),
-                                 lambda yes: self._destroy(cache.name) if yes else None)
-
-    @work(thread=True, exclusive=True, group="caches-write", description="Destroying a cache",
-          exit_on_error=False)
-    def _destroy(self, name: str) -> None:
-        self._client().destroy_cache(name)
-        self.post_message(CachesChanged(f"Destroyed cache {name}.", None))
-
-    @on(CachesChanged)
-    def _changed(self, event: CachesChanged) -> None:
-        self.notify(event.text, title="Caches", markup=False)
-        if event.cache is None:
-            self.action_back()
-            self._load()
-        elif event.cache == self.opened:
-            self.open_cache(event.cache)
 
     def action_reload(self) -> None:
         if self.opened is not None:
