@@ -67,10 +67,9 @@ def _probe(client: IgniteClient, host: str, port: int) -> bool:
 
 def cache_info(client: IgniteClient, name: str) -> CacheInfo:
     def read(c: Client) -> CacheInfo:
-        cache = c.get_cache(name)
-        settings = cache.settings
+        settings = client.settings_of(c, name)
         try:
-            size: int | None = int(cache.get_size())
+            size: int | None = int(client.cache(c, name).get_size())
         except ConsoleError:
             size = None
         return describe(name, settings, size)
@@ -160,6 +159,7 @@ def destroy_cache(client: IgniteClient, name: str) -> None:
     def destroy(c: Client) -> None:
         if name not in c.get_cache_names():  # destroy of a missing cache is silent on a node
             raise NotFound(f"no cache named '{name}'", operation="destroy cache")
-        c.get_cache(name).destroy()
+        client.cache(c, name).destroy()
+        client.forget(name)
 
     client.write("cache.destroy", name, destroy, retry=False)

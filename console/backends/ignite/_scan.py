@@ -82,7 +82,7 @@ class CacheScan:
 
     def _take(self, client: Client) -> list[tuple[Any, Any]]:
         if self._cursor is None:
-            self._cursor = client.get_cache(self.cache).scan(page_size=self.page_size)
+            self._cursor = self.client.cache(client, self.cache).scan(page_size=self.page_size)
             self.node = self.client.answered_by
         return list(itertools.islice(self._cursor, self.page_size))
 

@@ -40,7 +40,7 @@ class IgniteEngine:
         def read(c: Any) -> dict[str, dict[str, list[str]]]:
             found: dict[str, dict[str, list[str]]] = {DEFAULT_SCHEMA: {}}
             for name in c.get_cache_names():
-                info = describe(name, c.get_cache(name).settings, None)
+                info = describe(name, self.client.settings_of(c, name), None)
                 if not info.entities:
                     continue
                 schema = info.sql_schema or name
