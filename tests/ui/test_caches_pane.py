@@ -234,3 +234,17 @@ async def test_a_scan_cut_by_a_dead_node_says_incomplete(client: IgniteClient, c
             await settle(pilot)
             assert "INCOMPLETE" in status(pane) and cluster.addresses[holder] in status(pane)
             assert len(pane.entries) == 200
+
+
+def test_every_caches_binding_has_an_id_and_a_tooltip() -> None:
+    """A profile keymap can remap each key, and `?` can say what it does."""
+    from textual.binding import BindingsMap
+
+    from console.ui.caches.dialogs import _Dialog
+
+    for cls in (CachesPane, _Dialog):
+        bindings = [b for bs in BindingsMap(cls.__dict__["BINDINGS"]).key_to_bindings.values()
+                    for b in bs]
+        assert bindings
+        for binding in bindings:
+            assert binding.id and binding.id.startswith("caches-") and binding.tooltip

@@ -26,7 +26,12 @@ if TYPE_CHECKING:
 
 
 class CacheActions(Widget):
-    """The writes of the Caches pane (``CachesPane`` provides what is declared here)."""
+    """The writes of the Caches pane (``CachesPane`` provides what is declared here).
+
+    A ``Widget`` so that its ``@on`` handlers and workers register; it comes after ``Pane``
+    in ``CachesPane``'s bases, so the pane is still selected as a ``Pane`` (Textual follows the
+    first base for CSS type names).
+    """
 
     opened: str | None
     entry_table: EntryTable

@@ -50,7 +50,7 @@ CACHE_COLUMNS = (("name", "Cache"), ("size", "Size"), ("mode", "Mode"), ("backup
                  ("atomicity", "Atomicity"))
 
 
-class CachesPane(CacheActions, Pane):
+class CachesPane(Pane, CacheActions):
     """The caches of the profile's Ignite cluster."""
 
     pane_id = "caches"
@@ -138,8 +138,10 @@ class CachesPane(CacheActions, Pane):
     def on_mount(self) -> None:
         for key, label in CACHE_COLUMNS:
             self.table.add_column(label, key=key)
+        # No focus() here: a pane mounted into a hidden tab (local services just started)
+        # that takes the focus switches the console to its tab; the workspace focuses a
+        # pane when it is shown.
         self._load()
-        self.table.focus()
 
     # -- the list of caches and the nodes -------------------------------------------
 
