@@ -2,12 +2,15 @@
 
 The nodes listen on fixed ports and partition awareness is off, so the node
 line (addresses, which one answers) is the same on every run; the seed and
-its clock are fixed, so every size, key and value is too.
+its clock are fixed, so every size, key and value is too. Each test has a
+cluster of its own: a test waiting for the ports is how two xdist workers take
+turns (the ports sit below Linux's ephemeral range, so nothing else holds them).
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,18 +28,30 @@ from console.sandbox.serve import TcpServerThread
 from console.ui.panes.caches import CachesPane
 
 PASSWORD = "snapshot-password"
-PORTS = (47591, 47592, 47593)
+PORTS = (21591, 21592, 21593)
+WAIT_FOR_PORTS = 120.0
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[TcpServerThread]]:
-    nodes = build_cluster(tmp_path_factory.mktemp("ignite-snap"), password=PASSWORD,
-                          options={"entries": 500, "rows": 300})
-    running = [TcpServerThread(node, port=port).start() for node, port in zip(nodes, PORTS)]
-    yield running
-    for server in running:
-        server.stop()
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[list[TcpServerThread]]:
+    nodes = build_cluster(tmp_path, password=PASSWORD, options={"entries": 500, "rows": 300})
+    running: list[TcpServerThread] = []
+    deadline = time.monotonic() + WAIT_FOR_PORTS
+    try:
+        for node, port in zip(nodes, PORTS):
+            while True:
+                try:
+                    running.append(TcpServerThread(node, port=port).start())
+                    break
+                except OSError:  # another worker's snapshot test holds the port: wait
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+        yield running
+    finally:
+        for server in running:
+            server.stop()
 
 
 class CachesApp(App[None]):
@@ -46,7 +61,7 @@ class CachesApp(App[None]):
 
     def compose(self) -> ComposeResult:
         settings = IgniteSettings(nodes=[s.address for s in self.servers], username="ignite",
-                                  partition_aware=False, timeout=5.0, connect_timeout=2.0)
+                                  partition_aware=False, timeout=30.0, connect_timeout=30.0)
         client = IgniteClient(settings, password=PASSWORD)
         profile = Profile("snap", ProfileSettings(), Path("/nonexistent"))
         yield CachesPane(Clients(profile, ignite=client), refresh_seconds=None)

@@ -46,8 +46,10 @@ PAGE = 200
 """Entries per page of a scan."""
 NEAR_END = 10
 """Load the next page when the cursor is this close to the last shown row."""
-CACHE_COLUMNS = (("name", "Cache"), ("size", "Size"), ("mode", "Mode"), ("backups", "Backups"),
-                 ("atomicity", "Atomicity"))
+CACHE_COLUMNS = (("name", "Cache", 26), ("size", "Size", 9), ("mode", "Mode", 11),
+                 ("backups", "Backups", 7), ("atomicity", "Atomicity", 13))
+"""Key, title and width: fixed widths fit 80 columns, and a first row drawn before the
+others arrive is never left at narrower widths (seen with auto widths)."""
 
 
 class CachesPane(Pane, CacheActions):
@@ -136,8 +138,8 @@ class CachesPane(Pane, CacheActions):
         return self.clients.ignite()
 
     def on_mount(self) -> None:
-        for key, label in CACHE_COLUMNS:
-            self.table.add_column(label, key=key)
+        for key, label, width in CACHE_COLUMNS:
+            self.table.add_column(label, key=key, width=width)
         # No focus() here: a pane mounted into a hidden tab (local services just started)
         # that takes the focus switches the console to its tab; the workspace focuses a
         # pane when it is shown.
@@ -185,7 +187,7 @@ class CachesPane(Pane, CacheActions):
             if info.name not in present:
                 self.table.add_row(*cells, key=info.name)
                 continue
-            for (column, _), value in zip(CACHE_COLUMNS, cells):
+            for (column, _, _), value in zip(CACHE_COLUMNS, cells):
                 if str(self.table.get_cell(info.name, column)) != value:
                     self.table.update_cell(info.name, column, value)
 
