@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "export": "console.commands.export:export",
     "data-jobs": "console.commands.data_jobs:data_jobs",
     "roles": "console.commands.roles:roles",
+    "cache": "console.commands.cache:cache",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
 

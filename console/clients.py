@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from console.backends.balena import BalenaClient
     from console.backends.balsam import BalsamClient
     from console.backends.crate import CrateClient
+    from console.backends.ignite import IgniteClient
     from console.backends.postgres import PostgresClient
     from console.backends.sql import SqlEngine
 
@@ -116,6 +117,15 @@ class Clients:
         """
         return self._get_blocking("crate", "cratedb", self._make_crate)
 
+    def ignite(self) -> IgniteClient:
+        """Return the profile's Ignite client (blocking: may start a sandbox's stand-ins first).
+
+        Raises:
+            ConsoleError: the profile reaches no Ignite cluster; the message says what to add.
+            Unavailable: the local stand-ins would not start.
+        """
+        return self._get_blocking("ignite", "ignite", self._make_ignite)
+
     def engines(self) -> list[SqlEngine]:
         """Return the SQL engines the profile reaches, PostgreSQL first (blocking).
 
@@ -144,6 +154,11 @@ class Clients:
 
         return self._get("postgres-engine", lambda: PostgresEngine(self.postgres()))
 
+    def _ignite_engine(self) -> SqlEngine:
+        from console.backends.ignite import IgniteEngine
+
+        return self._get("ignite-engine", lambda: IgniteEngine(self.ignite()))
+
     def _crate_engine(self) -> SqlEngine:
         from console.backends.crate import CrateEngine
 
@@ -152,8 +167,9 @@ class Clients:
 
     _ENGINES: tuple[tuple[str, Callable[[Clients], SqlEngine]], ...] = (
         ("postgres", _postgres_engine),
+        ("ignite", _ignite_engine),
         ("cratedb", _crate_engine),
-        # ("ignite", _ignite_engine): one line per engine
+        # one line per engine
     )
     """Profile section → how to make its engine, in picker order."""
 
@@ -289,6 +305,10 @@ class Clients:
         from console.backends.crate import CrateClient
 
         return CrateClient.from_profile(self.profile)
+    def _make_ignite(self) -> IgniteClient:
+        from console.backends.ignite import IgniteClient
+
+        return IgniteClient.from_profile(self.profile)
 
     def _make_balsam(self) -> BalsamClient:
         from console.backends.balsam import BalsamClient

@@ -63,12 +63,41 @@ class BalsamSettings(_Section):
 
 
 class IgniteSettings(_Section):
-    """An Apache Ignite cluster's REST endpoints (several nodes for failover)."""
+    """An Apache Ignite 2.x cluster, reached over the binary thin-client protocol (port 10800)."""
 
     nodes: list[str]
+    """Every node's ``host:port``; calls move to a live one when a node goes away."""
     username: str | None = None
+    """Sent with the password when the cluster has authentication on."""
     password_env: str | None = None
+    """Name of an environment variable holding the password (else ``credentials.toml``)."""
+    tls: bool = False
+    """Wrap every connection in TLS (the cluster's client connector must have SSL on)."""
+    ca_file: str | None = None
+    """CA bundle the nodes' certificates are checked against (default: the system's)."""
+    cert_file: str | None = None
+    """Client certificate, when the cluster asks for one."""
+    key_file: str | None = None
+    """The client certificate's private key."""
+    verify: bool = True
+    """Check the nodes' certificates (pyignite never checks their host names)."""
     timeout: float = 10.0
+    """Seconds any one request may wait on a node before it counts as gone."""
+    connect_timeout: float = 5.0
+    """Seconds to connect and handshake with one node."""
+    partition_aware: bool = True
+    """Send each key's request to the node that owns it."""
+
+    @field_validator("nodes")
+    @classmethod
+    def _host_and_port(cls, nodes: list[str]) -> list[str]:
+        if not nodes:
+            raise ValueError("name at least one node as host:port")
+        for node in nodes:
+            host, sep, port = node.rpartition(":")
+            if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError(f"'{node}' is not host:port (e.g. ignite-1:10800)")
+        return nodes
 
 
 class CrateSettings(_Section):

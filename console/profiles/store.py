@@ -119,11 +119,15 @@ _SECTION_EXAMPLES = {
         '[balsam]\nurl = "https://balsam.example.org"\nusername = "me"\n'
         'password_env = "BALSAM_PASSWORD"'
     ),
-    "ignite": '[ignite]\nnodes = ["http://ignite-1:8080", "http://ignite-2:8080"]',
     "cratedb": (
         '[cratedb]\nnodes = ["https://crate-1:4200", "https://crate-2:4200"]\n'
         'username = "ops"\npassword_env = "CRATE_PASSWORD"\n'
         'ca_cert = "/etc/ssl/certs/crate-ca.pem"      # verify_ssl_cert = true by default'
+    ),
+    "ignite": (
+        '[ignite]\nnodes = ["ignite-1:10800", "ignite-2:10800", "ignite-3:10800"]\n'
+        'username = "ignite"\npassword_env = "IGNITE_PASSWORD"\n'
+        '# tls = true\n# ca_file = "/etc/ignite/ca.pem"'
     ),
 }
 

@@ -70,6 +70,7 @@ STAND_IN_MODULES: tuple[str, ...] = (
     "console.sandbox.balsam",
     "console.sandbox.balena.app",
     "console.sandbox.cratedb",
+    "console.sandbox.ignite",
 )
 
 

@@ -147,3 +147,74 @@ async def serve_all(
             raise RuntimeError("a stand-in stopped during start-up")
         await asyncio.sleep(0.01)
     return servers
+
+
+class TcpServerThread:
+    """Serve one raw TCP handler (``async (reader, writer)``) on loopback in a thread of its own.
+
+    The TCP twin of ``ServerThread``, for tests and benchmarks: ``stop()`` closes the
+    listener and cuts every client, as a node that dies; ``start()`` again listens on the
+    same port, as the node coming back. ``ssl`` (an ``ssl.SSLContext``) serves TLS.
+    """
+
+    def __init__(self, handler: Any, *, port: int = 0, ssl: Any = None) -> None:
+        self.handler = handler
+        self.ssl = ssl
+        self._port = port
+        self.address = ""
+        """``127.0.0.1:PORT`` once started."""
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    def start(self) -> TcpServerThread:
+        """Bind and serve; returns once the listener accepts connections."""
+        sock = bind(port=self._port)
+        self._port = sock.getsockname()[1]
+        self.address = url_of(sock, "tcp")
+        self._ready.clear()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._serve(sock)),
+                                        name=f"tcp stand-in {self.address}", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError(f"stand-in at {self.address} failed to start")
+        return self
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
+        try:
+            await self.handler(reader, writer)
+        finally:
+            self._writers.discard(writer)
+
+    async def _serve(self, sock: socket.socket) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        server = await asyncio.start_server(self._handle, sock=sock, ssl=self.ssl)
+        self._ready.set()
+        await self._stopping.wait()
+        server.close()
+        for writer in list(self._writers):
+            writer.close()
+        await asyncio.sleep(0)
+
+    def stop(self) -> None:
+        """Close the listener and every connection; wait for the thread."""
+        loop, stopping = self._loop, self._stopping
+        if loop is not None and stopping is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(stopping.set)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._thread = self._loop = self._stopping = None
+
+    def __enter__(self) -> TcpServerThread:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -9,4 +9,5 @@ PANES: tuple[str, ...] = (
     "console.ui.panes.databases:DatabasesPane",
     "console.ui.panes.sql:SqlPane",
     "console.ui.panes.blobs:BlobsPane",
+    "console.ui.panes.caches:CachesPane",
 )

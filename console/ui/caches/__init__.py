@@ -1,0 +1,1 @@
+"""Widgets, dialogs and messages of the Caches pane."""
