@@ -1,9 +1,9 @@
 """SQL history and the saved editor buffer of one profile.
 
 History is a JSON-lines file in the profile's state directory: appending one
-line is cheap and a crash mid-write loses at most that line (a torn line is
-skipped on read). The buffer is written whole to a temporary file and renamed,
-so a reader never sees half a buffer.
+line is cheap, and a line a full disk cuts short is taken back (a line torn by a
+crash is skipped on read). The buffer is written whole to a temporary file and
+renamed, so a reader never sees half a buffer.
 
 Writes raise ``OSError`` (a full disk, a read-only home); the UI turns that
 into a warning and keeps the text in memory.
@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from console.profiles import locations
+from console.profiles.atomic import append_record, write_atomically
 
 HISTORY_FILE = "sql_history.jsonl"
 BUFFER_FILE = "sql_buffer.sql"
@@ -106,9 +107,7 @@ class History:
         line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
         if _ends_torn(self.path):  # start afresh after a line a crash cut short
             line = "\n" + line
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line)
-            handle.flush()
+        append_record(self.path, line.encode("utf-8"))
         self._compact_if_needed()
 
     def _compact_if_needed(self) -> None:
@@ -119,7 +118,7 @@ class History:
             return
         kept = reversed(self.entries()[: self.limit])
         text = "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in kept)
-        _write_atomically(self.path, text)
+        write_atomically(self.path, text)
 
 
 def _ends_torn(path: Path) -> bool:
@@ -133,19 +132,6 @@ def _ends_torn(path: Path) -> bool:
         return False
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def save_buffer(profile_name: str, text: str) -> None:
     """Save the SQL editor's text for the profile, replacing the previous one.
 
@@ -156,7 +142,7 @@ def save_buffer(profile_name: str, text: str) -> None:
     Raises:
         OSError: the buffer cannot be written; the previous one is left intact.
     """
-    _write_atomically(locations.state_dir(profile_name) / BUFFER_FILE, text)
+    write_atomically(locations.state_dir(profile_name) / BUFFER_FILE, text)
 
 
 def load_buffer(profile_name: str) -> str:

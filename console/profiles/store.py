@@ -21,6 +21,7 @@ from pydantic import SecretStr, ValidationError
 
 from console.errors import Conflict, ConsoleError, NotFound
 from console.profiles import locations, toml_lines
+from console.profiles.atomic import write_atomically
 from console.profiles.settings import (
     PROFILE_NAME,
     SERVICE_SECTIONS,
@@ -205,9 +206,7 @@ def save_settings(name: str, settings: ProfileSettings) -> Path:
     locations.profile_dir(check_name(name))
     path = locations.settings_file(name)
     data = settings.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(data))
-    tmp.replace(path)
+    write_atomically(path, tomli_w.dumps(data))
     return path
 
 
@@ -216,11 +215,7 @@ def set_secret(name: str, section: str, key: str, value: str) -> None:
     path = locations.credentials_file(check_name(name))
     current = _read_toml(path) if path.exists() else {}
     current.setdefault(section, {})[key] = value
-    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(tomli_w.dumps(current))
-    os.chmod(path.with_suffix(".tmp"), 0o600)
-    path.with_suffix(".tmp").replace(path)
+    write_atomically(path, tomli_w.dumps(current), mode=0o600)
 
 
 def add(name: str, settings: ProfileSettings) -> Profile:
@@ -261,4 +256,4 @@ def set_default(name: str) -> None:
     """Make ``name`` the profile used when none is given."""
     if name not in names():
         raise NotFound(f"no profile named '{name}'", title="Unknown profile")
-    locations.root_config_file().write_text(tomli_w.dumps({"default_profile": name}))
+    write_atomically(locations.root_config_file(), tomli_w.dumps({"default_profile": name}))
