@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
 import tomli_w
 from pydantic import SecretStr, ValidationError
 
@@ -123,7 +124,23 @@ def _read_services(data_dir: Path) -> dict[str, Any]:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
-    return data.get("services", {}) if isinstance(data, dict) else {}
+    if not isinstance(data, dict) or not _writer_alive(data):
+        return {}
+    return data.get("services", {})
+
+
+def _writer_alive(state: dict[str, Any]) -> bool:
+    """Whether the supervisor that wrote a state file still runs (a killed one leaves it):
+    a stale file must read as "not running", so the stand-ins are started again."""
+    try:
+        process = psutil.Process(int(state["pid"]))
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False
+        return abs(process.create_time() - float(state["create_time"])) < 0.05
+    except (KeyError, TypeError, ValueError):
+        return True  # written by an older supervisor: trust it, as before
+    except psutil.Error:
+        return False
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -98,3 +98,16 @@ def test_status_and_profiles_list_say_which_services_are_local(sandbox: str) -> 
     assert mine["services"] == mine["local"] == ["balena", "balsam"]
     local = next(p for p in listed if p["name"] == "local")
     assert local["local"] == ["postgres", "balena", "balsam"]
+
+
+def test_a_killed_supervisor_is_replaced_by_the_next_command(sandbox: str) -> None:
+    """SIGKILL leaves services.json behind; it must not send clients to a dead port."""
+    control.start(PROFILE)
+    killed = control.supervisor(PROFILE)
+    assert killed is not None
+    killed.kill()
+    killed.wait(10)
+    assert profiles.load(PROFILE).service("balena") is None  # the state file reads as stale
+    result = run_cli("--profile", PROFILE, "fleets", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    assert control.supervisor_pid(PROFILE) not in (None, killed.pid)
