@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.homes import fresh_home
+
 DEVICES = 50
 LOG_RATE = 40.0
 """Lines per second per online device asked for; the stand-in's default is 1."""
@@ -21,20 +23,21 @@ STARTED_MS: list[float] = []
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def home() -> Iterator[dict[str, str]]:
     from tests.conftest import run_cli
 
-    env = {"FLEET_CONSOLE_HOME": str(tmp_path_factory.mktemp("fresh-home"))}
-    STARTED_MS.append(time.time() * 1000)
-    started = run_cli(
-        "sandbox", "start", "--devices", str(DEVICES), "--log-rate", str(LOG_RATE), env=env
-    )
-    try:
-        assert started.returncode == 0, started.stderr
-        yield env
-    finally:
-        stopped = run_cli("sandbox", "stop", "--json", env=env)
-        assert stopped.returncode == 0, stopped.stderr
+    with fresh_home() as folder:
+        env = {"FLEET_CONSOLE_HOME": str(folder)}
+        STARTED_MS.append(time.time() * 1000)
+        started = run_cli(
+            "sandbox", "start", "--devices", str(DEVICES), "--log-rate", str(LOG_RATE), env=env
+        )
+        try:
+            assert started.returncode == 0, started.stderr
+            yield env
+        finally:
+            stopped = run_cli("sandbox", "stop", "--json", env=env)
+            assert stopped.returncode == 0, stopped.stderr
 
 
 def _json(cli: Any, env: dict[str, str], *args: str) -> Any:
