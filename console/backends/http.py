@@ -3,16 +3,22 @@
 ``map_http_errors`` turns transport failures into ``Unavailable`` (and bad URLs
 into ``ConsoleError``); ``raise_for_status`` turns status codes into the error
 tree; ``send`` adds timeouts-by-default, retries with backoff for idempotent
-requests and honours ``429 Retry-After`` up to a cap.
+requests and honours ``429 Retry-After`` (seconds or an HTTP date) up to a cap.
+Backoff pauses are jittered, so clients that failed together do not all come
+back in the same instant (150 log followers after a restart, two consoles).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
+import random
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -96,14 +102,48 @@ def _reason(exc: Exception) -> str:
     return text.splitlines()[0][:200]
 
 
-def retry_after(response: httpx.Response) -> float | None:
-    """Return the ``Retry-After`` seconds of a response, when it carries a number."""
-    value = response.headers.get("retry-after", "").strip()
+def retry_after(response: httpx.Response, *, now: datetime | None = None) -> float | None:
+    """Return the seconds a response's ``Retry-After`` asks to wait, or None when it has none.
+
+    Args:
+        response: The reply (``429``, ``503``…).
+        now: The moment an HTTP date is counted from (the current time by default).
+
+    Returns:
+        Seconds from ``now``: the header's delay, or the time until its HTTP date
+        (``Wed, 21 Oct 2015 07:28:00 GMT``; 0 for a date already past); None when
+        the header is missing or unreadable.
+    """
+    return parse_retry_after(response.headers.get("retry-after", ""), now=now)
+
+
+def parse_retry_after(value: str, *, now: datetime | None = None) -> float | None:
+    """Read a ``Retry-After`` value: delay-seconds or an HTTP date (RFC 9110 §10.2.3)."""
+    value = value.strip()
     try:
         seconds = float(value)
     except ValueError:
+        return _seconds_until(value, now)
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _seconds_until(http_date: str, now: datetime | None) -> float | None:
+    try:
+        when = parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError):
         return None
-    return seconds if seconds >= 0 else None
+    if when.tzinfo is None:  # "-0000" parses naive; an HTTP date is always GMT
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def jittered(seconds: float) -> float:
+    """Return a pause between half of ``seconds`` and all of it, at random ("equal jitter").
+
+    Without it every client that failed at the same moment retries at the same
+    moment too, and meets the same overload again.
+    """
+    return random.uniform(seconds / 2, seconds)
 
 
 def error_text(response: httpx.Response) -> str:
@@ -171,7 +211,8 @@ async def send(
         service: Name used in messages, e.g. ``"balena API"``.
         operation: What the console is doing, e.g. ``"list devices"``.
         attempts: Tries in all, for requests the policy lets be repeated.
-        backoff: First delay between tries; doubles each time.
+        backoff: First delay between tries; doubles each time, and each pause is
+            jittered to between half of it and all of it.
         on_wait: Called with the seconds about to be waited (to show a countdown).
         policy: Which failures are tried again.
         on_send: Called before each try goes out (to count what reached the wire).
@@ -186,7 +227,7 @@ async def send(
     """
     for attempt in range(1, attempts + 1):
         last = attempt == attempts
-        pause = backoff * 2 ** (attempt - 1)
+        pause = jittered(backoff * 2 ** (attempt - 1))
         if on_send is not None:
             on_send()
         try:
@@ -210,12 +251,18 @@ async def send(
 
 
 def _retry_delay(response: httpx.Response, retryable: bool, backoff: float) -> float | None:
+    """Seconds to wait before trying again, or None to report the reply as it is.
+
+    A ``429`` is waited out only as long as its ``Retry-After`` says (and not past
+    ``MAX_RETRY_AFTER``); a gateway status waits what its ``Retry-After`` asks when it
+    carries one, else the jittered backoff.
+    """
     if not retryable:
         return None
+    wait = retry_after(response)
     if response.status_code == 429:
-        wait = retry_after(response)
         return wait if wait is not None and wait <= MAX_RETRY_AFTER else None
-    return backoff
+    return wait if wait is not None and wait <= MAX_RETRY_AFTER else backoff
 
 
 def _redirected(

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from console import profiles as store
+from console.clients import Clients
 from console.commands.context import current, handles_errors
 from console.commands.output import echo_json, emit
 from console.commands.profile_advice import mask_urls, read_only_role_advice
@@ -63,14 +64,27 @@ def list_profiles(as_json: bool) -> None:
                 "default": name == default,
                 "color": profile.settings.color,
                 "read_only": profile.read_only,
-                "services": [
-                    s for s in SERVICE_SECTIONS if getattr(profile.settings, s) is not None
-                ],
+                **_services(profile),
                 "description": profile.settings.description,
             }
         )
-    columns = ["name", "default", "color", "read_only", "services", "description"]
+    columns = ["name", "default", "color", "read_only", "services", "local", "description"]
     emit(rows, columns, as_json)
+
+
+def _services(profile: Profile) -> dict[str, list[str]]:
+    """What the profile reaches (``services``) and which of those run on this machine
+    (``local``: the embedded PostgreSQL and the stand-ins, running or not)."""
+    stand_ins = Clients(profile).stand_in_sections()
+    configured = {s for s in SERVICE_SECTIONS if getattr(profile.settings, s) is not None}
+    local = set(stand_ins) - configured
+    postgres = profile.settings.postgres
+    if postgres is not None and postgres.embedded:
+        local.add("postgres")
+    return {
+        "services": [s for s in SERVICE_SECTIONS if s in configured | local],
+        "local": [s for s in SERVICE_SECTIONS if s in local],
+    }
 
 
 @profiles.command("show")

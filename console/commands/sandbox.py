@@ -1,4 +1,8 @@
-"""``fleet-console sandbox start|status|stop``: the profile's local services."""
+"""``fleet-console sandbox start|status|stop|node``: the profile's local services.
+
+They keep running after the console exits (the embedded PostgreSQL and a detached
+supervisor serving the stand-ins) until ``sandbox stop``.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from console.commands.output import emit
 from console.errors import ConsoleError
 from console.sandbox import control
 from console.sandbox.postgres import PostgresStartFailed
+from console.sandbox.registry import stand_ins
 
-COLUMNS = ["name", "state", "url", "pid"]
+COLUMNS = ["name", "node", "state", "url", "pid"]
 
 
 def _require_sandbox(ctx: click.Context) -> str:
@@ -56,7 +61,7 @@ def start(
 @click.pass_context
 @handles_errors
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Show each local service with its state and URL."""
+    """Show each local service (each node of a cluster) with its state and address."""
     emit([s.to_json() for s in control.status(_require_sandbox(ctx))], COLUMNS, as_json)
 
 
@@ -65,5 +70,53 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 @handles_errors
 def stop(ctx: click.Context, as_json: bool) -> None:
-    """Stop the local services."""
-    emit([s.to_json() for s in control.stop(_require_sandbox(ctx))], COLUMNS, as_json)
+    """Stop the local services (they keep running after the console exits until this)."""
+    try:
+        report = control.stop(_require_sandbox(ctx))
+    except control.SandboxError as exc:
+        raise ConsoleError(str(exc), title="Local services") from exc
+    emit([s.to_json() for s in report], COLUMNS, as_json)
+
+
+@sandbox.group()
+def node() -> None:
+    """Stop or start one node of a stand-in (a cluster keeps serving from the others)."""
+
+
+def _node_command(action: str) -> click.Command:
+    @click.argument("name")
+    @click.argument("index", type=click.IntRange(min=0))
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    @click.pass_context
+    @handles_errors
+    def command(ctx: click.Context, name: str, index: int, as_json: bool) -> None:
+        profile = _require_sandbox(ctx)
+        _check_node(name, index)
+        try:
+            report = control.node(profile, name, index, action)
+        except control.SandboxError as exc:
+            raise ConsoleError(str(exc), title="Local services") from exc
+        emit([s.to_json() for s in report], COLUMNS, as_json)
+
+    command.__doc__ = {
+        "stop": "Stop node INDEX of stand-in NAME: its port closes, its connections drop.",
+        "start": "Start node INDEX of stand-in NAME again, on the port it had.",
+    }[action]
+    return node.command(action)(command)
+
+
+def _check_node(name: str, index: int) -> None:
+    """Refuse a name or index no stand-in has (a usage error, exit 2)."""
+    found = {stand_in.name: stand_in.nodes for stand_in in stand_ins()}
+    if name not in found:
+        known = ", ".join(sorted(found)) or "none"
+        raise click.BadParameter(f"no stand-in called '{name}' (known: {known})", param_hint="NAME")
+    if index >= found[name]:
+        raise click.BadParameter(
+            f"{name} has {found[name]} node(s), numbered 0 to {found[name] - 1}",
+            param_hint="INDEX",
+        )
+
+
+for _action in ("stop", "start"):
+    _node_command(_action)

@@ -11,15 +11,14 @@ credentials file.
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
 import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from console.profiles import locations
+from console.profiles.atomic import append_record
 
 AUDIT_FILE = "audit.jsonl"
 _lock = threading.Lock()
@@ -75,13 +74,7 @@ def record(
     try:
         path = audit_file(profile)
         with _lock:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                if stat.S_ISREG(os.fstat(fd).st_mode):  # a restored copy may be looser
-                    os.fchmod(fd, 0o600)
-                os.write(fd, line)
-            finally:
-                os.close(fd)
+            append_record(path, line)  # whole or not at all: a full disk tears no line
     except OSError:
         return
 

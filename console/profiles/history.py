@@ -1,9 +1,9 @@
 """SQL history and the saved editor buffer of one profile.
 
 History is a JSON-lines file in the profile's state directory: appending one
-line is cheap and a crash mid-write loses at most that line (a torn line is
-skipped on read). The buffer is written whole to a temporary file and renamed,
-so a reader never sees half a buffer.
+line is cheap, and a line a full disk cuts short is taken back (a line torn by a
+crash is skipped on read). The buffer is written whole to a temporary file and
+renamed, so a reader never sees half a buffer.
 
 Writes raise ``OSError`` (a full disk, a read-only home); the UI turns that
 into a warning and keeps the text in memory. Both files are 0600, and a
@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from console.profiles import locations
+from console.profiles.atomic import append_record, write_atomically
 from console.profiles.sql_secrets import carries_password, mask_passwords
 
 HISTORY_FILE = "sql_history.jsonl"
@@ -114,9 +115,7 @@ class History:
         line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
         if _ends_torn(self.path):  # start afresh after a line a crash cut short
             line = "\n" + line
-        with locations.open_private(self.path, "a", encoding="utf-8") as handle:
-            handle.write(line)
-            handle.flush()
+        append_record(self.path, line.encode("utf-8"))
         self._compact_if_needed()
         return True
 
@@ -128,7 +127,7 @@ class History:
             return
         kept = reversed(self.entries()[: self.limit])
         text = "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in kept)
-        _write_atomically(self.path, text)
+        write_atomically(self.path, text)
 
 
 def _ends_torn(path: Path) -> bool:
@@ -140,10 +139,6 @@ def _ends_torn(path: Path) -> bool:
             return handle.read(1) != b"\n"
     except OSError:  # empty file: nothing torn
         return False
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    locations.write_private(path, text)
 
 
 def save_buffer(profile_name: str, text: str) -> None:
@@ -159,7 +154,7 @@ def save_buffer(profile_name: str, text: str) -> None:
     Raises:
         OSError: the buffer cannot be written; the previous one is left intact.
     """
-    _write_atomically(locations.state_dir(profile_name) / BUFFER_FILE, mask_passwords(text))
+    write_atomically(locations.state_dir(profile_name) / BUFFER_FILE, mask_passwords(text))
 
 
 def load_buffer(profile_name: str) -> str:

@@ -16,7 +16,6 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import IO, Any
 
 import platformdirs
 
@@ -37,40 +36,6 @@ def _ensure(path: Path) -> Path:
     except OSError:  # not ours to change (a shared FLEET_CONSOLE_HOME): leave it
         pass
     return path
-
-
-def open_private(path: Path, mode: str = "a", **kwargs: Any) -> IO[Any]:
-    """Open a file for writing that only its owner may read (0600, also when it existed).
-
-    Args:
-        path: The file.
-        mode: ``"a"``, ``"w"``, ``"ab"``, ``"a+b"``… as ``open`` takes them.
-        kwargs: ``encoding`` and the like, passed to ``os.fdopen``.
-    """
-    flags = os.O_CREAT | (os.O_RDWR if "+" in mode else os.O_WRONLY)
-    flags |= os.O_APPEND if "a" in mode else os.O_TRUNC
-    fd = os.open(path, flags, PRIVATE_FILE)
-    try:
-        if stat.S_ISREG(os.fstat(fd).st_mode):  # never re-mode a device a link points at
-            os.fchmod(fd, PRIVATE_FILE)
-        return os.fdopen(fd, mode, **kwargs)
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def write_private(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically (a temporary file, then rename), 0600."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open_private(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def root_dir() -> Path:

@@ -6,6 +6,11 @@ UTF-8 text, one per line. A sparse index (line number and byte offset of a line
 at least every ``stride`` lines, taken where a batch starts) keeps random access
 cheap while memory stays small: 3 million lines cost under 1 MB of index, and a
 batch of lines already joined by the caller is stored without a Python step per line.
+
+A full disk does not stop the stream: a batch the disk cut short is taken back
+(the file keeps whole lines only), ``stopped`` says why the spool stopped writing,
+and later lines are kept in memory, the newest ``memory_limit`` of them, so the
+screen, search and save still see the recent past.
 """
 
 from __future__ import annotations
@@ -17,15 +22,16 @@ import secrets
 import time
 from array import array
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 import psutil
 
 from console.profiles import locations
+from console.profiles.atomic import FILE_MODE, append_whole
 
-__all__ = ["KEEP_BYTES", "KEEP_SESSIONS", "Spool"]
+__all__ = ["KEEP_BYTES", "KEEP_SESSIONS", "MEMORY_LIMIT", "Spool"]
 
 KEEP_SESSIONS = 10
 """Spools of one kind kept per profile; older sessions are deleted when a new one starts."""
@@ -36,6 +42,9 @@ KEEP_BYTES = 2 * 1024**3
 2 GiB is about four minutes of a 50,000 lines/s flood (~535 MiB a minute) but a day or
 more of an ordinary stream, so ten flooded sessions cannot fill a disk.
 """
+
+MEMORY_LIMIT = 50_000
+"""Lines kept in memory once the disk refused the spool (~10 MB of typical log lines)."""
 
 _STARTUP_SLACK = 60.0
 """Seconds a process may seem to start after its spool's stamp and still be its writer.
@@ -49,21 +58,28 @@ _OPEN: set[Path] = set()
 
 
 class Spool:
-    """One session's lines on disk.
+    """One session's lines on disk (in memory, the newest of them, once the disk is full).
 
     Args:
         path: The spool file (created; an existing file is appended to and indexed).
         stride: Fewest lines between two index marks.
+        memory_limit: Lines kept in memory after the disk refused a write.
     """
 
-    def __init__(self, path: Path, *, stride: int = 64) -> None:
+    def __init__(self, path: Path, *, stride: int = 64, memory_limit: int = MEMORY_LIMIT) -> None:
         self.path = path
         self.stride = stride
+        self.memory_limit = memory_limit
+        self.stopped: str | None = None
+        """Why the spool stopped writing to disk (e.g. a full disk), or None while it writes."""
         self._mark_lines = array("Q")
         self._mark_offsets = array("Q")
         self._count = 0
         self._size = 0
-        self._file: BinaryIO = locations.open_private(path, "a+b")  # lives as long as the spool
+        self._on_disk = 0
+        self._memory: deque[bytes] = deque(maxlen=memory_limit)
+        # One unbuffered descriptor: each batch is one write, taken back whole if cut short.
+        self._fd: int | None = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FILE_MODE)
         _OPEN.add(path.absolute())
         self._index_existing()
 
@@ -106,25 +122,61 @@ class Spool:
         return len(records)
 
     def append_block(self, data: bytes, count: int) -> None:
-        """Add ``count`` lines already joined, each ending in a newline (e.g. NDJSON)."""
+        """Add ``count`` lines already joined, each ending in a newline (e.g. NDJSON).
+
+        Never raises for a full disk: see ``stopped``.
+        """
         if not count:
             return
-        if not self._mark_lines or self._count - self._mark_lines[-1] >= self.stride:
-            self._mark(self._count, self._size)
-        self._file.write(data)
-        self._size += len(data)
+        if self.stopped is None and self._write(data):
+            self._count += count
+            self._on_disk = self._count
+            return
+        self._memory.extend(data.split(b"\n")[:-1])
         self._count += count
 
+    def _write(self, data: bytes) -> bool:
+        """Write a batch to disk whole; on failure take it back, say why and return False."""
+        if not self._mark_lines or self._count - self._mark_lines[-1] >= self.stride:
+            self._mark(self._count, self._size)
+        try:
+            assert self._fd is not None, "the spool is closed"
+            append_whole(self._fd, data, self._size)
+        except OSError as exc:
+            if self._mark_lines[-1] == self._count:  # the mark for lines that never landed
+                self._mark_lines.pop()
+                self._mark_offsets.pop()
+            self.stopped = f"{exc.strerror or exc} in {self.path.parent}"
+            return False
+        self._size += len(data)
+        return True
+
     def flush(self) -> None:
-        """Push buffered lines to the file (readers see them after this)."""
-        self._file.flush()
+        """Kept for callers: every batch reaches the file as it is appended."""
+
+    @property
+    def lost(self) -> int:
+        """Lines that neither the disk nor the memory kept (the disk refused, memory filled)."""
+        return self._count - self._on_disk - len(self._memory)
 
     def lines(self, start: int = 0, stop: int | None = None) -> Iterator[str]:
-        """Yield lines ``start`` to ``stop`` (exclusive) in order."""
+        """Yield lines ``start`` to ``stop`` (exclusive) in order (lost lines are skipped)."""
+        for _, text in self.numbered(start, stop):
+            yield text
+
+    def numbered(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, str]]:
+        """Yield ``(index, line)`` for lines ``start`` to ``stop`` (exclusive) that are kept."""
         stop = self._count if stop is None else min(stop, self._count)
         if start >= stop:
             return
-        self.flush()
+        yield from self._from_disk(start, min(stop, self._on_disk))
+        first_in_memory = self._count - len(self._memory)
+        for index in range(max(start, first_in_memory), stop):
+            yield index, self._memory[index - first_in_memory].decode("utf-8", "replace")
+
+    def _from_disk(self, start: int, stop: int) -> Iterator[tuple[int, str]]:
+        if start >= stop:
+            return
         mark = bisect_right(self._mark_lines, start) - 1
         with open(self.path, "rb") as reader:
             reader.seek(self._mark_offsets[mark])
@@ -133,7 +185,7 @@ class Spool:
                 if index >= stop:
                     break
                 if index >= start:
-                    yield raw[:-1].decode("utf-8", "replace")
+                    yield index, raw[:-1].decode("utf-8", "replace")
                 index += 1
 
     def line(self, index: int) -> str:
@@ -156,7 +208,7 @@ class Spool:
             start: First line to look at.
         """
         match = _matcher(pattern)
-        for index, text in enumerate(self.lines(start), start):
+        for index, text in self.numbered(start):
             if match(text):
                 yield index, text
 
@@ -169,24 +221,46 @@ class Spool:
     ) -> int:
         """Write the spooled lines (those ``keep`` accepts, as ``render`` shows them) to a file.
 
+        The file appears whole or not at all: lines go to a temporary file beside it,
+        renamed once the last one is written.
+
         Returns:
             How many lines were written.
 
         Raises:
-            OSError: the destination cannot be written.
+            OSError: the destination cannot be written (a full disk); nothing is left of it.
         """
-        written = 0
         destination.parent.mkdir(parents=True, exist_ok=True)
-        with open(destination, "w", encoding="utf-8") as out:
+        part = destination.with_name(f".{destination.name}.{os.getpid()}.part")
+        try:
+            written = self._write_lines(part, keep, render)
+            os.replace(part, destination)
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        return written
+
+    def _write_lines(
+        self,
+        target: Path,
+        keep: Callable[[str], bool] | None,
+        render: Callable[[str], str] | None,
+    ) -> int:
+        written = 0
+        with open(target, "w", encoding="utf-8") as out:
             for text in self.lines():
                 if keep is None or keep(text):
                     out.write((render(text) if render else text) + "\n")
                     written += 1
+            out.flush()
+            os.fsync(out.fileno())
         return written
 
     def close(self) -> None:
         """Close the file; the spool stays on disk until a later session prunes it."""
-        self._file.close()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
         _OPEN.discard(self.path.absolute())
 
     def _mark(self, line: int, offset: int) -> None:
@@ -194,14 +268,15 @@ class Spool:
         self._mark_offsets.append(offset)
 
     def _index_existing(self) -> None:
-        self._file.seek(0)
         offset = 0
-        for raw in self._file:
-            if self._count % self.stride == 0:
-                self._mark(self._count, offset)
-            offset += len(raw)
-            self._count += 1
+        with open(self.path, "rb") as reader:
+            for raw in reader:
+                if self._count % self.stride == 0:
+                    self._mark(self._count, offset)
+                offset += len(raw)
+                self._count += 1
         self._size = offset
+        self._on_disk = self._count
 
 
 def _prune(folder: Path, label: str, *, keep: int, budget: int = KEEP_BYTES) -> None:

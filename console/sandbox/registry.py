@@ -7,6 +7,7 @@ the sandbox starts, so the CLI stays quick to launch.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,13 @@ STAND_IN_MODULES: tuple[str, ...] = (
 )
 
 
+MODULES_ENV = "FLEET_CONSOLE_STAND_INS"
+"""Comma-separated stand-in modules to run instead of ``STAND_IN_MODULES`` (tests run a
+small one; an operator can run a subset). The supervisor inherits it."""
+
+
 def stand_ins() -> list[StandIn]:
-    """Import and return every registered stand-in."""
-    return [importlib.import_module(module).STAND_IN for module in STAND_IN_MODULES]
+    """Import and return every registered stand-in (or those ``FLEET_CONSOLE_STAND_INS`` names)."""
+    chosen = os.environ.get(MODULES_ENV)
+    modules = [m.strip() for m in chosen.split(",") if m.strip()] if chosen else STAND_IN_MODULES
+    return [importlib.import_module(module).STAND_IN for module in modules]

@@ -1,11 +1,18 @@
-"""Serve ASGI apps on loopback sockets, in this thread's loop or a thread of its own."""
+"""Serve ASGI apps on loopback sockets, in this thread's loop or a thread of its own.
+
+A server stopped here drops the connections it holds, as a node that died would
+(a log stream is not left to run out a graceful timeout), and never touches the
+process's signal handlers: the supervisor stops and starts single nodes while it
+keeps SIGTERM for itself.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import uvicorn
@@ -31,8 +38,27 @@ def url_of(sock: socket.socket, transport: str = "http") -> str:
     return f"{host}:{port}" if transport == "tcp" else f"http://{host}:{port}"
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server without its signal handlers, cutting open connections on shutdown."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # uvicorn swaps SIGINT/SIGTERM handlers while it serves and puts the old ones back
+        # when it stops: a node stopped alone would undo the supervisor's own handlers.
+        yield
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in getattr(self, "servers", []):
+            server.close()  # no new connection while the old ones are cut
+        for connection in list(self.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None:
+                transport.close()
+        await super().shutdown(sockets=sockets)
+
+
 def make_server(app: Any, *, lifespan: str = "on") -> uvicorn.Server:
-    """Build a quiet uvicorn server for one app."""
+    """Build a quiet uvicorn server for one app (stopped by setting ``should_exit``)."""
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -41,7 +67,7 @@ def make_server(app: Any, *, lifespan: str = "on") -> uvicorn.Server:
         timeout_keep_alive=30,
         timeout_graceful_shutdown=2,
     )
-    return uvicorn.Server(config)
+    return _Server(config)
 
 
 class ServerThread:
@@ -124,29 +150,6 @@ class TcpServer:
                 writer.close()
             for server in servers:
                 await server.wait_closed()
-
-
-async def serve_all(
-    apps: Sequence[tuple[Any, socket.socket]], transports: Sequence[str] | None = None
-) -> list[Any]:
-    """Start one server per (app, socket) in the running loop; return them once up.
-
-    ``transports`` says, per pair, ``http`` (an ASGI app, served by uvicorn) or ``tcp``
-    (a connection handler); all are ``http`` when it is not given.
-    """
-    kinds = list(transports) if transports is not None else ["http"] * len(apps)
-    servers = [
-        TcpServer(app) if kind == "tcp" else make_server(app)
-        for (app, _), kind in zip(apps, kinds)
-    ]
-    tasks = [asyncio.ensure_future(s.serve(sockets=[sock])) for s, (_, sock) in zip(servers, apps)]
-    while not all(server.started for server in servers):
-        failed = [task for task in tasks if task.done()]
-        if failed:
-            failed[0].result()  # re-raise why a listener could not start
-            raise RuntimeError("a stand-in stopped during start-up")
-        await asyncio.sleep(0.01)
-    return servers
 
 
 class TcpServerThread:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
+
+from tests.homes import fresh_home
 
 JOBS = 500
 
@@ -22,9 +23,13 @@ def listed_ids(cli: Any, env: dict[str, str], *args: str) -> set[int]:
     return {job["id"] for job in json.loads(result.stdout)}
 
 
-def test_start_with_jobs_seeds_that_many(cli: Any, tmp_path: Path) -> None:
+def test_start_with_jobs_seeds_that_many(cli: Any) -> None:
     # A home of its own: the `local` profile and its services start from nothing.
-    env = {"FLEET_CONSOLE_HOME": str(tmp_path)}
+    with fresh_home() as home:
+        _start_and_count(cli, {"FLEET_CONSOLE_HOME": str(home)})
+
+
+def _start_and_count(cli: Any, env: dict[str, str]) -> None:
     try:
         started = cli("sandbox", "start", "--jobs", str(JOBS), "--json", env=env)
         assert started.returncode == 0, started.stderr

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -50,7 +52,7 @@ def test_stale_supervisor_pid_is_cleaned(cli, sandbox_profile) -> None:
     if control.supervisor_pid(PROFILE) is None:
         pytest.skip("no stand-ins registered yet: nothing supervises")
     sandbox = locations.sandbox_dir(PROFILE)
-    crashed = int((sandbox / control.PID_FILE).read_text())
+    crashed = json.loads((sandbox / control.PID_FILE).read_text())["pid"]
     os.kill(crashed, signal.SIGKILL)
     deadline = time.monotonic() + 10
     while Path(f"/proc/{crashed}").exists() and time.monotonic() < deadline:
@@ -96,3 +98,23 @@ def test_restart_in_the_same_process(sandbox_profile) -> None:
     assert not pg.state().running
     second = pg.ensure_running()
     assert second.running and second.pid != first.pid
+
+
+def test_postmaster_pid_naming_another_live_process_is_never_signalled(sandbox_profile) -> None:
+    """After a crash the postmaster's pid may belong to any process: it is left alone."""
+    pg = control.postgres(PROFILE)
+    pg.ensure_running()
+    lines = (pg.pgdata / "postmaster.pid").read_text().splitlines()
+    pg.stop()
+    innocent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        (pg.pgdata / "postmaster.pid").write_text("\n".join([str(innocent.pid), *lines[1:]]) + "\n")
+        assert not pg.state().running
+        assert pg.stop() is False
+        assert innocent.poll() is None  # not signalled
+        state = pg.ensure_running()  # the stale file is cleared and a real server starts
+        assert state.running and state.pid != innocent.pid
+        assert innocent.poll() is None
+    finally:
+        innocent.kill()
+        innocent.wait()

@@ -10,6 +10,7 @@ import pytest
 
 from console.profiles import history, locations
 from console.profiles.history import History, HistoryEntry
+from tests.disk import fill, listing, small_disk
 
 needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 
@@ -92,9 +93,10 @@ def test_buffer_round_trips_per_profile() -> None:
 @needs_dev_full
 def test_failed_buffer_save_keeps_the_previous_buffer() -> None:
     """When the new buffer cannot be written, the old one stays whole."""
-    history.save_buffer("buf-full", "select 'old'")
-    tmp = locations.state_dir("buf-full") / (history.BUFFER_FILE + ".tmp")
-    os.symlink("/dev/full", tmp)
-    with pytest.raises(OSError):
-        history.save_buffer("buf-full", "select 'new'")
-    assert history.load_buffer("buf-full") == "select 'old'"
+    with small_disk(locations.profile_dir("buf-full") / "state") as folder:
+        history.save_buffer("buf-full", "select 'old'")
+        fill(folder)
+        with pytest.raises(OSError):
+            history.save_buffer("buf-full", "select 'new';\n" * 1000)
+        assert history.load_buffer("buf-full") == "select 'old'"
+        assert listing(folder) == [history.BUFFER_FILE]

@@ -6,6 +6,10 @@ reader it fell off. So each device's stream is read with a read timeout above th
 keep-alive; on any drop it reconnects with backoff, first backfilling the missed span
 from history (``start=<last createdAt + 1>``), and reports a ``Gap`` so the operator
 sees what the link lost.
+
+Streams ride a connection pool of their own, sized to the devices followed: in the
+API client's pool (100 connections) the 101st stream would wait silently for a slot,
+and the streams would starve every other call of the client (history, device lists).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import msgspec
 
 from console.backends.http import (
     MAX_RETRY_AFTER,
+    jittered,
     map_http_errors,
     raise_for_status,
     retry_after,
@@ -28,10 +33,13 @@ from console.backends.http import (
 )
 from console.errors import AuthError, ConsoleError, NotFound, Unavailable
 
-__all__ = ["DeviceLogs", "Gap", "LogEvent", "LogLine", "Notice", "service_names"]
+__all__ = ["MAX_FOLLOWED", "DeviceLogs", "Gap", "LogEvent", "LogLine", "Notice", "service_names"]
 
 HISTORY_CAP = 1000
 """Most lines the API returns for one history request."""
+MAX_FOLLOWED = 500
+"""Most devices one reader follows at once: each is a stream (a connection, a file
+descriptor) of its own, and the process's default limit is 1,024 descriptors."""
 HISTORY_MERGE_WAIT = 0.5
 """Seconds a reader of several devices waits for each one's history, to merge them in order."""
 
@@ -170,6 +178,7 @@ class DeviceLogs:
         self.max_backoff = max_backoff
         self._queue: asyncio.Queue[Any] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._streams: httpx.AsyncClient | None = None
 
     @property
     def _service(self) -> str:
@@ -238,8 +247,19 @@ class DeviceLogs:
 
         With several devices and ``count``, the first batch is their histories merged
         in time order.
+
+        Raises:
+            ConsoleError: more than ``MAX_FOLLOWED`` devices (nothing is opened).
         """
         devices = list(dict.fromkeys(uuids))
+        if len(devices) > MAX_FOLLOWED:
+            raise ConsoleError(
+                f"cannot follow {len(devices):,} devices at once: one reader follows at most "
+                f"{MAX_FOLLOWED} (a stream each); follow fewer devices",
+                title="Too many devices",
+                operation="follow device logs",
+            )
+        self._streams = _stream_pool(self._client.http, len(devices))
         queue: asyncio.Queue[Any] = asyncio.Queue()
         self._queue = queue
         self._tasks = [
@@ -270,6 +290,9 @@ class DeviceLogs:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        streams, self._streams = self._streams, None
+        if streams is not None:
+            await streams.aclose()
 
     async def _follow(self, state: _DeviceState, count: int, queue: asyncio.Queue[Any]) -> None:
         try:
@@ -295,8 +318,9 @@ class DeviceLogs:
             state.dropped = reason
             state.opened_ms = state.opened_ms or _now_ms()
         state.backoff = min(self.max_backoff, state.backoff * 2 or self.backoff)
-        delay, state.retry_after = state.retry_after or state.backoff, None
-        message = f"stream of {state.uuid[:7]} dropped ({reason}); reconnecting in {delay:g} s"
+        # Jittered, so the streams a restart dropped all at once do not all come back at once.
+        delay, state.retry_after = state.retry_after or jittered(state.backoff), None
+        message = f"stream of {state.uuid[:7]} dropped ({reason}); reconnecting in {delay:.3g} s"
         queue.put_nowait([Notice(state.uuid, message)])
         await asyncio.sleep(delay)
 
@@ -308,8 +332,9 @@ class DeviceLogs:
             params["start"] = str(state.last + 1)
         timeout = httpx.Timeout(self.read_timeout, connect=min(10.0, self.read_timeout))
         operation = f"follow logs of {state.uuid[:7]}"
+        assert self._streams is not None, "streams are opened by batches()"
         with map_http_errors(self._service, operation):
-            async with self._client.http.stream(
+            async with self._streams.stream(
                 "GET", _path(state.uuid), params=params, timeout=timeout
             ) as response:
                 await self._check(response, state, operation)
@@ -430,6 +455,20 @@ def _refuse(response: httpx.Response, service: str, operation: str) -> None:
     if response.status_code == 401:
         raise AuthError(_AUTH_HINT.format(service), operation=operation)
     raise_for_status(response, service=service, operation=operation)
+
+
+def _stream_pool(http: httpx.AsyncClient, devices: int) -> httpx.AsyncClient:
+    """A client like ``http`` (same base URL, headers, auth) with a slot for every stream."""
+    return httpx.AsyncClient(
+        base_url=http.base_url,
+        headers=http.headers,
+        cookies=http.cookies,
+        auth=http.auth,
+        timeout=http.timeout,
+        follow_redirects=http.follow_redirects,
+        event_hooks=http.event_hooks,
+        limits=httpx.Limits(max_connections=devices, max_keepalive_connections=devices),
+    )
 
 
 def _path(uuid: str) -> str:

@@ -125,9 +125,12 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         f.seen[scope["method"]] += 1
+        # Decided on arrival: a request still sleeping out an earlier test's delay must
+        # not take a gateway fault armed after it came in.
+        gateway = f.take_gateway(scope["method"])
         if f.delay:
             await asyncio.sleep(f.delay)
-        if f.take_gateway(scope["method"]):
+        if gateway:
             await self._gateway(scope, receive, send)
         elif f.fail > 0:
             f.fail -= 1

@@ -5,6 +5,10 @@ No Textual here: the pane feeds ``ingest`` from its stream worker and drains
 paused the stream keeps arriving: events are spooled and counted but not queued
 for the screen; ``tail`` rebuilds the screen from the spool on resume or when the
 filter changes.
+
+A spool the disk refuses (full, read-only) keeps the newest lines in memory; the
+session then puts one notice on screen saying that spooling stopped and why,
+and the screen keeps following.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from console.ui.logs.filter import LogFilter
 
 SCREEN_LIMIT = 5000
 """Events kept for the screen (older ones are still in the spool)."""
+SPOOL_NOTICE = "spool"
+"""The ``uuid`` of the notice that says the spool stopped writing to disk."""
 
 
 _ENCODER = msgspec.json.Encoder()
@@ -82,6 +88,7 @@ class LogSession:
         self.paused = False
         self.counters = Counters()
         self._pending: list[LogEvent] = []
+        self._told_stopped = False
 
     def keeps(self, event: LogEvent) -> bool:
         """Whether the screen shows this event under the current filter."""
@@ -95,6 +102,8 @@ class LogSession:
             self.spool.append_block(_ENCODER.encode_lines(events), lines)
         else:
             self.spool.append([encode(event) for event in events])
+        if self.spool.stopped is not None and not self._told_stopped:
+            events = [*events, self._spool_stopped()]
         counters = self.counters
         counters.received += lines
         if lines != len(events):
@@ -105,6 +114,18 @@ class LogSession:
         self._pending.extend(self.filter.select(events))
         if len(self._pending) > self.screen_limit:
             del self._pending[: -self.screen_limit]
+
+    def _spool_stopped(self) -> Notice:
+        """Say once that the spool stopped writing to disk, why, and what is still kept."""
+        self._told_stopped = True
+        notice = Notice(
+            SPOOL_NOTICE,
+            f"stopped saving this session to disk ({self.spool.stopped}); still following: "
+            "search and save keep the lines saved so far and the newest "
+            f"{self.spool.memory_limit:,}",
+        )
+        self.spool.append([encode(notice)])
+        return notice
 
     def take_pending(self) -> list[LogEvent]:
         """Hand over the events waiting for the screen."""
@@ -136,7 +157,7 @@ class LogSession:
     def search(self, flt: LogFilter) -> Iterator[tuple[int, LogEvent]]:
         """Every spooled line of the session that ``flt`` matches, with its position."""
         self.spool.flush()
-        for index, record in enumerate(self.spool.lines()):
+        for index, record in self.spool.numbered():
             event = decode(record)
             if isinstance(event, LogLine) and flt.matches(event):
                 yield index, event
