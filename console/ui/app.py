@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from console import profiles
 from console.clients import Clients, LocalService
 from console.errors import ConsoleError
-from console.profiles import Profile
+from console.profiles import Profile, ui_state
 from console.ui import tabs, themes
 from console.ui.audit_screen import AuditScreen
 from console.ui.command_line import Command, CommandLine
@@ -30,6 +32,7 @@ from console.ui.errors import report_error, report_failure
 from console.ui.filter_bar import FilterBar
 from console.ui.header import ProfileHeader
 from console.ui.help import HelpScreen, keys_of
+from console.ui.palette import binding_commands
 from console.ui.profile_picker import ProfileChoice, ProfilePicker
 from console.ui.workspace import Workspace, focus_first
 
@@ -60,6 +63,8 @@ class FleetConsole(NoLocalsOnCrash):
                 tooltip="List the keys of this pane (works while typing)", id="help-f1"),
         Binding("ctrl+o", "pick_profile", "Profile", priority=True,
                 tooltip="Switch to another environment (profile)", id="switch-profile"),
+        Binding("q", "quit", "Quit", show=False,
+                tooltip="Leave the console (outside a text field)", id="quit"),
     ]
 
     def __init__(self, profile: Profile, *, start_services: bool | None = None) -> None:
@@ -71,6 +76,8 @@ class FleetConsole(NoLocalsOnCrash):
         self.specs = tabs.tab_specs(self.found)
         # importing the stand-ins costs a few hundred ms: only a sandbox profile's hints need them
         self.stand_ins = self.clients.stand_in_sections()
+        self._pane_filters: dict[str, str] = {}
+        """What the ``/`` bar last held on each pane, by pane id."""
         self._loaded_themes = themes.load_themes()
         for theme in self._loaded_themes.themes:
             self.register_theme(theme)
@@ -109,7 +116,27 @@ class FleetConsole(NoLocalsOnCrash):
         for failure in self._loaded_themes.failed:
             self.notify(failure, title="Theme skipped", severity="warning")
         self._apply_profile(self.profile)
-        self.workspace.show(self.workspace.first_ready())
+        self.workspace.show(self._opening_tab())
+
+    def _opening_tab(self) -> str:
+        """The tab the profile was left on, else the first one."""
+        last = ui_state.load(self.profile.name).get("tab")
+        known = [spec.pane_id for spec in self.specs]
+        return last if last in known else known[0]
+
+    @on(Workspace.PaneShown)
+    def _pane_shown(self, event: Workspace.PaneShown) -> None:
+        # a filter typed for one pane never stays open over another
+        self.query_one(FilterBar).hide()
+        pane_id = self.workspace.spec_of(event.pane).pane_id
+        self.run_worker(partial(self._remember_tab, self.profile.name, pane_id), thread=True,
+                        exclusive=True, group="ui-state", description="Remembering the tab",
+                        exit_on_error=False)
+
+    @staticmethod
+    def _remember_tab(profile_name: str, pane_id: str) -> None:
+        with suppress(OSError):  # a full disk costs the operator one key press next time
+            ui_state.remember(profile_name, tab=pane_id)
 
     def _apply_profile(self, profile: Profile) -> None:
         for name in [c for c in self.classes if c.startswith(("-env-", "-color-"))]:
@@ -159,16 +186,25 @@ class FleetConsole(NoLocalsOnCrash):
         self.query_one(CommandLine).open()
 
     def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
+        pane = self.workspace.current
+        if pane is not None:
+            self.query_one(FilterBar).open(self._pane_filters.get(pane.id or "", ""))
 
     def action_help(self) -> None:
-        pane = self.workspace.current
-        if pane is None or isinstance(self.screen, HelpScreen):
+        """``?``: the keys of the dialog in front, else of the current pane."""
+        if isinstance(self.screen, HelpScreen):
             return
         keymap = self.profile.settings.keymap
-        pane_keys = keys_of([pane, *pane.query("*")], keymap)
-        title = self.workspace.spec_of(pane).title
-        self.push_screen(HelpScreen(title, pane_keys, keys_of([self], keymap)))
+        if isinstance(self.screen, ModalScreen):
+            front: DOMNode = self.screen
+            title = getattr(front, "help_title", type(front).__name__)
+        else:
+            pane = self.workspace.current
+            if pane is None:
+                return
+            front, title = pane, self.workspace.spec_of(pane).title
+        front_keys = keys_of([front, *front.query("*")], keymap)
+        self.push_screen(HelpScreen(title, front_keys, keys_of([self], keymap)))
 
     def action_pick_profile(self) -> None:
         if isinstance(self.screen, ProfilePicker):
@@ -202,7 +238,7 @@ class FleetConsole(NoLocalsOnCrash):
             self.stand_ins = self.clients.stand_in_sections()
         await self.workspace.remove()
         await self.mount(self._workspace(), before=self.query_one(CommandLine))
-        self.workspace.show(self.workspace.first_ready())
+        self.workspace.show(self._opening_tab())
         self.query_one(ProfileHeader).show_profile(profile)
         self._apply_profile(profile)
         self.close_clients(old_clients)
@@ -249,9 +285,16 @@ class FleetConsole(NoLocalsOnCrash):
     def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
         pane = self.workspace.current
         if pane is not None:
+            self._pane_filters[pane.id or ""] = event.text
             pane.apply_filter(event.text)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        front: list[DOMNode] = []
+        if isinstance(screen, ModalScreen):
+            front = [screen, *screen.query("*")]
+        elif (pane := self.workspace.current) is not None:
+            front = [pane, *pane.query("*")]
+        yield from binding_commands(self, [*front, self], self.profile.settings.keymap)
         yield from super().get_system_commands(screen)
         for spec in self.specs:
             yield SystemCommand(f"Go to {spec.title}", f"Open the {spec.title} pane "

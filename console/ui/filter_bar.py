@@ -38,10 +38,16 @@ class FilterBar(Input):
         # hidden until opened: never take the focus from the pane behind it
         return self.display and super().focusable
 
-    def open(self) -> None:
-        """Show the bar, keeping the current filter text, with focus."""
+    def open(self, text: str) -> None:
+        """Show the bar holding ``text`` (the current pane's filter), with focus."""
+        with self.prevent(Input.Changed):  # showing a pane's own filter changes nothing
+            self.value = text
         self.display = True
         self.focus()
+
+    def hide(self) -> None:
+        """Close the bar without touching the filter (another pane came to the front)."""
+        self.display = False
 
     def action_clear(self) -> None:
         self.value = ""

@@ -35,20 +35,59 @@ def node_bindings(node: DOMNode) -> dict[str, tuple[list[str], Binding]]:
     return found
 
 
-def keys_of(nodes: Iterable[DOMNode], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
-    """Return ``(keys, description, tooltip)`` rows for the bindings of ``nodes``.
+PURPOSES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Move", ("cursor_", "first_row", "last_row", "half_page", "page", "scroll", "step_result",
+              "focus", "view", "show_view", "show_tab", "toggle_focus", "back")),
+    ("Find and filter", ("filter", "clear_filter", "history", "search", "sort", "order",
+                         "next_sort", "flip_order", "cycle_order", "lookup", "mark", "unmark")),
+    ("Run and watch", ("run", "cancel", "reload", "refresh", "toggle_", "cycle_", "follow",
+                       "logs", "open_sql", "choose", "complete")),
+    ("Change", ("create", "new", "rename", "drop", "delete", "bulk", "put", "edit", "remove",
+                "retry", "pick_", "upload", "destroy", "import", "grant", "revoke", "ask",
+                "set", "tag", "untag", "submit", "pin", "move")),
+    ("Files", ("save", "export", "download", "copy")),
+)
+"""Help groups a pane's keys by what they are for; an action goes to the first group one
+of whose prefixes it starts with, else to "More"."""
+
+
+def purpose(action: str) -> str:
+    """Return the help group of an action (``cursor_down`` → ``Move``)."""
+    name = action.split("(", 1)[0].rsplit(".", 1)[-1]
+    for group, prefixes in PURPOSES:
+        if name.startswith(prefixes):
+            return group
+    return "More"
+
+
+KeyRow = tuple[str, str, str, str]
+"""``(keys, description, tooltip, purpose)``."""
+
+
+def keys_of(nodes: Iterable[DOMNode], keymap: dict[str, str]) -> list[KeyRow]:
+    """Return ``(keys, description, tooltip, purpose)`` rows for the bindings of ``nodes``.
 
     Keys are as the operator types them after the profile's keymap is applied,
     several keys joined by commas.
     """
-    rows: dict[str, tuple[str, str, str]] = {}
+    rows: dict[str, KeyRow] = {}
     for node in nodes:
         for binding_id, (keys, binding) in node_bindings(node).items():
             if binding_id in keymap:
                 keys = [k.strip() for k in keymap[binding_id].split(",")]
             shown = binding.key_display or ",".join(keys)
-            rows.setdefault(binding_id, (shown, binding.description, binding.tooltip))
+            rows.setdefault(binding_id, (shown, binding.description, binding.tooltip,
+                                         purpose(binding.action)))
     return list(rows.values())
+
+
+BASICS: list[KeyRow] = [
+    ("enter", "Open", "Open the row under the cursor (its detail, or its contents)", "Basics"),
+    ("ctrl+p", "Palette", "Find any action of this pane by name, and run it", "Basics"),
+    ("q", "Quit", "Leave the console (outside a text field; :quit works everywhere)", "Basics"),
+    ("tab", "Next", "Move the focus to the next part of the pane", "Basics"),
+]
+"""Keys every operator needs first, shown at the top of every help."""
 
 
 class HelpScreen(ModalScreen[None]):
@@ -65,8 +104,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, title: str, pane_keys: list[tuple[str, str, str]],
-                 global_keys: list[tuple[str, str, str]]) -> None:
+    def __init__(self, title: str, pane_keys: list[KeyRow], global_keys: list[KeyRow]) -> None:
         super().__init__()
         self.pane_title = title
         self.pane_keys = pane_keys
@@ -80,9 +118,22 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Key", "Action", "What it does")
-        for heading, rows in ((self.pane_title, self.pane_keys), ("Everywhere", self.global_keys)):
+        sections = [("Basics", BASICS)]
+        sections += [(f"{self.pane_title}: {group}", rows)
+                     for group, rows in _grouped(self.pane_keys)]
+        sections.append(("Everywhere", self.global_keys))
+        for heading, rows in sections:
             table.add_row(f"— {heading} —", "", "")
-            for key, description, tooltip in rows:
+            for key, description, tooltip, _ in rows:
                 shown = ", ".join(self.app.get_key_display(Binding(k, "")) for k in key.split(","))
                 table.add_row(shown, description, tooltip)
         table.focus()
+
+
+def _grouped(rows: list[KeyRow]) -> list[tuple[str, list[KeyRow]]]:
+    """The rows by purpose, in the order of ``PURPOSES`` (then "More")."""
+    order = [group for group, _ in PURPOSES] + ["More"]
+    found: dict[str, list[KeyRow]] = {}
+    for row in rows:
+        found.setdefault(row[3], []).append(row)
+    return [(group, found[group]) for group in order if group in found]

@@ -7,11 +7,13 @@ reaches its service. Until then its tab holds a ``PendingPane``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widget import AwaitMount, Widget
 from textual.widgets import TabbedContent, TabPane
 
@@ -40,6 +42,12 @@ class PendingPane(Pane):
 
 class Workspace(Vertical):
     """One tab per ``TabSpec``; builds panes on first show and tells them when they hide."""
+
+    @dataclass
+    class PaneShown(Message):
+        """Another pane came to the front (by key, command, click or profile switch)."""
+
+        pane: Pane
 
     def __init__(self, clients: Clients, specs: list[TabSpec], found: Registered,
                  stand_ins: frozenset[str]) -> None:
@@ -111,13 +119,6 @@ class Workspace(Vertical):
         """Return the tab a pane sits in."""
         return next(s for s in self.specs if self.pane(s.pane_id) is pane)
 
-    def first_ready(self) -> str:
-        """Return the first tab whose pane can run (the first tab if none can)."""
-        for spec in self.specs:
-            if self._unconfigured(spec) is None:
-                return spec.pane_id
-        return self.specs[0].pane_id
-
     def show(self, pane_id: str) -> Pane:
         """Make ``pane_id``'s tab active (building its pane the first time) and focus it.
 
@@ -175,6 +176,7 @@ class Workspace(Vertical):
         self._shown = pane
         if pane is not None:
             pane.pane_shown()
+            self.post_message(self.PaneShown(pane))
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

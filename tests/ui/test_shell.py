@@ -247,3 +247,78 @@ async def test_panes_are_built_when_first_opened(staging: str) -> None:
         opened = await workspace.open(pending[0])
         assert not isinstance(opened, PendingPane)
         assert workspace.pane(pending[0]) is opened
+
+
+async def test_q_quits_outside_a_text_field_but_types_inside_one(staging: str) -> None:
+    """`q` on a table leaves the console; in the `:` line it is just a letter."""
+    app = app_for(staging)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("colon", "q")
+        assert pilot.app.query_one(CommandLine).value == "q"
+        await pilot.press("escape")
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running
+
+
+async def test_filter_bar_belongs_to_its_pane(staging: str) -> None:
+    """A `/` filter opened on one pane closes when another comes to the front, and comes back
+    with that pane's own text when `/` is pressed there again."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        bar = pilot.app.query_one(FilterBar)
+        await pilot.press("escape", "5", "f")  # the staging keymap moves / to f
+        await pilot.press(*"post")
+        assert bar.display and bar.value == "post"
+        await pilot.press("enter")
+        await pilot.press("escape", "6")
+        await pilot.pause()
+        assert not bar.display
+        await pilot.press("escape", "5")
+        await pilot.pause()
+        assert not bar.display
+        await pilot.press("f")
+        assert bar.display and bar.value == "post"
+        await pilot.press("escape")  # Escape clears the filter and closes the bar
+        assert not bar.display and bar.value == ""
+
+
+async def test_palette_lists_the_current_panes_actions_with_their_keys(staging: str) -> None:
+    """ctrl+p finds the Databases pane's own actions by name, each naming its key."""
+    app = app_for(staging)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape", "5")
+        await pilot.pause()
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert "Drop" in commands and "key d" in commands["Drop"]
+        assert "Rename" in commands and "Quit" in commands
+        assert "Go to SQL" in commands
+
+
+async def test_help_groups_keys_by_purpose_and_lists_the_basics(staging: str) -> None:
+    """`?` shows Basics (Enter, ctrl+p, q) first, then the pane's keys under purpose headings."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        await pilot.press("escape", "5", "question_mark")
+        table = pilot.app.screen.query_one(DataTable)
+        first = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        headings = [cell for cell in first if cell.startswith("— ")]
+        assert headings[0] == "— Basics —"
+        assert "— Databases: Change —" in headings and "— Everywhere —" in headings
+        actions = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        assert {"Open", "Palette", "Quit"} <= set(actions)
+
+
+async def test_the_console_opens_on_tab_one_then_on_the_tab_last_used() -> None:
+    """A fresh profile opens on the first tab (even unconfigured); leaving on SQL, the next
+    start opens there."""
+    name = "shell-reopen"
+    profiles.add(name, ProfileSettings(
+        postgres=PostgresSettings(host="/nonexistent-socket-dir", connect_timeout=1)))
+    async with app_for(name).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert pilot.app.workspace.tabs.active == f"tab-{pilot.app.specs[0].pane_id}"
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    async with app_for(name).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert pilot.app.workspace.tabs.active == "tab-sql"

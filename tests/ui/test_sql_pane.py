@@ -211,6 +211,47 @@ async def test_history_recalls_a_statement(client: PostgresClient) -> None:
         assert pane.editor.text == "select 42 as recalled_answer"
 
 
+async def test_history_recall_replaces_the_buffer_and_undo_brings_it_back(
+    client: PostgresClient,
+) -> None:
+    """A recalled statement takes the buffer's place (not appended); ctrl+z restores the text."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select 43 as replaced_answer")
+        pane.editor.text = "select 'work in progress'"
+        pane.editor.focus()
+        await pilot.press("ctrl+l")
+        await pilot.press(*"replaced_answer", "enter")
+        assert pane.editor.text == "select 43 as replaced_answer"
+        await pilot.press("ctrl+z")
+        assert pane.editor.text == "select 'work in progress'"
+
+
+async def test_ctrl_j_runs_and_f2_moves_between_editor_and_result(
+    client: PostgresClient,
+) -> None:
+    """ctrl+j runs as ctrl+r does (harlequin's key); f2 goes to the rows and back."""
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        pane.editor.text = "select id from items order by id limit 3"
+        pane.editor.focus()
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, lambda: not pane.running and bool(pane.results.views))
+        grid = pane.results.views[0].grid
+        assert grid is not None and grid.get_row_at(0) == [1]
+        await pilot.press("f2")
+        await pilot.pause()
+        assert grid.has_focus
+        await pilot.press("G")
+        assert grid.cursor_row == 2
+        await pilot.press("f2")
+        await pilot.pause()
+        assert pane.editor.has_focus
+        pane.editor.text = "select 1 as one; select 2 as two"
+        await pilot.press("f5")  # from the editor too: every statement of the buffer
+        await wait_for(pilot, lambda: not pane.running and len(pane.results.views) == 2)
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 async def test_full_disk_for_history_is_a_warning(client: PostgresClient) -> None:
     """When the history cannot be written the query still shows, with a warning."""

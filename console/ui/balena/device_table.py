@@ -39,6 +39,7 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
     """Devices, one row each, keyed by id; a selection column for bulk actions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *TableKeys.BINDINGS,
         Binding(
             "space",
             "toggle_select",

@@ -26,6 +26,8 @@ def human_size(size: int | None) -> str:
 class DatabaseTable(TableKeys, DataTable[str | Text]):
     """One row per database, keyed by name; ``/`` narrows it by name."""
 
+    BINDINGS = TableKeys.BINDINGS
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.databases: list[DatabaseInfo] = []

@@ -55,6 +55,8 @@ def detail(job: DataJob) -> str:
 class JobsTable(TableKeys, DataTable[Text]):
     """One row per data job, newest first, updated in place."""
 
+    BINDINGS = TableKeys.BINDINGS
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.jobs: dict[str, DataJob] = {}

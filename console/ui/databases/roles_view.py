@@ -31,6 +31,8 @@ def grants_text(grants: list[RoleGrant]) -> str:
 class RolesTable(TableKeys, DataTable[Text]):
     """One row per role, keyed by name."""
 
+    BINDINGS = TableKeys.BINDINGS
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
 

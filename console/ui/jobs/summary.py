@@ -18,6 +18,8 @@ def with_delta(count: int, change: int) -> str:
 class StateSummary(TableKeys, DataTable[str]):
     """One row per state; columns: all jobs, then each site, then each app."""
 
+    BINDINGS = TableKeys.BINDINGS
+
     DEFAULT_CSS = """
     StateSummary { height: auto; max-height: 17; }
     """

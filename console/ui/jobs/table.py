@@ -36,6 +36,8 @@ def tags_text(tags: Mapping[str, str]) -> str:
 class JobTable(TableKeys, DataTable[object]):
     """One page of jobs; ``selected`` holds the ids the operator marked with space."""
 
+    BINDINGS = TableKeys.BINDINGS
+
     DEFAULT_CSS = """
     JobTable { height: 1fr; }
     """
@@ -116,6 +118,8 @@ BATCH_COLUMNS = (
 
 class BatchJobTable(TableKeys, DataTable[str]):
     """Queued and running allocations, refreshed live by key."""
+
+    BINDINGS = TableKeys.BINDINGS
 
     DEFAULT_CSS = """
     BatchJobTable { height: 1fr; }

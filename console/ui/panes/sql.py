@@ -54,10 +54,11 @@ class SqlPane(Pane):
     section: ClassVar[str | None] = "postgres"
 
     BINDINGS = [
-        Binding("ctrl+r", "run", "Run", tooltip="Run the statement at the cursor, or the "
-                "selection", id="sql-run"),
-        Binding("f5", "run_all", "Run all", tooltip="Run every statement of the buffer in "
-                "order", id="sql-run-all"),
+        Binding("ctrl+r,ctrl+enter,ctrl+j", "run", "Run", key_display="^r",
+                tooltip="Run the statement at the cursor, or the selection", id="sql-run"),
+        # priority: the editor (a TextArea) would take F5 to select a word
+        Binding("f5", "run_all", "Run all", priority=True, tooltip="Run every statement of the "
+                "buffer in order", id="sql-run-all"),
         Binding("ctrl+t", "cancel", "Cancel", tooltip="Cancel the running query",
                 id="sql-cancel"),
         Binding("ctrl+l", "history", "History", tooltip="Search the history and recall a "
@@ -72,6 +73,8 @@ class SqlPane(Pane):
                 tooltip="Show the next result", id="sql-next-result"),
         Binding("e", "focus_editor", "Editor", show=False, tooltip="Back to the editor",
                 id="sql-editor"),
+        Binding("f2", "toggle_focus", "Editor/Results", tooltip="Move between the editor and "
+                "the result", id="sql-toggle-focus"),
     ]
     DEFAULT_CSS = """
     SqlPane { layout: vertical; }
@@ -174,19 +177,31 @@ class SqlPane(Pane):
         self.app.push_screen(HistoryScreen(self.history), self._recalled)
 
     def _recalled(self, sql: str | None) -> None:
+        """Put a statement from the history in place of the buffer (ctrl+z brings it back)."""
         if not sql:
             return
         editor = self.editor
-        text = editor.text
-        glue = "" if not text.strip() else ("\n\n" if not text.endswith("\n") else "\n")
-        editor.insert(glue + sql, editor.document.end)
+        had_text = bool(editor.text.strip())
+        editor.replace(sql, editor.document.start, editor.document.end)
+        editor.move_cursor(editor.document.end)
         editor.focus()
+        if had_text:
+            self.notify("The statement replaced the editor's text: ctrl+z brings it back.",
+                        title="History", timeout=4)
 
     def action_step_result(self, delta: int) -> None:
         self.results.step(delta)
 
     def action_focus_editor(self) -> None:
         self.editor.focus()
+
+    def action_toggle_focus(self) -> None:
+        """Move the focus from the editor to the shown result's rows, and back."""
+        view = self.results.current
+        if self.editor.has_focus and view is not None and view.grid is not None:
+            view.grid.focus()
+        else:
+            self.editor.focus()
 
     def apply_filter(self, text: str) -> None:
         """Show only the rows of the shown result whose text holds ``text`` (on the server)."""

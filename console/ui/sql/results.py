@@ -83,6 +83,7 @@ class ResultGrid(TableKeys, DataTable):
     """The rows of one result, fetched so far."""
 
     BINDINGS = [
+        *TableKeys.BINDINGS,
         Binding("y", "copy_cell", "Copy cell", tooltip="Copy the cell under the cursor",
                 id="result-copy-cell"),
         Binding("Y", "copy_row", "Copy row", tooltip="Copy the row (tab-separated)",

@@ -14,7 +14,11 @@ from textual.widgets import DataTable
 
 
 class TableKeys:
-    """Vi-style movement for a Textual or textual-fastdatatable ``DataTable`` subclass."""
+    """Vi-style movement for a Textual or textual-fastdatatable ``DataTable`` subclass.
+
+    Textual reads ``BINDINGS`` from DOM node classes only, so a table class mixing
+    this in also declares them: ``BINDINGS = [*TableKeys.BINDINGS, ...]``.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, tooltip="Move down a row",
@@ -33,7 +37,6 @@ class TableKeys:
     if TYPE_CHECKING:  # both table libraries have these; the mixin only uses them
         row_count: int
         cursor_row: int
-        scrollable_content_region: Any
 
         def move_cursor(self, *, row: int | None = None, **kwargs: Any) -> None: ...
 
@@ -58,3 +61,5 @@ class TableKeys:
 
 class NavTable(TableKeys, DataTable[Any]):
     """A plain Textual ``DataTable`` with the console's movement keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = TableKeys.BINDINGS
