@@ -24,6 +24,9 @@ COMMANDS: dict[str, str] = {
     "logs": "console.commands.logs:logs",
     "jobs": "console.commands.jobs:jobs",
     "sites": "console.commands.jobs:sites",
+    "apps": "console.commands.apps:apps",
+    "batch-jobs": "console.commands.batch_jobs:batch_jobs",
+    "transfers": "console.commands.transfers:transfers",
     "fleets": "console.commands.fleets:fleets",
     "devices": "console.commands.devices:devices",
 }

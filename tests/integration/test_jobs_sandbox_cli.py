@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 JOBS = 500
 
@@ -22,9 +27,18 @@ def listed_ids(cli: Any, env: dict[str, str], *args: str) -> set[int]:
     return {job["id"] for job in json.loads(result.stdout)}
 
 
-def test_start_with_jobs_seeds_that_many(cli: Any, tmp_path: Path) -> None:
+@pytest.fixture
+def short_home() -> Iterator[Path]:
+    """A home of its own under /tmp: PostgreSQL's socket path must stay under ~100 bytes,
+    which pytest's deep tmp_path can exceed."""
+    home = Path(tempfile.mkdtemp(prefix="fc-jobs-", dir="/tmp"))
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def test_start_with_jobs_seeds_that_many(cli: Any, short_home: Path) -> None:
     # A home of its own: the `local` profile and its services start from nothing.
-    env = {"FLEET_CONSOLE_HOME": str(tmp_path)}
+    env = {"FLEET_CONSOLE_HOME": str(short_home)}
     try:
         started = cli("sandbox", "start", "--jobs", str(JOBS), "--json", env=env)
         assert started.returncode == 0, started.stderr

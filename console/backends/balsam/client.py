@@ -75,6 +75,8 @@ class BalsamClient:
         self.requests_sent = 0
         """How many requests went to the server (login included); tests and benchmarks read it."""
         self._login_lock = asyncio.Lock()
+        self._logins_finished = 0
+        self._login_failure: ConsoleError | None = None
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(timeout=timeout)
         self.sites = Manager(self, SITES)
@@ -196,9 +198,7 @@ class BalsamClient:
         self, method: str, path: str, params: Params | None, body: Any, operation: str
     ) -> Any:
         if self._token is None:
-            async with self._login_lock:  # concurrent first calls share one login
-                if self._token is None:
-                    await self.login()
+            await self._login_once(None)
         token = self._token
         try:
             response = await self._authorised(method, path, params, body, operation)
@@ -218,9 +218,30 @@ class BalsamClient:
 
     async def _login_again(self, refused: str | None) -> None:
         """Log in once for every request the server refused the same token to."""
+        await self._login_once(refused)
+
+    async def _login_once(self, refused: str | None) -> None:
+        """Log in unless another request already did while this one waited.
+
+        Requests that queued behind a failed login share its error rather than each
+        trying again: fourteen counts sent at once with a wrong password make one
+        login request, not fourteen.
+        """
+        finished = self._logins_finished
         async with self._login_lock:
-            if self._token == refused:
+            if self._logins_finished != finished and self._login_failure is not None:
+                raise self._login_failure  # a login ended while this one waited, and failed
+            if self._token is not None and self._token != refused:
+                return
+            try:
                 await self.login()
+            except ConsoleError as exc:
+                self._login_failure = exc
+                raise
+            else:
+                self._login_failure = None
+            finally:
+                self._logins_finished += 1
 
     async def _authorised(
         self, method: str, path: str, params: Params | None, body: Any, operation: str
