@@ -13,6 +13,7 @@ from typing import Any
 from console.sandbox.balena.computed import COMPUTED, getter
 from console.sandbox.balena.query import (
     Bin,
+    Bool,
     Call,
     Count,
     In,
@@ -214,6 +215,11 @@ class Compiler:
                 return None
 
         return apply
+
+    def _bool(self, node: Bool, resource: str, aliases: dict[str, str]) -> Fn:
+        items = [self.compile(item, resource, aliases) for item in node.items]
+        check = all if node.op == "and" else any
+        return lambda row, scope: check(item(row, scope) for item in items)
 
     def _not(self, node: Not, resource: str, aliases: dict[str, str]) -> Fn:
         inner = self.compile(node.expr, resource, aliases)
