@@ -139,11 +139,14 @@ class Compiler:
     def related(self, path: tuple[str, ...], resource: str, aliases: dict[str, str]):
         """Return (target resource, fn(row, scope) -> related rows) for a navigation path."""
         *head, nav = path
-        base: Fn = (
-            (lambda row, scope: row)
-            if not head
-            else self._path(Path(tuple(head)), resource, aliases)
-        )
+        if not head:
+            base: Fn = lambda row, scope: row  # noqa: E731
+        elif head == [head[0]] and head[0] in aliases:
+            # ``x/nav/any(...)`` inside a lambda: the navigation starts at the variable.
+            name = head[0]
+            base = lambda row, scope: scope.get(name)  # noqa: E731
+        else:
+            base = self._path(Path(tuple(head)), resource, aliases)
         if head:
             resource = self._resource_after(resource, head, aliases)
         schema = self.store.resource(resource)
