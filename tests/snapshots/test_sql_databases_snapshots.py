@@ -18,10 +18,10 @@ from textual.worker import WorkerCancelled
 from console import profiles
 from console.backends.postgres import PostgresClient
 from console.ui.app import FleetConsole
+from console.ui.databases import database_table
 from console.ui.panes.databases import DatabasesPane
 from console.ui.panes.sql import SqlPane
 from console.ui.sql import result_table
-from console.ui.databases import database_table
 from tests.conftest import scratch_database
 
 DB = "ui_snapshots"
