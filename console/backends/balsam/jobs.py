@@ -36,6 +36,8 @@ class JobManager(Manager):
 
     def __init__(self, client: BalsamClient) -> None:
         super().__init__(client, JOBS)
+        self._app_ids: dict[str, int] = {}
+        """App name → id, learnt once per client (a bulk create names few apps)."""
 
     def bind(self, record: Any) -> Any:
         record.manager = self
@@ -145,10 +147,9 @@ class JobManager(Manager):
         return check_create(fields)
 
     async def _app_named(self, name: str) -> int:
-        cache: dict[str, int] = self.__dict__.setdefault("_apps", {})
-        if name not in cache:
-            cache[name] = await app_id(self.client, name, None)
-        return cache[name]
+        if name not in self._app_ids:
+            self._app_ids[name] = await app_id(self.client, name, None)
+        return self._app_ids[name]
 
     # --- bulk changes -------------------------------------------------------------
 

@@ -13,8 +13,7 @@ it is on screen, the batch jobs list.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,7 +26,6 @@ from textual.worker import Worker
 from console.backends.balsam import (
     BalsamClient,
     BatchJob,
-    Job,
     StateCounts,
     state_totals,
     summarise,
@@ -40,9 +38,9 @@ from console.ui.errors import report_error, report_failure
 from console.ui.jobs.bulk import ACTIONS, TITLES, BulkPlan, execute, plan
 from console.ui.jobs.chart import StateChart
 from console.ui.jobs.dialogs import JobDetail, JobDetailScreen, StatePicker, TagPrompt
-from console.ui.jobs.forms import CreateJobScreen, FieldPrompt, SubmitBatchScreen
 from console.ui.jobs.summary import StateSummary
 from console.ui.jobs.table import BatchJobTable, JobTable
+from console.ui.jobs.writes import JobWrites
 from console.ui.panes.base import Pane
 
 PAGE = 100
@@ -52,7 +50,7 @@ ORDERS = ("-last_update", "last_update", "id", "-id", "state", "-state", "workdi
 VIEWS = {"summary": "jobs-summary-view", "jobs": "jobs-list-view", "batch": "jobs-batch-view"}
 
 
-class JobsPane(Pane):
+class JobsPane(JobWrites, Pane):
     """Watch job counts live, browse and filter jobs, and steer many at once."""
 
     pane_id = "jobs"
@@ -350,58 +348,6 @@ class JobsPane(Pane):
     def _with_tag(self, tag: str | None) -> None:
         if tag:
             self.action_bulk("tag", tag)
-
-    def action_pick_fields(self) -> None:
-        self.app.push_screen(FieldPrompt(self._scope_words()), self._with_fields)
-
-    def _with_fields(self, text: str | None) -> None:
-        if text:
-            self.action_bulk("fields", text)
-
-    def action_new_job(self) -> None:
-        self._open_form(CreateJobScreen, self._job_created)
-
-    def _job_created(self, job: Job | None) -> None:
-        if job is not None:
-            self.notify(f"Created job {job.id} ({job.state})", title="New job")
-            self.action_reload()
-
-    def action_submit_batch(self) -> None:
-        self._open_form(SubmitBatchScreen, self._batch_submitted)
-
-    def _batch_submitted(self, batch: BatchJob | None) -> None:
-        if batch is not None:
-            self.notify(f"Batch job {batch.id} is {batch.state}", title="Batch job submitted")
-            self.action_view("batch")
-
-    @work(exclusive=True, group="jobs-form", description="Opening a form", exit_on_error=False)
-    async def _open_form(self, form: type[Any], done: Callable[[Any], None]) -> None:
-        client = await self.clients.balsam()
-        client.check_writable("change jobs")
-        self.app.push_screen(form(client), done)
-
-    def action_cancel_batch(self) -> None:
-        switcher = self.query_one(ContentSwitcher)
-        batch_id = self.query_one(BatchJobTable).current_id()
-        if switcher.current != VIEWS["batch"] or batch_id is None:
-            self.notify("Open the batch jobs (b) and choose one to cancel", severity="warning")
-            return
-
-        def answered(answer: Confirmation | None) -> None:
-            if answer is not None:
-                self._cancel_batch(batch_id)
-
-        question = f"Cancel batch job {batch_id}? The site removes it from its queue."
-        screen = ConfirmScreen("Cancel batch job", question, action="Cancel it")
-        self.app.push_screen(screen, answered)
-
-    @work(exclusive=True, group="jobs-batch-cancel", description="Cancelling", exit_on_error=False)
-    async def _cancel_batch(self, batch_id: int) -> None:
-        client = await self.clients.balsam()
-        (result,) = await client.batch_jobs.cancel([batch_id])
-        severity = "information" if result.ok else "warning"
-        self.notify(f"Batch job {batch_id}: {result.message}", title="Cancel", severity=severity)
-        self.load_batch_jobs()
 
     def _scope_words(self) -> str:
         marked = len(self.table.selected)
