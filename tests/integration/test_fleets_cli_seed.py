@@ -1,5 +1,5 @@
 """The balena CLI twins of the SDK calls added for the seed, in a subprocess: fleets rename,
-remove, pin, track; service variables; host OS update; show by name; force only where sent."""
+remove, pin, track; service variables; host OS update; show by name (bad usage: unit tests)."""
 
 from __future__ import annotations
 
@@ -80,20 +80,12 @@ def test_service_variables_of_a_fleet_and_a_device(cli: Any, store: Any) -> None
     assert ok.returncode == 0, ok.stderr
     gone = run(cli, "devices", "unset-var", device["uuid"][:7], "X", "--service", "main")
     assert gone.returncode == 0
-    both = run(cli, "fleets", "set-var", "acme/sensors", "A", "b", "--config", "--service", "x")
-    assert both.returncode == 2
 
 
 def test_show_by_a_unique_name(cli: Any, store: Any) -> None:
     out = run(cli, "devices", "show", "kiosk-003", "--json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["uuid"] == store.find("device", device_name="kiosk-003")["uuid"]
-
-
-def test_force_only_where_the_api_sends_it(cli: Any) -> None:
-    assert run(cli, "devices", "restart", "1", "--force").returncode == 2
-    assert run(cli, "devices", "blink", "1", "--force").returncode == 2
-    assert "--force" in run(cli, "devices", "reboot", "--help").stdout
 
 
 def test_os_versions_and_update(cli: Any, store: Any) -> None:
