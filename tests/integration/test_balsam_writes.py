@@ -125,6 +125,18 @@ async def test_a_write_after_a_delete_is_not_lost(client: BalsamClient, store: A
     assert saved.changed == 1
 
 
+async def test_a_put_sent_straight_after_a_delete_is_not_lost(
+    client: BalsamClient, store: Any
+) -> None:
+    """The server cuts the kept-alive connection after a DELETE's 204: the DELETE closes it."""
+    first, second = await batch(client, "put-after-delete", 2)
+    await client.request("DELETE", f"/jobs/{first.id}", operation="delete job")
+    changed = await client.request(
+        "PUT", f"/jobs/{second.id}", json={"num_nodes": 7}, operation="update job"
+    )
+    assert changed == 1 and store.jobs[second.id]["num_nodes"] == 7
+
+
 async def test_one_login_serves_every_request_refused_at_once(
     client: BalsamClient, server: ServerThread
 ) -> None:
