@@ -4,7 +4,6 @@ as short as the seed shows, names, the move rule, force, timeouts, filter lists.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -14,16 +13,15 @@ from console.backends.balena import BalenaClient
 from console.errors import BadQuery, Conflict, NotFound
 from console.profiles import audit
 from console.sandbox.balena import hup
-from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
 
 TOKEN = "seed-api-token-81c2"
+AUDIT_PROFILE = "balena-seed"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerThread]:
-    with ServerThread(create_app(token=TOKEN, simulate=False)) as running:
-        yield running
+@pytest.fixture
+def server(balena_standin: ServerThread) -> ServerThread:
+    return balena_standin
 
 
 @pytest.fixture
@@ -32,9 +30,8 @@ def store(server: ServerThread) -> Any:
 
 
 @pytest.fixture
-async def client(server: ServerThread) -> AsyncIterator[BalenaClient]:
-    async with BalenaClient(server.url, TOKEN, timeout=5, profile="balena-seed") as balena:
-        yield balena
+def client(balena_client: BalenaClient) -> BalenaClient:
+    return balena_client
 
 
 def online(store: Any, prefix: str) -> dict[str, Any]:

@@ -27,16 +27,17 @@ def login(server: ServerThread) -> httpx.Client:
     return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"})
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerThread]:
-    app = build_app(password=PASSWORD, options={"simulate": False, "jobs": 120})
-    with ServerThread(app) as running:
-        yield running
+BALSAM_OPTIONS = {"simulate": False, "jobs": 120}
+
+
+@pytest.fixture
+def server(balsam_standin: ServerThread) -> ServerThread:
+    return balsam_standin
 
 
 @pytest.fixture(scope="module")
-def http(server: ServerThread) -> Iterator[httpx.Client]:
-    with login(server) as client:
+def http(balsam_standin: ServerThread) -> Iterator[httpx.Client]:
+    with login(balsam_standin) as client:
         yield client
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -11,17 +10,14 @@ import pytest
 from console.backends.balsam import BalsamClient, Job
 from console.errors import BadQuery
 from console.profiles import audit
-from console.sandbox.balsam import build_app
 from console.sandbox.serve import ServerThread
 
 PASSWORD = "writes-test-password"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerThread]:
-    app = build_app(password=PASSWORD, options={"simulate": False, "jobs": 200})
-    with ServerThread(app) as running:
-        yield running
+@pytest.fixture
+def server(balsam_standin: ServerThread) -> ServerThread:
+    return balsam_standin
 
 
 @pytest.fixture
@@ -30,10 +26,8 @@ def store(server: ServerThread) -> Any:
 
 
 @pytest.fixture
-async def client(server: ServerThread) -> AsyncIterator[BalsamClient]:
-    async with BalsamClient(server.url, username="operator", password=PASSWORD) as c:
-        await c.login()
-        yield c
+def client(balsam_client: BalsamClient) -> BalsamClient:
+    return balsam_client
 
 
 async def batch(client: BalsamClient, name: str, n: int) -> list[Job]:

@@ -4,14 +4,12 @@ remove, pin, track; service variables; host OS update; show by name (bad usage: 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from console import profiles
 from console.profiles import BalenaSettings, ProfileSettings
-from console.sandbox.balena.app import create_app
 from console.sandbox.serve import ServerThread
 
 TOKEN = "cli-seed-token-77aa"
@@ -19,13 +17,12 @@ ENV = {"FC_SEED_BALENA_TOKEN": TOKEN}
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ServerThread]:
-    with ServerThread(create_app(token=TOKEN, simulate=False)) as running:
-        settings = ProfileSettings(
-            balena=BalenaSettings(url=running.url, token_env="FC_SEED_BALENA_TOKEN")
-        )
-        profiles.save_settings("fleetseed", settings)
-        yield running
+def server(balena_standin: ServerThread) -> ServerThread:
+    settings = ProfileSettings(
+        balena=BalenaSettings(url=balena_standin.url, token_env="FC_SEED_BALENA_TOKEN")
+    )
+    profiles.save_settings("fleetseed", settings)
+    return balena_standin
 
 
 @pytest.fixture

@@ -13,30 +13,21 @@ import pytest
 
 from console import profiles
 from console.profiles import ProfileSettings
-from console.sandbox.balsam import build_app
 from console.sandbox.serve import ServerThread
 
 PASSWORD = "cli-seed-password-123"
 ENV = {"JOBS_SEED_PW": PASSWORD}
+BALSAM_OPTIONS = {"simulate": False, "jobs": 300}
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ServerThread]:
-    app = build_app(password=PASSWORD, options={"simulate": False, "jobs": 300})
-    with ServerThread(app) as running:
-        for name, password_env in (("jobs-seed", "JOBS_SEED_PW"), ("jobs-seed-bad", "NOPE_PW")):
-            settings = ProfileSettings.model_validate(
-                {
-                    "balsam": {
-                        "url": running.url,
-                        "username": "operator",
-                        "password_env": password_env,
-                    }
-                }
-            )
-            if name not in profiles.names():
-                profiles.add(name, settings)
-        yield running
+def server(balsam_standin: ServerThread) -> ServerThread:
+    """This module's stand-in, with the profiles that name it (one with a wrong password)."""
+    for name, password_env in (("jobs-seed", "JOBS_SEED_PW"), ("jobs-seed-bad", "NOPE_PW")):
+        balsam = {"url": balsam_standin.url, "username": "operator", "password_env": password_env}
+        if name not in profiles.names():
+            profiles.add(name, ProfileSettings.model_validate({"balsam": balsam}))
+    return balsam_standin
 
 
 @pytest.fixture
