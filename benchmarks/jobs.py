@@ -4,9 +4,9 @@ Prints:
   * how long the state summary takes to appear in the Jobs pane, from starting
     the app (budget 300 ms), against counting states by fetching every job (the peer);
   * paging through every job with limit/offset, big pages and UI-sized pages;
-  * a bulk state change of 50,000 jobs by one filtered update (the client turns
-    it into bulk PATCH calls of 5000, the server's limit) against one request
-    per job, as a ratio.
+  * a bulk state change of 50,000 jobs by one update call (the client reads the
+    jobs, sends bulk PATCH calls of 5000 by id, the server's limit, and reads them
+    again for its report) against one request per job, as a ratio.
 
 Run: .venv/bin/python benchmarks/jobs.py [--jobs 200000] [--bulk 50000] [--concurrency 8]
 """

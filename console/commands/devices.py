@@ -1,10 +1,13 @@
-"""``fleet-console devices list|show|rename|pin|track|move|deactivate|tag`` and device actions.
+"""``fleet-console devices list|show|rename|pin|track|move|deactivate|tag|os-update`` and
+device actions.
 
-IDs take any identifier form: numeric id, full uuid or short uuid (7+ hex); fleets also
-take an org/name slug.
-Actions on several devices print one line per device and exit 1 if any failed.
-Restart, reboot, shutdown, purge and deactivate ask first, naming the devices, unless
-``--yes``; on a protected profile every action that changes devices needs ``--confirm NAME``.
+IDs take any identifier form: numeric id, full uuid or short uuid (7+ hex); ``show``
+also takes a device name that one device has; fleets also take an org/name slug or a
+short uuid of 5+ hex. Actions on several devices print one line per device and exit 1
+unless every one is done; an action the API did not answer in time is "not
+confirmed" (the device may still act), not failed. Restart, reboot, shutdown, purge and
+deactivate ask first, naming the devices, unless ``--yes``; on a protected profile every
+action that changes devices needs ``--confirm NAME``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,18 @@ from console.commands.confirm import confirm_destructive, confirm_option, named
 from console.commands.context import handles_errors, with_balena
 from console.commands.metadata import add_metadata_commands
 from console.commands.output import echo_json, emit
-from console.errors import BadQuery, ConsoleError
+from console.errors import ConsoleError
+
+FORCEABLE = frozenset({"reboot", "shutdown"})
+"""Actions whose API request carries ``force`` (the backend checks the same)."""
+
+
+def os_version(text: str | None) -> tuple[int, ...] | None:
+    """``balenaOS 5.3.21`` → ``(5, 3, 21, 0)`` (imported late: the CLI starts fast)."""
+    from console.backends.balena import os_version as parse
+
+    return parse(text)
+
 
 LIST_COLUMNS = [
     "id",
@@ -30,7 +44,8 @@ LIST_COLUMNS = [
     "last_seen",
     "os_version",
 ]
-RESULT_COLUMNS = ["target", "name", "uuid", "ok", "message"]
+RESULT_COLUMNS = ["target", "name", "uuid", "status", "message"]
+OS_COLUMNS = ["version", "variant", "created_at", "newer"]
 ASK_FIRST = frozenset({"restart", "reboot", "shutdown", "purge", "deactivate"})
 """Actions that ask on every profile, naming the devices."""
 BULK_CHANGES = ASK_FIRST | {"pin", "track", "move"}
@@ -79,6 +94,8 @@ def list_devices(
 ) -> None:
     """List devices; the filter and the sort run on the server."""
     fields = [f.strip() for f in select.split(",") if f.strip()] if select else None
+    if select is not None and not fields:
+        raise click.BadParameter("name at least one field", param_hint="--select")
 
     async def fetch(client: Any) -> Any:
         fleet_id = (await client.fleets.get(fleet)).id if fleet else None
@@ -86,7 +103,9 @@ def list_devices(
             return await client.devices.list(
                 fleet_id=fleet_id, text=text, sort=sort, descending=desc, top=limit
             )
-        return await _selected(client, fields, fleet_id, text, sort, desc, limit)
+        return await client.devices.select(
+            fields, fleet_id=fleet_id, text=text, sort=sort, descending=desc, top=limit
+        )
 
     result = with_balena(ctx, fetch)
     if fields is not None:
@@ -99,35 +118,17 @@ def list_devices(
             click.echo(f"({len(result.devices)} of {result.total}; use --limit)", err=True)
 
 
-async def _selected(
-    client: Any, fields: list[str], fleet_id: Any, text: Any, sort: str, desc: bool, top: int
-) -> Any:
-    from console.backends.balena.devices import SORTABLE
-
-    if sort not in SORTABLE:
-        raise BadQuery(f"cannot sort by {sort!r}; use one of {', '.join(SORTABLE)}")
-    direction = "desc" if desc else "asc"
-    query: dict[str, Any] = {
-        "$select": fields,
-        "$orderby": [{SORTABLE[sort]: direction}, {"id": direction}],
-        "$top": top,
-    }
-    where = await client.devices.where(fleet_id, text)
-    if where is not None:
-        query["$filter"] = where
-    return await client.devices.rows(query)
-
-
 @devices.command()
 @click.argument("identifier", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @handles_errors
 def show(ctx: click.Context, identifier: str, as_json: bool) -> None:
-    """Show one device with its tags, variables and services."""
+    """Show one device (by id, uuid, short uuid or unique name) with tags, variables and
+    services."""
 
     async def gather(client: Any) -> dict[str, Any]:
-        device = await client.devices.get(identifier)
+        device = await client.devices.get(identifier, by_name=True)
         tags, env, config, services = await asyncio.gather(
             client.tags.list("device", device),
             client.variables.list("device", device),
@@ -187,6 +188,13 @@ def _bulk(
 
     results = with_balena(ctx, work)
     emit([r.to_json() for r in results], RESULT_COLUMNS, as_json)
+    unconfirmed = sum(1 for r in results if r.status == "not confirmed")
+    if unconfirmed:
+        click.echo(
+            f"{unconfirmed} not confirmed: the API got no answer from the device in time; "
+            "check before trying again",
+            err=True,
+        )
     if not all(r.ok for r in results):
         ctx.exit(1)
 
@@ -205,30 +213,35 @@ async def _device_names(client: Any, identifiers: tuple[str, ...]) -> list[str]:
 
 
 def _action(name: str, summary: str) -> None:
-    @devices.command(name, help=summary)
-    @click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
-    @click.option("--force", is_flag=True, help="Override the device's update lock.")
-    @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-    @confirm_option
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-    @click.pass_context
-    @handles_errors
-    def command(
+    def run(
         ctx: click.Context,
         identifiers: tuple[str, ...],
-        force: bool,
         yes: bool,
         confirm: str | None,
         as_json: bool,
+        force: bool = False,
     ) -> None:
-        _bulk(ctx, name, identifiers, as_json, yes, confirm, force=force)
+        options = {"force": force} if name in FORCEABLE else {}
+        _bulk(ctx, name, identifiers, as_json, yes, confirm, **options)
+
+    command = handles_errors(run)
+    command = click.pass_context(command)
+    command = click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
+    command = confirm_option(command)
+    command = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")(
+        command
+    )
+    if name in FORCEABLE:  # the API has no force for restart, purge or blink
+        command = click.option("--force", is_flag=True, help="Override the update lock.")(command)
+    command = click.argument("identifiers", nargs=-1, required=True, metavar="ID...")(command)
+    devices.command(name, help=summary)(command)
 
 
 for _name, _summary in (
     ("restart", "Restart the services of devices."),
-    ("reboot", "Reboot devices."),
+    ("reboot", "Reboot devices (--force overrides the update lock)."),
     ("blink", "Blink the identification LED of devices."),
-    ("shutdown", "Shut devices down."),
+    ("shutdown", "Shut devices down (--force overrides the update lock)."),
     ("purge", "Purge the /data volume of devices."),
 ):
     _action(_name, _summary)
@@ -272,7 +285,8 @@ def track(ctx: click.Context, identifiers: tuple[str, ...], as_json: bool,
 @handles_errors
 def move(ctx: click.Context, identifiers: tuple[str, ...], fleet: str, as_json: bool,
          confirm: str | None) -> None:
-    """Move devices to another fleet (same CPU architecture; the pin is cleared)."""
+    """Move devices to another fleet of a compatible CPU architecture (as the SDK rules:
+    aarch64 also runs armv7hf and rpi fleets, armv7hf rpi ones); the pin is cleared."""
     _bulk(ctx, "move", identifiers, as_json, True, confirm, fleet=fleet)
 
 
@@ -312,6 +326,45 @@ def rename(ctx: click.Context, identifier: str, name: str) -> None:
     """Rename a device."""
     device = with_balena(ctx, lambda c: c.devices.rename(identifier, name))
     click.echo(f"{device.short_uuid} is now {device.name}")
+
+
+@devices.command("os-update")
+@click.argument("identifiers", nargs=-1, required=True, metavar="ID...")
+@click.option("--version", "target", required=True, help="The balenaOS version, e.g. 6.1.4.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def os_update(
+    ctx: click.Context, identifiers: tuple[str, ...], target: str, yes: bool, as_json: bool
+) -> None:
+    """Start a host OS update; the version must be a newer one the device type offers."""
+    if not yes:
+        click.confirm(
+            f"Update the host OS of {len(identifiers)} device(s) to {target}? They reboot.",
+            abort=True,
+            err=True,
+        )
+    _bulk(ctx, "os-update", identifiers, as_json, True, version=target)
+
+
+@devices.command("os-versions")
+@click.argument("identifier", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def os_versions(ctx: click.Context, identifier: str, as_json: bool) -> None:
+    """List the balenaOS versions a device's type offers, newest first."""
+
+    async def gather(client: Any) -> list[dict[str, Any]]:
+        device = await client.devices.get(identifier, by_name=True)
+        running = os_version(device.os_version) or ()
+        found = await client.host_os.versions(device.device_type or "")
+        return [
+            {**r.to_json(), "newer": (os_version(r.raw_version) or ()) > running} for r in found
+        ]
+
+    emit(with_balena(ctx, gather), OS_COLUMNS, as_json)
 
 
 add_metadata_commands(devices, "device", "ID")

@@ -1,4 +1,5 @@
-"""``fleet-console fleets list|show|create|releases|tag|untag|set-var|unset-var``."""
+"""``fleet-console fleets list|show|create|rename|remove|pin|track|releases|tag|untag|vars|
+set-var|unset-var``."""
 
 from __future__ import annotations
 
@@ -85,6 +86,76 @@ def create(
     """Create a fleet, app or block."""
     made = with_balena(ctx, lambda c: c.fleets.create(name, device_type, organization, fleet_class))
     emit([made.to_json()], FLEET_COLUMNS, as_json)
+
+
+@fleets.command()
+@click.argument("fleet", metavar="FLEET")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def rename(ctx: click.Context, fleet: str, name: str, as_json: bool) -> None:
+    """Rename a fleet (its slug becomes org/NAME)."""
+    renamed = with_balena(ctx, lambda c: c.fleets.rename(fleet, name))
+    if as_json:
+        echo_json(renamed.to_json())
+    else:
+        click.echo(f"fleet {renamed.id} is now {renamed.slug}")
+
+
+@fleets.command()
+@click.argument("fleet", metavar="FLEET")
+@click.option("--confirm", "typed", metavar="NAME", help="The fleet's name, to skip the prompt.")
+@click.pass_context
+@handles_errors
+def remove(ctx: click.Context, fleet: str, typed: str | None) -> None:
+    """Delete a fleet with its devices and releases; asks for the fleet's name to be typed."""
+
+    async def work(client: Any) -> Any:
+        found = await client.fleets.get_with_counts(fleet)
+        answer = typed
+        if answer is None:
+            click.echo(
+                f"Fleet {found.slug} has {found.device_count or 0} device(s): removing it "
+                "deletes them and every release.",
+                err=True,
+            )
+            answer = click.prompt(f"Type the fleet's name ({found.name}) to remove it", err=True)
+        if answer.strip() != found.name:
+            raise click.ClickException(f"'{answer}' is not {found.name}; nothing was removed")
+        return await client.fleets.remove(found.id)
+
+    gone = with_balena(ctx, work)
+    click.echo(f"fleet {gone.slug} removed ({gone.device_count or 0} device(s) with it)")
+
+
+@fleets.command()
+@click.argument("fleet", metavar="FLEET")
+@click.option("--release", required=True, help="Commit (or prefix) or version to run.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def pin(ctx: click.Context, fleet: str, release: str, as_json: bool) -> None:
+    """Pin a fleet to one release (it stops tracking the latest)."""
+    pinned = with_balena(ctx, lambda c: c.fleets.pin(fleet, release))
+    if as_json:
+        echo_json(pinned.to_json())
+    else:
+        click.echo(f"{pinned.slug} runs release {pinned.target_release_id}, not the latest")
+
+
+@fleets.command()
+@click.argument("fleet", metavar="FLEET")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handles_errors
+def track(ctx: click.Context, fleet: str, as_json: bool) -> None:
+    """Make a fleet track its latest final release again."""
+    tracking = with_balena(ctx, lambda c: c.fleets.track_latest(fleet))
+    if as_json:
+        echo_json(tracking.to_json())
+    else:
+        click.echo(f"{tracking.slug} tracks the latest release ({tracking.target_release_id})")
 
 
 @fleets.command()

@@ -47,14 +47,16 @@ async def test_bulk_create_is_chunked_by_5000(client: BalsamClient) -> None:
     assert {j.state for j in created} == {"STAGED_IN"}
 
 
-async def test_update_by_filter_is_one_put(client: BalsamClient) -> None:
+async def test_update_reads_the_jobs_sends_them_by_id_and_reads_them_again(
+    client: BalsamClient,
+) -> None:
     await client.jobs.bulk_create(specs("one-put", 40))
     query = client.jobs.filter(tags={"batch": "one-put"})
     await client.login()
     sent = client.requests_sent
     report = await query.update(state="RESTART_READY")
     assert (report.matched, report.changed, report.skipped) == (40, 40, 0)
-    assert client.requests_sent - sent == 3  # count, count of jobs not yet there, PUT
+    assert client.requests_sent - sent == 3  # read the jobs, one PATCH by id, read them again
     assert await query.filter(state="RESTART_READY").count() == 40
 
 
@@ -84,7 +86,8 @@ async def test_bulk_update_groups_items_by_their_keys(client: BalsamClient) -> N
         {"id": created[2].id, "tags": {"batch": "mixed", "note": "x"}},
         {"id": created[3].id, "num_nodes": 8, "state": "RUNNING"},
     ]
-    assert await client.jobs.bulk_update(items) == 4
+    report = await client.jobs.bulk_update(items)
+    assert (report.requested, report.changed, report.answered) == (4, 4, 4)
     jobs = {j.id: j for j in await client.jobs.filter(tags={"batch": "mixed"}).all()}
     assert jobs[created[0].id].state == "FAILED"
     assert jobs[created[2].id].tags["note"] == "x"
@@ -121,7 +124,9 @@ async def test_delete_by_filter_keeps_leased_jobs(
     created = await client.jobs.bulk_create(specs("gone", 5))
     store_of(server).jobs[created[0].id]["session_id"] = 1  # a launcher holds this one
     report = await client.jobs.filter(tags={"batch": "gone"}).delete()
-    assert (report.matched, report.changed, report.skipped) == (5, 4, 1)
+    assert (report.matched, report.changed, report.kept) == (5, 4, {"": 1})
+    said = report.describe("deleted")
+    assert said == "5 requested, 4 deleted; 1 still there (held by a launcher)"
     assert [j.id for j in await client.jobs.filter(tags={"batch": "gone"}).all()] == [created[0].id]
 
 

@@ -139,21 +139,23 @@ async def test_a_get_gives_up_after_three_tries(server: ServerThread, state: Any
         assert await client.jobs.count() == 100
 
 
-async def test_a_filtered_put_that_may_have_applied_is_not_repeated(
+async def test_a_bulk_update_that_may_have_applied_is_not_repeated(
     server: ServerThread, state: Any
 ) -> None:
-    """The gateway passes the PUT on, then answers 502: the change is made once, and reported."""
+    """The gateway passes the PATCH on, then answers 502: the change is made once, and the
+    error says what a read afterwards shows."""
     store = state.store
     chosen = sorted(i for i, j in store.jobs.items() if j["state"] == "JOB_FINISHED")[:5]
     events = {i: len(store.events_by_job[i]) for i in chosen}
     async with client_for(server, password=PASSWORD) as client:
         await client.login()
-        puts = state.faults.seen["PUT"]
-        state.faults.gateway, state.faults.gateway_method = 1, "PUT"
+        patches = state.faults.seen["PATCH"]
+        state.faults.gateway, state.faults.gateway_method = 1, "PATCH"
         state.faults.gateway_after = True
-        with pytest.raises(Unavailable, match="502"):
+        with pytest.raises(Unavailable, match="502") as info:
             await client.jobs.filter(id=chosen).update(state="RESTART_READY")
-    assert state.faults.seen["PUT"] - puts == 1
+    assert "read again afterwards: 5 requested, 5 changed" in str(info.value)
+    assert state.faults.seen["PATCH"] - patches == 1
     assert len(chosen) == 5
     assert all(store.jobs[i]["state"] == "RESTART_READY" for i in chosen)
     assert all(len(store.events_by_job[i]) == events[i] + 1 for i in chosen)

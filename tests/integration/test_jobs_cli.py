@@ -162,7 +162,7 @@ def test_update_with_yes_reports(cli: Any, server: ServerThread) -> None:
         cli, "jobs", "update", "--state", "RUN_TIMEOUT", "--set-state", "RESTART_READY", "--yes"
     )
     assert result.returncode == 0, result.stderr
-    assert f"{timed_out} of {timed_out} jobs set to RESTART_READY" in result.stdout
+    assert f"{timed_out} requested, {timed_out} changed" in result.stdout
     assert not any(j["state"] == "RUN_TIMEOUT" for j in store.jobs.values())
 
 
@@ -199,7 +199,7 @@ def test_events_timeline_oldest_first(cli: Any, server: ServerThread) -> None:
 def test_bad_tag_is_usage_error_without_traceback(cli: Any, server: ServerThread) -> None:
     result = jobs_cli(cli, "jobs", "list", "--tag", "nocolon")
     assert (
-        result.returncode == 1 and "KEY:VALUE" in result.stderr and "Traceback" not in result.stderr
+        result.returncode == 2 and "KEY:VALUE" in result.stderr and "Traceback" not in result.stderr
     )
     bad_state = jobs_cli(cli, "jobs", "list", "--state", "DONE")
     assert bad_state.returncode == 2

@@ -146,7 +146,7 @@ async def test_bulk_cancelled_at_confirmation_sends_nothing(
         version = balena_server.app.state.balena.store.version
         await pilot.press("space", "b")
         await pilot.pause()
-        await pilot.press("end", "enter")  # Deactivate
+        await pilot.press("end", "up", "enter")  # Deactivate (host OS update is last)
         await pilot.pause()
         await pilot.press("n")
         await settle(pilot)

@@ -154,7 +154,7 @@ async def test_bulk_retry_asks_with_the_count_then_reports(fresh: ServerThread) 
         await pilot.press("y")
         await settle(pilot)
         assert in_state(fresh, "FAILED") == []
-        assert f"{failed} of {failed} jobs retried" in notes(app)
+        assert f"{failed} requested, {failed} retried" in notes(app)
         assert app.query_one(JobsPane).total == 0
 
 
@@ -209,7 +209,7 @@ async def test_bulk_tag_asks_with_the_count_then_reports(fresh: ServerThread) ->
         )
         await pilot.press("y")
         await settle(pilot)
-        assert f"{len(failed)} of {len(failed)} jobs tagged review:yes" in notes(app)
+        assert f"{len(failed)} requested, {len(failed)} tagged review:yes" in notes(app)
     async with BalsamClient(fresh.url, username="operator", password=PASSWORD) as client:
         tagged = await client.jobs.filter(tags={"review": "yes"}).all()
     assert sorted(j.id for j in tagged) == failed
@@ -229,7 +229,7 @@ async def test_confirmed_delete_names_the_count_then_reports(fresh: ServerThread
         assert "Delete 2 jobs (2 marked jobs)?" in app.screen.message
         await pilot.press("y")
         await settle(pilot)
-        assert "2 of 2 jobs deleted" in notes(app)
+        assert "2 requested, 2 deleted" in notes(app)
         assert not set(marked) & set(app.query_one(JobTable).jobs)
     async with BalsamClient(fresh.url, username="operator", password=PASSWORD) as client:
         assert await client.jobs.filter(id=marked).count() == 0
@@ -249,7 +249,8 @@ async def test_delete_by_filter_reports_jobs_a_launcher_holds(fresh: ServerThrea
         assert f"Delete {running} jobs" in app.screen.message
         await pilot.press("y")
         await settle(pilot)
-        assert f"0 of {running} jobs deleted, {running} left alone" in notes(app)
+        said = f"{running} requested, 0 deleted: {running} still there (held by a launcher)"
+        assert said in notes(app)
     assert len(in_state(fresh, "RUNNING")) == running > 0
 
 

@@ -12,12 +12,12 @@ UUID = "0123456789abcdef0123456789abcdef"
 
 
 def test_uuids_and_short_uuids_are_looked_up_once_each_any_case() -> None:
-    text = f"online fleet=ABCDEF1 -fleet={UUID} fleet=abcdef1 fleet=1234567"
-    assert fleet_lookups(text) == ["abcdef1", UUID, "1234567"]
+    text = f"online fleet=ABCDEF1 -fleet={UUID} fleet=abcdef1 fleet=1234567 fleet=bce0e"
+    assert fleet_lookups(text) == ["abcdef1", UUID, "1234567", "bce0e"]
 
 
 @pytest.mark.parametrize(
-    "text", ["fleet=acme/gateways", "fleet=12", "fleet=abc12", "name=abcdef12", "abcdefab"]
+    "text", ["fleet=acme/gateways", "fleet=12", "fleet=abc1", "name=abcdef12", "abcdefab"]
 )
 def test_slugs_short_ids_and_other_terms_need_no_lookup(text: str) -> None:
     assert fleet_lookups(text) == []

@@ -5,13 +5,19 @@ from __future__ import annotations
 import pytest
 
 from console.sandbox.balena.parser import ParseError, parse_filter, parse_query
-from console.sandbox.balena.query import Bin, Call, Count, Expand, Lit, Not, Options, Path
+from console.sandbox.balena.query import Bin, Bool, Call, Count, Expand, Lit, Not, Options, Path
 
 A, B, C = (Bin("eq", Path((n,)), Lit(1, "int")) for n in "abc")
 
 
 def test_and_or_share_precedence_left_to_right() -> None:
-    assert parse_filter("a eq 1 or b eq 1 and c eq 1") == Bin("and", Bin("or", A, B), C)
+    assert parse_filter("a eq 1 or b eq 1 and c eq 1") == Bool("and", (Bool("or", (A, B)), C))
+
+
+def test_a_run_of_one_operator_is_one_node_however_parenthesised() -> None:
+    assert parse_filter("(a eq 1 and b eq 1) and c eq 1") == Bool("and", (A, B, C))
+    assert parse_filter("a eq 1 and (b eq 1 and c eq 1)") == Bool("and", (A, B, C))
+    assert parse_filter("a eq 1 and (b eq 1 or c eq 1)") == Bool("and", (A, Bool("or", (B, C))))
 
 
 @pytest.mark.parametrize("space", [" ", "+", "%20"])

@@ -21,6 +21,7 @@ from console.backends.balena.odata import encode_url
 from console.sandbox.balena.odata_routes import ODataRequest
 from console.sandbox.balena.query import (
     Bin,
+    Bool,
     Call,
     Count,
     Expand,
@@ -94,10 +95,11 @@ def path(field: str) -> Path:
 
 
 def join(op: str, nodes: list[Any]) -> Any:
-    node = nodes[0]
-    for other in nodes[1:]:
-        node = Bin(op, node, other)
-    return node
+    """What the stand-in parses ``(a) op (b) op …`` into: one ``Bool`` per run of ``op``."""
+    items: list[Any] = []
+    for node in nodes:
+        items.extend(node.items if isinstance(node, Bool) and node.op == op else (node,))
+    return items[0] if len(items) == 1 else Bool(op, tuple(items))
 
 
 @st.composite

@@ -1,6 +1,7 @@
 """The balena API v7 client: fleets, devices, releases, tags, variables (logs in ``logs``)."""
 
 from console.backends.balena.client import BalenaClient
+from console.backends.balena.hostos import OsRelease, os_version
 from console.backends.balena.models import (
     ActionResult,
     Device,
@@ -8,6 +9,7 @@ from console.backends.balena.models import (
     Fleet,
     Release,
     ServiceState,
+    ServiceVariable,
     Tag,
     Variable,
 )
@@ -19,11 +21,14 @@ __all__ = [
     "Device",
     "DevicePage",
     "Fleet",
+    "OsRelease",
     "Release",
     "ServiceState",
+    "ServiceVariable",
     "Tag",
     "Variable",
     "compile_filter",
     "compile_query",
     "encode_url",
+    "os_version",
 ]

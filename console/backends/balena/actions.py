@@ -1,9 +1,11 @@
 """Actions on many devices at once, each device with its own result.
 
-Supervisor actions go one request per device (the proxy answers per device);
-writes (pin, move, deactivate) go as one ``PATCH ... id in (...)`` per fleet and
-are confirmed by reading the devices back, because a write the token may not
-make still answers 200 (protocol §8).
+Supervisor actions go one request per device (the proxy answers per device) and
+wait as long as the API waits for a device (50 s): one that times out, or that
+the API cannot reach the device for (502/504), is "not confirmed", not failed —
+the device may still do it. Writes (pin, move, deactivate) go as one ``PATCH ...
+id in (...)`` per fleet and are confirmed by reading the devices back, because a
+write the token may not make still answers 200 (protocol §8).
 """
 
 from __future__ import annotations
@@ -11,8 +13,17 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from console.backends.balena.models import ActionResult, Device, link_id
-from console.errors import BadQuery, Conflict, ConsoleError, NotFound, ReadOnlyRefused
+from console.errors import (
+    BadQuery,
+    Conflict,
+    ConsoleError,
+    NotFound,
+    ReadOnlyRefused,
+    Unavailable,
+)
 from console.profiles import audit
 
 if TYPE_CHECKING:
@@ -20,8 +31,15 @@ if TYPE_CHECKING:
     from console.backends.balena.devices import DeviceAPI
 
 SUPERVISOR = ("restart", "reboot", "blink", "shutdown", "purge")
-WRITES = ("pin", "track", "move", "deactivate", "tag")
+FORCEABLE = frozenset({"reboot", "shutdown"})
+"""Actions whose request carries ``force`` (§12); restart, purge and blink have none."""
+WRITES = ("pin", "track", "move", "deactivate", "tag", "os-update")
 ACTIONS = SUPERVISOR + WRITES
+ARCH_COMPATIBLE: dict[str, frozenset[str]] = {
+    "aarch64": frozenset({"armv7hf", "rpi"}),
+    "armv7hf": frozenset({"rpi"}),
+}
+"""The SDK's rule: a device runs fleets of its own CPU architecture and of these."""
 PARALLEL = 8
 """Devices acted on at once: enough to be quick, few enough not to trip a rate limit."""
 
@@ -95,9 +113,16 @@ class BulkRunner:
                     target, False, "device is offline (not connected to the VPN)", device
                 )
             except Conflict:
-                return ActionResult(
-                    target, False, "update lock held on the device; retry with force", device
+                return ActionResult(target, False, _locked(action), device)
+            except Unavailable as exc:
+                if not _unanswered(exc):
+                    return _failure(target, exc, device)
+                seconds = f"{self.client.action_timeout:g}"
+                message = (
+                    f"not confirmed: no answer from the device within {seconds} s; "
+                    f"it may still {action} — check it before trying again"
                 )
+                return ActionResult(target, False, message, device, confirmed=False)
             except ConsoleError as exc:
                 return _failure(target, exc, device)
         return ActionResult(target, True, _DONE[action], device)
@@ -105,8 +130,9 @@ class BulkRunner:
     async def _write(
         self, action: str, found: list[tuple[str, Device]], options: dict[str, Any]
     ) -> dict[str, ActionResult]:
-        if action == "tag":
-            done = await asyncio.gather(*(self._tag(t, d, options) for t, d in found))
+        if action in ("tag", "os-update"):
+            one = self._tag if action == "tag" else self._os_update
+            done = await asyncio.gather(*(one(t, d, options) for t, d in found))
             return {r.target: r for r in done}
         by_fleet: dict[int | None, list[tuple[str, Device]]] = {}
         for target, device in found:
@@ -158,7 +184,7 @@ class BulkRunner:
         }
         keep = []
         for target, device in group:
-            if arch.get(device.device_type) != arch.get(fleet.device_type):
+            if not arch_compatible(arch.get(device.device_type), arch.get(fleet.device_type)):
                 message = (
                     f"{device.device_type} cannot join a {fleet.device_type} fleet "
                     "(different CPU architecture)"
@@ -206,6 +232,42 @@ class BulkRunner:
                 return _failure(target, exc, device)
         return ActionResult(target, True, f"tagged {options['key']}", device)
 
+    async def _os_update(
+        self, target: str, device: Device, options: dict[str, Any]
+    ) -> ActionResult:
+        async with self._gate:
+            try:
+                started = await self.client.host_os.start(device, str(options["version"]))
+            except ConsoleError as exc:
+                return _failure(target, exc, device)
+        return ActionResult(
+            target, True, f"host OS update to {options['version']} started", started
+        )
+
+
+def arch_compatible(device_arch: Any, fleet_arch: Any) -> bool:
+    """Whether a device of one CPU architecture may join a fleet of another (SDK rule)."""
+    if device_arch is None or fleet_arch is None:
+        return False
+    return device_arch == fleet_arch or fleet_arch in ARCH_COMPATIBLE.get(device_arch, ())
+
+
+def _locked(action: str) -> str:
+    if action in FORCEABLE:
+        return "update lock held on the device; retry with force"
+    return (
+        f"update lock held on the device; the balena API has no force for {action}: "
+        "wait for the application to release the lock"
+    )
+
+
+def _unanswered(exc: Unavailable) -> bool:
+    """Whether the action may have reached the device: timed out, or the API's own
+    gateway gave up on the device."""
+    return isinstance(exc.__cause__, httpx.TimeoutException) or any(
+        f"answered {status}" in exc.message for status in (502, 504)
+    )
+
 
 def _applied(device: Device, change: dict[str, Any]) -> bool:
     if "is_pinned_on__release" in change:
@@ -217,9 +279,11 @@ def _applied(device: Device, change: dict[str, Any]) -> bool:
 
 
 def _check_options(action: str, options: dict[str, Any]) -> None:
-    needed = {"pin": "release", "move": "fleet", "tag": "key"}.get(action)
+    needed = {"pin": "release", "move": "fleet", "tag": "key", "os-update": "version"}.get(action)
     if needed and not options.get(needed):
         raise BadQuery(f"{action} needs a {needed}")
+    if options.get("force") and action not in FORCEABLE:
+        raise BadQuery(f"{action} has no force option in the balena API (reboot and shutdown do)")
 
 
 _DONE = {
@@ -233,4 +297,5 @@ _DONE = {
     "move": "moved",
     "deactivate": "deactivated",
     "tag": "tagged",
+    "os-update": "host OS update started",
 }

@@ -30,8 +30,17 @@ from console.errors import (
 from console.profiles import audit
 
 SHORT_UUID = re.compile(r"^[0-9a-f]{7,}$")
+"""A device's short uuid: 7 hex characters or more, as the seed shows ``01ee734``."""
+FLEET_SHORT_UUID = re.compile(r"^[0-9a-f]{5,}$")
+"""A fleet's short uuid: 5 hex characters or more, as the seed shows ``bce0e``."""
 FLEET_UUID_LENGTH = 32
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+MAX_URL = 12_000
+"""Longest request URL sent. Servers cap the request line (uvicorn and Node at 16 KiB with
+the headers, proxies often less); past it the request fails as malformed, so a filter
+that long is refused here with advice instead."""
+ACTION_TIMEOUT = 60.0
+"""Seconds a device action may take: the API waits up to 50 s for the device (§12)."""
 
 
 class BalenaClient:
@@ -44,6 +53,7 @@ class BalenaClient:
         read_only: Refuse every write before sending it.
         profile: The profile's name, for messages.
         on_wait: Called with seconds about to be waited on ``429`` (a countdown).
+        action_timeout: Seconds a device action may take (the API allows the device 50).
     """
 
     service_name = "balena API"
@@ -57,10 +67,12 @@ class BalenaClient:
         read_only: bool = False,
         profile: str | None = None,
         on_wait: Callable[[float], Awaitable[None] | None] | None = None,
+        action_timeout: float = ACTION_TIMEOUT,
     ) -> None:
         from console.backends.balena.devices import DeviceAPI
         from console.backends.balena.fleets import FleetAPI
-        from console.backends.balena.metadata import TagAPI, VariableAPI
+        from console.backends.balena.hostos import HostOsAPI
+        from console.backends.balena.metadata import ServiceVariableAPI, TagAPI, VariableAPI
 
         self.http = httpx.AsyncClient(
             base_url=url.rstrip("/"),
@@ -73,11 +85,14 @@ class BalenaClient:
         self.read_only = read_only
         self.profile = profile
         self.on_wait = on_wait
+        self.action_timeout = action_timeout
         self._token = token
         self.devices = DeviceAPI(self)
         self.fleets = FleetAPI(self)
         self.tags = TagAPI(self)
         self.variables = VariableAPI(self)
+        self.service_variables = ServiceVariableAPI(self)
+        self.host_os = HostOsAPI(self)
 
     @classmethod
     def from_profile(cls, profile: Any, **kwargs: Any) -> BalenaClient:
@@ -123,37 +138,49 @@ class BalenaClient:
     # -- requests -------------------------------------------------------------
 
     async def request(
-        self, method: str, url: str, operation: str, *, json: Any = None, count: int | None = None
+        self,
+        method: str,
+        url: str,
+        operation: str,
+        *,
+        json: Any = None,
+        count: int | None = None,
+        timeout: float | None = None,
     ) -> httpx.Response:
         """Send one request; writes are refused up front on a read-only profile.
 
-        Every write is recorded in the profile's audit log with its outcome
-        (``count``: how many rows it targets, when known).
+        Every write (supervisor actions included) is recorded in the profile's audit
+        log with its outcome (``count``: how many rows it targets, when known).
 
         Raises:
             ReadOnlyRefused: a write on a read-only profile (nothing is sent).
+            BadQuery: the URL is longer than servers take (nothing is sent).
             ConsoleError: the subclass matching the failure.
         """
         if method not in WRITES:
-            return await self._send(method, url, operation, json)
-        action, target = f"balena.{method.lower()}", f"{operation} ({httpx.URL(url).path})"
+            return await self._send(method, url, operation, json, timeout)
+        action, target = _action(operation), f"{operation} ({httpx.URL(url).path})"
         if self.read_only:
             audit.record(self.profile, action, target, count=count, outcome="refused: read-only")
             raise ReadOnlyRefused(
                 f"profile '{self.profile}' is read-only; not sent", operation=operation
             )
         try:
-            response = await self._send(method, url, operation, json)
+            response = await self._send(method, url, operation, json, timeout)
         except ConsoleError as exc:
             audit.record(self.profile, action, target, count=count, outcome=f"failed: {exc.title}")
             raise
         audit.record(self.profile, action, target, count=count)
         return response
 
-    async def _send(self, method: str, url: str, operation: str, json: Any) -> httpx.Response:
-        request = self.http.build_request(method, url, json=json)
+    async def _send(
+        self, method: str, url: str, operation: str, json: Any, timeout: float | None
+    ) -> httpx.Response:
+        _check_length(url, operation)
+        limit = httpx.Timeout(timeout) if timeout else httpx.USE_CLIENT_DEFAULT
+        request = self.http.build_request(method, url, json=json, timeout=limit)
         try:
-            return await send(
+            response = await send(
                 self.http,
                 request,
                 service=self.service_name,
@@ -165,6 +192,7 @@ class BalenaClient:
             if isinstance(exc, AuthError):
                 exc.message = _auth_hint(exc.message, self.profile)
             raise
+        return response
 
     async def get(
         self, resource: str, query: Mapping[str, Any] | None, operation: str, **kw: Any
@@ -198,8 +226,15 @@ class BalenaClient:
         return self.encode_url(resource, {"$filter": where})
 
     async def supervisor(self, path: str, body: dict[str, Any], operation: str) -> httpx.Response:
-        """POST a device action through the API's supervisor proxy (§12)."""
-        return await self.request("POST", f"/supervisor/{path}", operation, json=body, count=1)
+        """POST a device action through the API's supervisor proxy (§12).
+
+        It waits ``action_timeout`` seconds, not the profile's timeout: the API
+        itself waits up to 50 s for the device to answer.
+        """
+        return await self.request(
+            "POST", f"/supervisor/{path}", operation, json=body, count=1,
+            timeout=self.action_timeout,
+        )
 
     async def whoami(self) -> dict[str, Any]:
         """Return the actor the token belongs to (checks the token)."""
@@ -209,29 +244,47 @@ class BalenaClient:
 
     # -- identifiers ----------------------------------------------------------
 
-    async def resolve_device(self, identifier: int | str, *, select: Any = DEVICE_SELECT) -> Device:
+    async def resolve_device(
+        self, identifier: int | str, *, select: Any = DEVICE_SELECT, by_name: bool = False
+    ) -> Device:
         """Find one device by id, full uuid or short uuid (≥ 7 hex characters).
+
+        Args:
+            identifier: The id, uuid or short uuid.
+            select: Fields to read.
+            by_name: Also take a device name, when exactly one device has it (read-only
+                commands use it; an action never guesses from a name).
 
         Raises:
             NotFound: nothing matches.
-            Conflict: a short uuid matches several devices (both are named).
+            Conflict: a short uuid (or name) matches several devices (they are named).
             BadQuery: the identifier has none of those forms.
         """
         operation = f"find device {identifier}"
         query = {"$select": list(select), "$expand": DEVICE_EXPAND}
-        rows = await self.get("device", {**query, **_device_where(identifier)}, operation)
+        try:
+            where = _device_where(identifier)
+        except BadQuery:
+            if not by_name:
+                raise
+            where = None
+        rows = await self.get("device", {**query, **where}, operation) if where else []
+        if not rows and by_name and isinstance(identifier, str):
+            named = {"$filter": {"device_name": identifier.strip()}, "$top": 3}
+            rows = await self.get("device", {**query, **named}, operation)
         if not rows:
             raise NotFound(f"no device matches '{identifier}'", operation=operation)
         if len(rows) > 1:
             names = ", ".join(f"{r.get('uuid', '')[:10]} ({r.get('device_name')})" for r in rows)
             raise Conflict(
-                f"'{identifier}' is ambiguous: it matches {names}; give more characters",
+                f"'{identifier}' is ambiguous: it matches {names}; give more characters "
+                "or the full uuid",
                 operation=operation,
             )
         return Device.from_api(rows[0])
 
     async def resolve_fleet(self, identifier: int | str) -> Fleet:
-        """Find one fleet by id, slug (``org/name``), full uuid or short uuid (≥ 7 hex).
+        """Find one fleet by id, slug (``org/name``), full uuid or short uuid (≥ 5 hex).
 
         Raises:
             NotFound: nothing matches.
@@ -270,11 +323,11 @@ def _counted(where: Any) -> int | None:
 
 def _fleet_where(identifier: int | str) -> Any:
     text = str(identifier).strip().lower()
-    if isinstance(identifier, int) or (text.isdigit() and len(text) < 7):
+    if isinstance(identifier, int) or (text.isdigit() and len(text) < 5):
         return {"id": int(text)}
-    if SHORT_UUID.match(text) and len(text) != FLEET_UUID_LENGTH:
-        # As for devices (§10): $top=2 shows an ambiguous prefix; a long all-digit
-        # text may be an id as well as a uuid prefix.
+    if FLEET_SHORT_UUID.match(text) and len(text) != FLEET_UUID_LENGTH:
+        # As for devices (§10): $top=2 shows an ambiguous prefix; an all-digit text
+        # of 5 or more may be an id as well as a uuid prefix.
         prefix = {"uuid": {"$startswith": text}}
         return [{"id": int(text)}, prefix] if text.isdigit() else prefix
     return [{"slug": text}, {"uuid": text}]
@@ -296,6 +349,21 @@ def _device_where(identifier: int | str) -> dict[str, Any]:
         f"'{identifier}' is not a device id, uuid or short uuid (7+ hex characters)",
         operation=f"find device {identifier}",
     )
+
+
+def _check_length(url: str, operation: str) -> None:
+    if len(url) > MAX_URL:
+        raise BadQuery(
+            f"the request is too long for the balena API ({len(url):,} characters; servers "
+            f"take about {MAX_URL:,}): use fewer filter terms, or one term with a list "
+            "(id=1,2,3 or status=a,b) instead of a term per value",
+            operation=operation,
+        )
+
+
+def _action(operation: str) -> str:
+    """``rename device`` → ``balena.rename-device`` (the target names what)."""
+    return "balena." + "-".join(operation.split()[:2])
 
 
 def _auth_hint(message: str, profile: str | None) -> str:

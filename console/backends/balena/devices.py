@@ -99,6 +99,49 @@ class DeviceAPI:
             BadQuery: bad filter text or sort column.
             ConsoleError: the request failed.
         """
+        query, where = await self._query(fleet_id, text, sort, descending, select)
+        query.update({"$top": top, "$skip": skip})
+        if select is None:
+            query["$expand"] = DEVICE_EXPAND
+        rows, total = await asyncio.gather(
+            self.client.get("device", query, "list devices"),
+            self.count(where),
+        )
+        return DevicePage([Device.from_api(row) for row in rows], total, skip)
+
+    async def select(
+        self,
+        fields: list[str],
+        *,
+        fleet_id: int | None = None,
+        text: str | None = None,
+        sort: str = "name",
+        descending: bool = False,
+        top: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Fetch chosen API fields of the devices a filter matches (``devices list --select``).
+
+        The filter and the order are those of ``list``; the rows are the API's own.
+
+        Raises:
+            BadQuery: bad filter text, sort column or field list.
+        """
+        if not fields:
+            raise BadQuery("name at least one field to select")
+        query, _ = await self._query(fleet_id, text, sort, descending, fields)
+        query["$top"] = top
+        result: list[dict[str, Any]] = await self.client.get("device", query, "list devices")
+        return result
+
+    async def _query(
+        self,
+        fleet_id: int | None,
+        text: str | None,
+        sort: str,
+        descending: bool,
+        select: list[str] | None,
+    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The list query and its ``$filter``: sorted server-side, ties broken by id."""
         if sort not in SORTABLE:
             raise BadQuery(f"cannot sort by {sort!r}; use one of {', '.join(SORTABLE)}")
         where = await self.where(fleet_id, text)
@@ -106,18 +149,10 @@ class DeviceAPI:
         query: dict[str, Any] = {
             "$select": list(select or DEVICE_SELECT),
             "$orderby": [{SORTABLE[sort]: direction}, {"id": direction}],
-            "$top": top,
-            "$skip": skip,
         }
-        if select is None:
-            query["$expand"] = DEVICE_EXPAND
         if where is not None:
             query["$filter"] = where
-        rows, total = await asyncio.gather(
-            self.client.get("device", query, "list devices"),
-            self.count(where),
-        )
-        return DevicePage([Device.from_api(row) for row in rows], total, skip)
+        return query, where
 
     async def rows(self, query: dict[str, Any]) -> list[dict[str, Any]]:
         """Fetch raw device rows for a query object (the CLI's ``--select``)."""
@@ -144,9 +179,10 @@ class DeviceAPI:
             found.extend(Device.from_api(row) for row in rows)
         return found
 
-    async def get(self, identifier: int | str) -> Device:
-        """Return one device by any identifier (see ``BalenaClient.resolve_device``)."""
-        return await self.client.resolve_device(identifier)
+    async def get(self, identifier: int | str, *, by_name: bool = False) -> Device:
+        """Return one device by any identifier (see ``BalenaClient.resolve_device``);
+        ``by_name`` also takes a device name that exactly one device has."""
+        return await self.client.resolve_device(identifier, by_name=by_name)
 
     async def rename(self, identifier: int | str, name: str) -> Device:
         """Rename a device; names cannot hold line breaks.

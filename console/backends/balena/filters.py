@@ -17,14 +17,18 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from console.backends.balena.client import SHORT_UUID
+from console.backends.balena.client import FLEET_SHORT_UUID
 from console.errors import BadQuery
 
 # A bare word may hold digits, dots and dashes (``gw-001``, a short uuid ``1fb17c2``);
-# a leading ``-`` is always the negation.
+# a leading ``-`` is always the negation. A value is one item or a comma-separated list
+# of them; an item in double quotes may hold spaces and commas (``note="a,b"`` is one).
+_ITEM = r'(?:"[^"]*"|[^\s",]*)'
 _TERM = re.compile(
-    r'\s*(?P<neg>-)?(?P<field>[A-Za-z0-9_][A-Za-z0-9_.\-]*)(?:(?P<op>!=|>=|<=|=|~|\^|>|<)(?P<value>"[^"]*"|[^\s"]*))?'
+    r"\s*(?P<neg>-)?(?P<field>[A-Za-z0-9_][A-Za-z0-9_.\-]*)"
+    rf"(?:(?P<op>!=|>=|<=|=|~|\^|>|<)(?P<value>{_ITEM}(?:,{_ITEM})*))?"
 )
+_ITEMS = re.compile(r'"[^"]*"|[^\s",]+')
 
 TEXT_FIELDS = {
     "name": "device_name",
@@ -38,6 +42,8 @@ TEXT_FIELDS = {
 }
 NUMBER_FIELDS = {"id": "id", "cpu_temp": "cpu_temp", "progress": "overall_progress"}
 DATE_FIELDS = {"seen": "last_connectivity_event", "created": "created_at"}
+LISTABLE = frozenset(TEXT_FIELDS) | frozenset(NUMBER_FIELDS)
+"""Fields whose ``=``/``!=`` take a comma-separated list (``id=1,2,3``: any of them)."""
 FLAGS: dict[str, dict[str, Any]] = {
     "online": {"is_online": True},
     "offline": {"is_online": False},
@@ -102,9 +108,17 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
             raise _bad(f"unexpected {text[pos]!r}", pos + 1)
 
 
+def _items(match: re.Match[str]) -> list[str]:
+    """The value's comma-separated items, unquoted (a quoted item keeps its commas)."""
+    found = _ITEMS.findall(match["value"] or "")
+    items = [i[1:-1] if len(i) >= 2 and i[0] == i[-1] == '"' else i for i in found]
+    return [item for item in items if item != ""]
+
+
 def _value(match: re.Match[str]) -> str:
-    raw = match["value"] or ""
-    return raw[1:-1] if raw.startswith('"') and raw.endswith('"') else raw
+    """The value as one item (what fields that take a single value read)."""
+    items = _items(match)
+    return items[0] if len(items) == 1 else ",".join(items)
 
 
 def _term(match: re.Match[str], fleets: Mapping[str, int] | None) -> dict[str, Any]:
@@ -112,21 +126,36 @@ def _term(match: re.Match[str], fleets: Mapping[str, int] | None) -> dict[str, A
     column = match.start("field") + 1
     if op is None:
         return FLAGS.get(field) or _word(match["field"])
-    value = _value(match)
-    if value == "":
+    items = _items(match)
+    if not items:
         raise _bad(f"'{field}{op}' needs a value", match.start("op") + 2)
+    if len(items) > 1 and (op not in ("=", "!=") or field not in LISTABLE):
+        raise _bad(f"'{field}{op}' takes one value, not a list", column)
+    value = items[0]
     if field == "fleet":
         return _fleet(op, value, column, fleets)
     builder = _BUILDERS.get(field)
     if builder is not None:
         return builder(op, value, column)
     if field in TEXT_FIELDS:
-        return _text(TEXT_FIELDS[field], op, value, column)
+        return _listed(TEXT_FIELDS[field], op, items, column, _text)
     if field in NUMBER_FIELDS:
-        return _compare(NUMBER_FIELDS[field], op, _number(value, column), column)
+        numbers = [_number(item, column) for item in items]
+        return _listed(NUMBER_FIELDS[field], op, numbers, column, _compare)
     if field in DATE_FIELDS:
         return _compare(DATE_FIELDS[field], op, _date(value, column), column)
     raise _bad(f"unknown field {field!r}; known: {FIELD_HELP}", column)
+
+
+def _listed(
+    field: str, op: str, values: list[Any], column: int, one: Callable[..., dict[str, Any]]
+) -> dict[str, Any]:
+    """``FIELD=a,b`` is any of them, ``FIELD!=a,b`` none of them; one value compares."""
+    if len(values) == 1:
+        return one(field, op, values[0], column)
+    values = [None if v == "null" else v for v in values]
+    listed = {field: {"$in": values}}
+    return listed if op == "=" else {"$not": listed}
 
 
 def _word(word: str) -> dict[str, Any]:
@@ -141,8 +170,6 @@ def _text(field: str, op: str, value: str, column: int) -> dict[str, Any]:
         return {"$contains": [{"$tolower": {"$": field}}, value.lower()]}
     if op == "^":
         return {field: {"$startswith": value}}
-    if op == "=" and "," in value:
-        return {field: {"$in": value.split(",")}}
     if op in COMPARE:
         return {field: {COMPARE[op]: None if value == "null" else value}}
     raise _bad(f"'{op}' does not apply to text", column)
@@ -179,9 +206,9 @@ def _lambda(nav: str, expr: dict[str, Any]) -> dict[str, Any]:
 
 
 def _needs_lookup(value: str) -> bool:
-    # The forms resolve_fleet reads as a uuid (prefix); a 7+ digit text may be an id
-    # as well as a prefix, which it sorts out (and reports when it is both).
-    return SHORT_UUID.match(value.lower()) is not None
+    # The forms resolve_fleet reads as a uuid (prefix, 5+ hex as the seed shows); an
+    # all-digit one may be an id as well, which it sorts out (and reports when both).
+    return FLEET_SHORT_UUID.match(value.lower()) is not None
 
 
 def _fleet(op: str, value: str, column: int, fleets: Mapping[str, int] | None) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from console.backends.balena.models import Fleet, Release
-from console.errors import BadQuery, NotFound
+from console.errors import BadQuery, Conflict, NotFound
 
 if TYPE_CHECKING:
     from console.backends.balena.client import BalenaClient
@@ -39,7 +39,10 @@ class FleetAPI:
 
         Two requests, because one ``$expand`` cannot name ``owns__device`` twice.
         """
-        return await self._with_counts({"$orderby": {"app_name": "asc"}}, "list fleets")
+        # Host apps (balenaOS itself, one per device type) are public apps, not fleets.
+        return await self._with_counts(
+            {"$filter": {"is_host": False}, "$orderby": {"app_name": "asc"}}, "list fleets"
+        )
 
     async def get(self, identifier: int | str) -> Fleet:
         """Return one fleet by id, slug, uuid or short uuid (``BalenaClient.resolve_fleet``)."""
@@ -105,6 +108,80 @@ class FleetAPI:
         }
         created = await self.client.post("application", body, f"create fleet {name}")
         return await self.get(created["id"])
+
+    async def rename(self, identifier: int | str, name: str) -> Fleet:
+        """Rename a fleet; the server gives it the slug ``org/new-name``.
+
+        Raises:
+            BadQuery: the name is not 4 to 100 characters.
+            Conflict: the organization already has a fleet of that name.
+        """
+        if not 4 <= len(name.strip()) <= 100:
+            raise BadQuery("a fleet name has 4 to 100 characters")
+        fleet = await self.get(identifier)
+        await self.client.patch(
+            "application", fleet.id, {"app_name": name.strip()}, f"rename fleet {fleet.slug}"
+        )
+        return await self.get(fleet.id)
+
+    async def remove(self, identifier: int | str) -> Fleet:
+        """Delete a fleet with its devices and releases (as the API cascades).
+
+        Returns:
+            The fleet as it was.
+
+        Raises:
+            NotFound: no such fleet.
+        """
+        fleet = await self.get_with_counts(identifier)
+        await self.client.delete("application", fleet.id, f"remove fleet {fleet.slug}")
+        return fleet
+
+    async def pin(self, identifier: int | str, release: str) -> Fleet:
+        """Make a fleet run one release (its devices follow unless pinned themselves).
+
+        Raises:
+            NotFound: no successful release of the fleet matches.
+            Conflict: a commit prefix matches several releases.
+        """
+        fleet = await self.get(identifier)
+        found = await self.client.devices.find_release(fleet.id, release)
+        body = {"should_be_running__release": found.id, "should_track_latest_release": False}
+        await self.client.patch("application", fleet.id, body, f"pin fleet {fleet.slug}")
+        return await self._confirmed(fleet.id, found.id, False)
+
+    async def track_latest(self, identifier: int | str) -> Fleet:
+        """Make a fleet follow its newest final, passing, valid, successful release again.
+
+        Raises:
+            NotFound: the fleet has no such release.
+        """
+        fleet = await self.get(identifier)
+        query = {
+            "$select": ["id"],
+            "$filter": {
+                "belongs_to__application": fleet.id,
+                "status": "success",
+                "is_final": True,
+                "is_passing_tests": True,
+                "is_invalidated": False,
+            },
+            "$orderby": {"created_at": "desc"},
+            "$top": 1,
+        }
+        rows = await self.client.get("release", query, f"find the latest release of {fleet.slug}")
+        if not rows:
+            raise NotFound(f"fleet {fleet.slug} has no final, passing release to track")
+        body = {"should_be_running__release": rows[0]["id"], "should_track_latest_release": True}
+        await self.client.patch("application", fleet.id, body, f"track latest {fleet.slug}")
+        return await self._confirmed(fleet.id, int(rows[0]["id"]), True)
+
+    async def _confirmed(self, fleet_id: int, release_id: int, track: bool) -> Fleet:
+        """Read the fleet back: a write the token may not make still answers 200 (§8)."""
+        fleet = await self.get(fleet_id)
+        if fleet.target_release_id != release_id or bool(fleet.track_latest) != track:
+            raise Conflict(f"the API accepted the change of {fleet.slug} but did not apply it")
+        return fleet
 
     async def device_type_id(self, slug: str | int) -> int:
         """Resolve a device type slug or alias to its id."""

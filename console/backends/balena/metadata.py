@@ -10,8 +10,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from console.backends.balena.models import Device, Fleet, Tag, Variable
-from console.errors import BadQuery, Conflict
+from console.backends.balena.models import (
+    Device,
+    Fleet,
+    ServiceVariable,
+    Tag,
+    Variable,
+    expanded,
+)
+from console.errors import BadQuery, Conflict, NotFound
 
 if TYPE_CHECKING:
     from console.backends.balena.client import BalenaClient
@@ -151,3 +158,91 @@ def _check_name(name: str, var_kind: str) -> None:
         )
     if var_kind == "config" and not name.startswith(CONFIG_PREFIXES):
         raise BadQuery(f"config variable names start with BALENA_ or RESIN_, not {name!r}")
+
+
+class ServiceVariableAPI(_OwnedAPI):
+    """Service environment variables: of a fleet's service (``service_environment_variable``)
+    or of one device's install of it (``device_service_environment_variable``)."""
+
+    async def list(self, kind: str, owner: Owner) -> list[ServiceVariable]:
+        """Return every service variable of a fleet or device, by service then name."""
+        pid = await self.owner_id(kind, owner)
+        if kind == "fleet":
+            where = _lambda("service", {"application": pid})
+            expand = {"service": {"$select": ["service_name"]}}
+            resource = "service_environment_variable"
+        else:
+            where = _lambda("service_install", {"device": pid})
+            expand = {
+                "service_install": {
+                    "$select": ["id"],
+                    "$expand": {"installs__service": {"$select": ["service_name"]}},
+                }
+            }
+            resource = "device_service_environment_variable"
+        query = {"$select": ["id", "name", "value"], "$filter": where, "$expand": expand}
+        rows = await self.client.get(resource, query, f"list {kind} service variables")
+        found = [
+            ServiceVariable(r["id"], _service_name(r), r.get("name") or "", r.get("value") or "")
+            for r in rows
+        ]
+        return sorted(found, key=lambda v: (v.service, v.name))
+
+    async def set(self, kind: str, owner: Owner, service: str, name: str, value: str) -> None:
+        """Create or update one service variable.
+
+        Raises:
+            BadQuery: not a variable name.
+            NotFound: the fleet has no such service (or the device no install of it).
+        """
+        _check_name(name, "env")
+        resource, parent, pid = await self._target(kind, owner, service)
+        await self._upsert(resource, parent, pid, "name", name, value)
+
+    async def remove(self, kind: str, owner: Owner, service: str, name: str) -> None:
+        """Delete one service variable (nothing happens when it does not exist)."""
+        resource, parent, pid = await self._target(kind, owner, service)
+        await self.client.delete(
+            resource, {parent: pid, "name": name}, f"remove {kind} service variable {name}"
+        )
+
+    async def _target(self, kind: str, owner: Owner, service: str) -> tuple[str, str, int]:
+        """The resource, its parent field and the parent's id a variable hangs from."""
+        if kind == "fleet":
+            fleet_id = await self.owner_id("fleet", owner)
+            return "service_environment_variable", "service", await self._service(fleet_id, service)
+        device = owner if isinstance(owner, Device) else await self.client.resolve_device(owner)
+        service_id = await self._service(device.fleet_id or 0, service)
+        query = {
+            "$select": ["id"],
+            "$filter": {"device": device.id, "installs__service": service_id},
+        }
+        rows = await self.client.get("service_install", query, f"find {service} on the device")
+        if not rows:
+            raise NotFound(f"{device.name} has no install of service '{service}' yet")
+        return "device_service_environment_variable", "service_install", int(rows[0]["id"])
+
+    async def _service(self, fleet_id: int, service: str) -> int:
+        query = {
+            "$select": ["id", "service_name"],
+            "$filter": {"application": fleet_id},
+            "$orderby": {"service_name": "asc"},
+        }
+        rows = await self.client.get("service", query, f"find service {service}")
+        for row in rows:
+            if row.get("service_name") == service:
+                return int(row["id"])
+        names = ", ".join(r.get("service_name") or "?" for r in rows) or "none"
+        raise NotFound(f"the fleet has no service '{service}' (its services: {names})")
+
+
+def _lambda(nav: str, expr: dict[str, Any]) -> dict[str, Any]:
+    return {nav: {"$any": {"$alias": "s", "$expr": {"s": expr}}}}
+
+
+def _service_name(row: dict[str, Any]) -> str:
+    service = expanded(row.get("service"))
+    if not service:
+        install = expanded(row.get("service_install"))
+        service = expanded(install.get("installs__service"))
+    return str(service.get("service_name") or "?")

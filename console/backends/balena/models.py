@@ -23,6 +23,11 @@ DEVICE_SELECT = (
     "is_running__release",
     "is_pinned_on__release",
     "should_be_running__release",
+    "should_be_operated_by__release",
+    "os_variant",
+    "provisioning_state",
+    "provisioning_progress",
+    "cpu_temp",
 )
 """Fields a device list asks for (computed ones must be named, §3)."""
 
@@ -108,6 +113,12 @@ class Device:
     running: Release | None = None
     pinned: Release | None = None
     target_release_id: int | None = None
+    os_variant: str | None = None
+    os_target_id: int | None = None
+    """The host OS release an update is taking the device to (``should_be_operated_by``)."""
+    provisioning_state: str | None = None
+    provisioning_progress: int | None = None
+    cpu_temp: int | None = None
 
     @classmethod
     def from_api(cls, row: dict[str, Any]) -> Device:
@@ -134,7 +145,22 @@ class Device:
             running=Release.from_api(running) if running else None,
             pinned=Release.from_api(pinned) if pinned else None,
             target_release_id=link_id(row.get("should_be_running__release")),
+            os_variant=row.get("os_variant"),
+            os_target_id=link_id(row.get("should_be_operated_by__release")),
+            provisioning_state=row.get("provisioning_state") or None,
+            provisioning_progress=row.get("provisioning_progress"),
+            cpu_temp=row.get("cpu_temp"),
         )
+
+    @property
+    def os_update(self) -> str | None:
+        """Where a host OS update stands (``downloading 40%``), or ``None`` when none runs."""
+        state = self.provisioning_state or ""
+        if "os update" not in state.lower():
+            return None
+        step = state.split(":", 1)[-1].strip() or "in progress"
+        progress = self.provisioning_progress
+        return f"{step} {progress}%" if progress is not None and progress < 100 else step
 
     @property
     def short_uuid(self) -> str:
@@ -224,6 +250,20 @@ class Variable:
 
 
 @dataclass(frozen=True)
+class ServiceVariable:
+    """An environment variable of one service, on a fleet or on one device."""
+
+    id: int
+    service: str
+    name: str
+    value: str
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain dict for ``--json``."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class ServiceState:
     """One service install on a device."""
 
@@ -242,12 +282,22 @@ class ActionResult:
     ok: bool
     message: str
     device: Device | None = None
+    confirmed: bool = True
+    """``False`` when the API did not answer in time: the device may still act on it."""
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``failed`` or ``not confirmed`` (sent, but no answer came back)."""
+        if self.ok:
+            return "ok"
+        return "failed" if self.confirmed else "not confirmed"
 
     def to_json(self) -> dict[str, Any]:
         """A plain dict for ``--json``."""
         return {
             "target": self.target,
             "ok": self.ok,
+            "status": self.status,
             "message": self.message,
             "uuid": self.device.uuid if self.device else None,
             "name": self.device.name if self.device else None,

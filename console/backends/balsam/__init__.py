@@ -1,18 +1,16 @@
 """The Balsam REST client: sites, apps, jobs, batch jobs, transfers and event logs.
 
 ``BalsamClient.from_profile(profile)`` builds a client; ``client.jobs.filter(...)``
-returns a lazy ``Query``; bulk changes return a ``BulkReport``.
+returns a lazy ``Query``; bulk changes return a ``BulkReport`` of what a read of
+the jobs afterwards shows; ``client.jobs.new(...)`` makes a ``Job`` that saves,
+refreshes and deletes itself, as the Balsam Python API's does.
 """
 
+from console.backends.balsam.batch import JOB_MODES, BatchJobManager, CancelResult
 from console.backends.balsam.client import BalsamClient
-from console.backends.balsam.manager import (
-    MAX_ITEMS_PER_BULK_OP,
-    RETRYABLE_STATES,
-    BulkReport,
-    JobManager,
-    Manager,
-    Page,
-)
+from console.backends.balsam.fields import check_create, check_update, parse_assignment
+from console.backends.balsam.jobs import RETRYABLE_STATES, JobManager
+from console.backends.balsam.manager import MAX_ITEMS_PER_BULK_OP, Manager, Page
 from console.backends.balsam.models import (
     BATCH_JOB_STATES,
     JOB_STATES,
@@ -29,11 +27,13 @@ from console.backends.balsam.query import (
     MultipleObjectsReturned,
     Query,
 )
+from console.backends.balsam.report import BulkReport
 from console.backends.balsam.resources import parse_tag
 from console.backends.balsam.summary import StateCounts, state_totals, summarise
 
 __all__ = [
     "BATCH_JOB_STATES",
+    "JOB_MODES",
     "JOB_STATES",
     "MAX_ITEMS_PER_BULK_OP",
     "MAX_PAGE_SIZE",
@@ -41,7 +41,9 @@ __all__ = [
     "App",
     "BalsamClient",
     "BatchJob",
+    "BatchJobManager",
     "BulkReport",
+    "CancelResult",
     "DoesNotExist",
     "EventLog",
     "Job",
@@ -53,6 +55,9 @@ __all__ = [
     "Site",
     "StateCounts",
     "TransferItem",
+    "check_create",
+    "check_update",
+    "parse_assignment",
     "parse_tag",
     "state_totals",
     "summarise",

@@ -21,17 +21,12 @@ from typing import Any
 
 import httpx
 
-from console.backends.balsam.manager import JobManager, Manager
-from console.backends.balsam.resources import (
-    APPS,
-    BATCH_JOBS,
-    EVENTS,
-    SITES,
-    TRANSFERS,
-    Params,
-)
+from console.backends.balsam.batch import BatchJobManager
+from console.backends.balsam.jobs import JobManager
+from console.backends.balsam.manager import Manager
+from console.backends.balsam.resources import APPS, EVENTS, SITES, TRANSFERS, Params
 from console.backends.http import RetryPolicy, json_body, send
-from console.errors import AuthError, ConsoleError, ReadOnlyRefused
+from console.errors import AuthError, BadQuery, ConsoleError, ReadOnlyRefused
 from console.profiles import audit
 
 SERVICE = "Balsam API"
@@ -80,12 +75,14 @@ class BalsamClient:
         self.requests_sent = 0
         """How many requests went to the server (login included); tests and benchmarks read it."""
         self._login_lock = asyncio.Lock()
+        self._logins_finished = 0
+        self._login_failure: ConsoleError | None = None
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(timeout=timeout)
         self.sites = Manager(self, SITES)
         self.apps = Manager(self, APPS)
         self.jobs = JobManager(self)
-        self.batch_jobs = Manager(self, BATCH_JOBS)
+        self.batch_jobs = BatchJobManager(self)
         self.transfers = Manager(self, TRANSFERS)
         self.events = Manager(self, EVENTS)
 
@@ -126,7 +123,7 @@ class BalsamClient:
         The refusal is recorded in the profile's audit log.
         """
         if self.read_only:
-            audit.record(self.profile, "balsam.write", operation, outcome="refused: read-only")
+            audit.record(self.profile, _action(operation), "balsam", outcome="refused: read-only")
             raise ReadOnlyRefused(
                 f"profile '{self.profile}' is read-only; nothing was sent",
                 profile=self.profile,
@@ -177,36 +174,37 @@ class BalsamClient:
     ) -> Any:
         """Send one authenticated request and return its parsed JSON (``None`` for 204).
 
-        Every write is recorded in the profile's audit log with its outcome.
+        Writes are checked first: refused under a read-only profile, and a ``PUT``
+        or ``DELETE`` of a whole collection must carry a filter (without one the
+        server changes every row). Every write is appended to the profile's audit
+        log with its outcome.
 
         Raises:
             ReadOnlyRefused: a write under a read-only profile (checked before sending).
+            BadQuery: a collection-wide write without a filter (nothing is sent).
             ConsoleError: a subclass matching the failure.
         """
         if method == "GET":
-            return await self._request(method, path, params, json, operation)
+            return await self._call(method, path, params, json, operation)
         self.check_writable(operation)
-        action, count = f"balsam.{method.lower()}", len(json) if isinstance(json, list) else None
+        _check_scope(method, path, params, json)
+        target = _target(path, params)
         try:
-            result = await self._request(method, path, params, json, operation)
+            body = await self._call(method, path, params, json, operation)
         except ConsoleError as exc:
-            audit.record(self.profile, action, f"{operation} ({path})", count=count,
-                         outcome=f"failed: {exc.title}")
+            audit.record(self.profile, _action(operation), target, outcome=f"failed: {exc.title}")
             raise
-        if count is None and isinstance(result, list):
-            count = len(result)
-        audit.record(self.profile, action, f"{operation} ({path})", count=count)
-        return result
+        audit.record(self.profile, _action(operation), target, count=_count(body, json))
+        return body
 
-    async def _request(
-        self, method: str, path: str, params: Params | None, json: Any, operation: str
+    async def _call(
+        self, method: str, path: str, params: Params | None, body: Any, operation: str
     ) -> Any:
         if self._token is None:
-            async with self._login_lock:  # concurrent first calls share one login
-                if self._token is None:
-                    await self.login()
+            await self._login_once(None)
+        token = self._token
         try:
-            response = await self._authorised(method, path, params, json, operation)
+            response = await self._authorised(method, path, params, body, operation)
         except AuthError:
             if not self._password:
                 raise AuthError(
@@ -215,21 +213,49 @@ class BalsamClient:
                     profile=self.profile,
                     operation=operation,
                 ) from None
-            await self.login()
-            response = await self._authorised(method, path, params, json, operation)
+            await self._login_again(token)
+            response = await self._authorised(method, path, params, body, operation)
         if response.status_code == 204 or not response.content:
             return None
         return json_body(response, service=SERVICE, operation=operation)
 
+    async def _login_again(self, refused: str | None) -> None:
+        """Log in once for every request the server refused the same token to."""
+        await self._login_once(refused)
+
+    async def _login_once(self, refused: str | None) -> None:
+        """Log in unless another request already did while this one waited.
+
+        Requests that queued behind a failed login share its error rather than each
+        trying again: fourteen counts sent at once with a wrong password make one
+        login request, not fourteen.
+        """
+        finished = self._logins_finished
+        async with self._login_lock:
+            if self._logins_finished != finished and self._login_failure is not None:
+                raise self._login_failure  # a login ended while this one waited, and failed
+            if self._token is not None and self._token != refused:
+                return
+            try:
+                await self.login()
+            except ConsoleError as exc:
+                self._login_failure = exc
+                raise
+            else:
+                self._login_failure = None
+            finally:
+                self._logins_finished += 1
+
     async def _authorised(
         self, method: str, path: str, params: Params | None, body: Any, operation: str
     ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self._token}"}
+        if method == "DELETE":
+            # The server's 204 breaks the kept-alive connection, and a write sent on
+            # it next would be lost (§8): this one closes it instead.
+            headers["Connection"] = "close"
         request = self._http.build_request(
-            method,
-            f"{self.url}{path}",
-            params=params,
-            json=body,
-            headers={"Authorization": f"Bearer {self._token}"},
+            method, f"{self.url}{path}", params=params, json=body, headers=headers
         )
         return await self._send(request, operation)
 
@@ -249,3 +275,40 @@ class BalsamClient:
 
     def _count_request(self) -> None:
         self.requests_sent += 1
+
+
+def _check_scope(method: str, path: str, params: Params | None, body: Any) -> None:
+    """Refuse a collection-wide write that would reach every row (§8)."""
+    collection = path.endswith("/")
+    if collection and method in ("PUT", "DELETE") and not params:
+        raise BadQuery(
+            f"refusing to send {method} {path} without a filter: it would reach every row"
+        )
+    if collection and method == "PATCH" and not body:
+        raise BadQuery(f"refusing to send PATCH {path} with nothing in it")
+
+
+def _action(operation: str) -> str:
+    """``update jobs`` → ``balsam.update-jobs`` (ids dropped: the target names them)."""
+    words = [w for w in operation.split() if not w.isdigit()]
+    return "balsam." + "-".join(words)
+
+
+def _target(path: str, params: Params | None) -> str:
+    if not params:
+        return path
+    ids = [v for k, v in params if k == "id"]
+    if ids and len(ids) == len(params):
+        shown = ",".join(ids[:5]) + (f",… ({len(ids)} ids)" if len(ids) > 5 else "")
+        return f"{path}?id={shown}"
+    return f"{path}?" + "&".join(f"{k}={v}" for k, v in params)[:200]
+
+
+def _count(reply: Any, body: Any) -> int | None:
+    if isinstance(reply, int) and not isinstance(reply, bool):
+        return reply
+    if isinstance(reply, list):
+        return len(reply)
+    if isinstance(body, list):
+        return len(body)
+    return 1 if isinstance(reply, dict) else None

@@ -8,7 +8,7 @@ caches the rows on the query.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Generator
 from typing import TYPE_CHECKING, Any
 
 from console.backends.balsam.resources import check_filters, merge_filters, to_params
@@ -131,8 +131,9 @@ class Query:
             params.append(("offset", str(offset)))
         return params
 
-    def _empty(self) -> bool:
-        """An empty list filter matches nothing: no request is needed."""
+    def is_empty(self) -> bool:
+        """Whether the query matches nothing by construction (an empty list filter,
+        an empty slice): no request is needed."""
         return any(isinstance(v, tuple) and not v for v in self.filters.values()) or (
             self.stop is not None and self.stop <= self.start
         )
@@ -147,7 +148,7 @@ class Query:
         """Ask the server how many rows match, without fetching them (``limit=0``)."""
         if self._cache is not None:
             return len(self._cache)
-        if self._empty():
+        if self.is_empty():
             return 0
         if self._long_filter():
             return len(await self.all())
@@ -198,7 +199,7 @@ class Query:
         self._cache = rows
 
     async def _rows(self) -> AsyncIterator[Any]:
-        if self._empty():
+        if self.is_empty():
             return
         if self._long_filter():
             for row in await self._chunked():
@@ -234,6 +235,40 @@ class Query:
             field = self.ordering.lstrip("-")
             rows.sort(key=lambda r: _sort_key(r, field), reverse=self.ordering.startswith("-"))
         return rows[self.start : self.stop]
+
+    def fresh(self) -> Query:
+        """The same query, not yet evaluated (a later read of what it matches now)."""
+        return self._clone()
+
+    async def exists(self) -> bool:
+        """Whether anything matches, asking for one row at most."""
+        if self._cache is not None:
+            return bool(self._cache)
+        return await self.first() is not None
+
+    def __len__(self) -> int:
+        """The number of rows of an evaluated query (``await query`` evaluates it)."""
+        return len(self._evaluated("len()"))
+
+    def __bool__(self) -> bool:
+        """Whether an evaluated query has rows (``await query`` evaluates it)."""
+        return bool(self._evaluated("bool()"))
+
+    def _evaluated(self, what: str) -> list[Any]:
+        if self._cache is None:
+            raise BadQuery(
+                f"{what} needs the rows: evaluate the query first (await query, or "
+                "await query.all()); to count without fetching, await query.count()"
+            )
+        return self._cache
+
+    def __await__(self) -> Generator[Any, None, Query]:
+        """``await query`` fetches every row (cached) and gives the query back."""
+        return self._evaluate().__await__()
+
+    async def _evaluate(self) -> Query:
+        await self.all()
+        return self
 
     async def update(self, **fields: Any) -> Any:
         """Apply the same change to every match (see ``JobManager.update_query``)."""

@@ -68,7 +68,8 @@ JOBS = Resource(
         "parent_id": "ints",
         "app_id": "int",
         "site_id": "ints",
-        "batch_job_id": "int",
+        # No ``batch_job_id``: the real server (0.7.0a24) does not declare it on /jobs/,
+        # so it would filter nothing and a write by it would change every job (§8).
         "last_update_before": "time",
         "last_update_after": "time",
         "workdir__contains": "str",
@@ -143,6 +144,10 @@ TRANSFERS = Resource(
 )
 
 
+UNDECLARED = {("job", "batch_job_id"): "the server ignores it on /jobs/ (it would match every job)"}
+"""Filters the API documents but the server does not honour, and what that would do."""
+
+
 def check_filters(resource: Resource, filters: Mapping[str, Any]) -> dict[str, Any]:
     """Validate and normalise filters for ``resource``.
 
@@ -156,6 +161,9 @@ def check_filters(resource: Resource, filters: Mapping[str, Any]) -> dict[str, A
     clean: dict[str, Any] = {}
     for name, value in filters.items():
         kind = resource.filters.get(name)
+        why = UNDECLARED.get((resource.name, name))
+        if why:
+            raise BadQuery(f"cannot filter {resource.name}s by '{name}': {why}")
         if kind is None:
             known = ", ".join(sorted(resource.filters))
             raise BadQuery(f"unknown {resource.name} filter '{name}' (known: {known})")
@@ -275,3 +283,25 @@ def merge_filters(current: Mapping[str, Any], new: Mapping[str, Any]) -> dict[st
         else:
             merged[name] = value
     return merged
+
+
+def write_scope(resource: Resource, params: Params) -> Params:
+    """Check the parameters of a write by filter before it is sent; return them.
+
+    The server applies a ``PUT`` or ``DELETE`` to every row its declared filters
+    match, and ignores the rest: a write with no filter, or with only filters the
+    route does not declare, changes every row (§8).
+
+    Raises:
+        BadQuery: no filter reaches the wire, or a parameter is not a declared filter.
+    """
+    names = [name for name, _ in params]
+    unknown = sorted({n for n in names if n not in resource.filters})
+    if unknown:
+        raise BadQuery(
+            f"refusing to write {resource.name}s by '{', '.join(unknown)}': the server "
+            "ignores it and the write would reach every row"
+        )
+    if not names:
+        raise BadQuery(f"refusing to change every {resource.name}: the write carries no filter")
+    return params

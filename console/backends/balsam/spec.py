@@ -1,12 +1,15 @@
 """Job filters as operators type them, shared by the CLI options and the pane's filter line.
 
 ``state=FAILED,RUN_ERROR tag=exp:A site=1 app=SimulateH2O order=-last_update``
-becomes a ``JobSpec``; ``job_query`` resolves the app name and returns the
-lazy query. Bad words are reported before anything is sent.
+becomes a ``JobSpec``; so do ``state!=JOB_FINISHED``, ``since=2026-01-15``,
+``until=2026-01-16T12:00``, ``parent=41`` and ``workdir=h2o``. ``job_query``
+resolves the app name and returns the lazy query. Bad words are reported
+before anything is sent.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
     from console.backends.balsam.client import BalsamClient
     from console.backends.balsam.query import Query
 
-KEYS = ("state", "tag", "site", "app", "order", "workdir", "id")
+KEYS = ("state", "tag", "site", "app", "order", "workdir", "id", "parent", "since", "until")
 
 
 @dataclass
@@ -33,6 +36,12 @@ class JobSpec:
     ordering: str | None = None
     workdir: str | None = None
     ids: tuple[int, ...] = ()
+    parents: tuple[int, ...] = ()
+    not_state: str | None = None
+    since: str | None = None
+    """Only jobs updated after this time (ISO 8601, UTC unless it says)."""
+    until: str | None = None
+    """Only jobs updated before this time."""
 
     def describe(self) -> str:
         """Render back as filter text (what the pane shows as the current filter)."""
@@ -48,6 +57,14 @@ class JobSpec:
             words.append(f"workdir={self.workdir}")
         if self.ids:
             words.append("id=" + ",".join(map(str, self.ids)))
+        if self.parents:
+            words.append("parent=" + ",".join(map(str, self.parents)))
+        if self.not_state:
+            words.append(f"state!={self.not_state}")
+        if self.since:
+            words.append(f"since={self.since}")
+        if self.until:
+            words.append(f"until={self.until}")
         if self.ordering:
             words.append(f"order={self.ordering}")
         return " ".join(words)
@@ -66,6 +83,9 @@ def parse_spec(text: str) -> JobSpec:
         raise BadQuery(f"cannot read the filter: {exc}") from exc
     for word in words:
         key, sep, value = word.partition("=")
+        if key == "state!" and value:
+            spec.not_state = check_states([value.upper()])[0]
+            continue
         if not sep or key not in KEYS or not value:
             raise BadQuery(f"'{word}' is not a filter; use {', '.join(k + '=…' for k in KEYS)}")
         _apply(spec, key, value)
@@ -82,6 +102,10 @@ def _apply(spec: JobSpec, key: str, value: str) -> None:
         spec.site_id = _number(key, value)
     elif key == "id":
         spec.ids = tuple(_number(key, v) for v in value.split(","))
+    elif key == "parent":
+        spec.parents = tuple(_number(key, v) for v in value.split(","))
+    elif key in ("since", "until"):
+        setattr(spec, key, check_time(key, value))
     elif key == "app":
         spec.app = value
     elif key == "workdir":
@@ -98,6 +122,17 @@ def check_states(states: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         if state not in JOB_STATES:
             raise BadQuery(f"'{state}' is not a job state (one of: {', '.join(JOB_STATES)})")
     return tuple(states)
+
+
+def check_time(key: str, value: str) -> str:
+    """Return an ISO 8601 time as typed, or raise ``BadQuery`` naming the key."""
+    try:
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadQuery(
+            f"{key} needs a time like 2026-01-15 or 2026-01-15T12:00, not '{value}'"
+        ) from None
+    return value
 
 
 def _number(key: str, value: str) -> int:
@@ -125,6 +160,14 @@ async def job_query(client: BalsamClient, spec: JobSpec) -> Query:
         filters["workdir__contains"] = spec.workdir
     if spec.ids:
         filters["id"] = spec.ids
+    if spec.parents:
+        filters["parent_id"] = spec.parents
+    if spec.not_state:
+        filters["state__ne"] = spec.not_state
+    if spec.since:
+        filters["last_update_after"] = spec.since
+    if spec.until:
+        filters["last_update_before"] = spec.until
     if spec.app:
         filters["app_id"] = await app_id(client, spec.app, spec.site_id)
     if filters:

@@ -15,7 +15,7 @@ from typing import Any
 
 from console.sandbox.balena.computed import COMPUTED
 from console.sandbox.balena.evaluate import select_rows
-from console.sandbox.balena.query import Bin, Call, In, Not, Options, Path
+from console.sandbox.balena.query import Bin, Bool, Call, In, Not, Options, Path
 from console.sandbox.balena.store import Row, Store
 
 SIZE = 32
@@ -103,6 +103,8 @@ def _fields(node: Any, into: set[str]) -> bool:
         return len(node.parts) == 1
     if isinstance(node, Bin):
         return _fields(node.left, into) and _fields(node.right, into)
+    if isinstance(node, Bool):
+        return all(_fields(item, into) for item in node.items)
     if isinstance(node, Not):
         return _fields(node.expr, into)
     if isinstance(node, In):

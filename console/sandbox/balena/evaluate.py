@@ -13,6 +13,7 @@ from typing import Any
 from console.sandbox.balena.computed import COMPUTED, getter
 from console.sandbox.balena.query import (
     Bin,
+    Bool,
     Call,
     Count,
     In,
@@ -138,11 +139,14 @@ class Compiler:
     def related(self, path: tuple[str, ...], resource: str, aliases: dict[str, str]):
         """Return (target resource, fn(row, scope) -> related rows) for a navigation path."""
         *head, nav = path
-        base: Fn = (
-            (lambda row, scope: row)
-            if not head
-            else self._path(Path(tuple(head)), resource, aliases)
-        )
+        if not head:
+            base: Fn = lambda row, scope: row  # noqa: E731
+        elif head == [head[0]] and head[0] in aliases:
+            # ``x/nav/any(...)`` inside a lambda: the navigation starts at the variable.
+            name = head[0]
+            base = lambda row, scope: scope.get(name)  # noqa: E731
+        else:
+            base = self._path(Path(tuple(head)), resource, aliases)
         if head:
             resource = self._resource_after(resource, head, aliases)
         schema = self.store.resource(resource)
@@ -214,6 +218,11 @@ class Compiler:
                 return None
 
         return apply
+
+    def _bool(self, node: Bool, resource: str, aliases: dict[str, str]) -> Fn:
+        items = [self.compile(item, resource, aliases) for item in node.items]
+        check = all if node.op == "and" else any
+        return lambda row, scope: check(item(row, scope) for item in items)
 
     def _not(self, node: Not, resource: str, aliases: dict[str, str]) -> Fn:
         inner = self.compile(node.expr, resource, aliases)

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from console.sandbox.balena.query import (
     Bin,
+    Bool,
     Call,
     Count,
     Expand,
@@ -146,7 +147,7 @@ class Parser:
         node = self.comparison()
         while self.tok.kind == "id" and self.tok.text in ("and", "or"):
             op = self.take().text
-            node = Bin(op, node, self.comparison())
+            node = join(op, node, self.comparison())
         return node
 
     def comparison(self) -> Node:
@@ -414,3 +415,11 @@ def _parse_option(name: str, value: str, offset: int) -> Any:
 def parse_filter(text: str) -> Node:
     """Parse one ``$filter`` expression (used by tests and the key syntax)."""
     return _parse_option("$filter", text, 0)
+
+
+def join(op: str, left: Node, right: Node) -> Node:
+    """``left op right`` as one ``Bool`` per run of one operator (and, or associate)."""
+    items: list[Node] = []
+    for side in (left, right):
+        items.extend(side.items if isinstance(side, Bool) and side.op == op else (side,))
+    return Bool(op, tuple(items))

@@ -50,6 +50,19 @@ class Bin:
 
 
 @dataclass(frozen=True)
+class Bool:
+    """``and``/``or`` over two or more operands.
+
+    The two share one precedence and associate to the left, so a run of one
+    operator (``a and b and c``, however it was parenthesised) is one node with
+    every operand: a filter of 600 terms stays one level deep, not 600.
+    """
+
+    op: str
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
 class Not:
     """Prefix ``not``."""
 
@@ -82,7 +95,7 @@ class Lambda:
     expr: Node
 
 
-Node = Lit | Path | Param | Count | Bin | Not | In | Call | Lambda
+Node = Lit | Path | Param | Count | Bin | Bool | Not | In | Call | Lambda
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ DEVICE_FIELDS = (
     "api_heartbeat_state",
     "status",
     "provisioning_state",
+    "provisioning_progress",
     "download_progress",
     "overall_status",
     "overall_progress",
@@ -163,6 +164,7 @@ RESOURCES: dict[str, Resource] = {
                 "release_tag": ("release_tag", "release"),
                 "is_running_on__device": ("device", "is_running__release"),
                 "is_pinned_to__device": ("device", "is_pinned_on__release"),
+                "operates__device": ("device", "should_be_operated_by__release"),
             },
         ),
         Resource(
@@ -174,6 +176,7 @@ RESOURCES: dict[str, Resource] = {
                 "is_running__release": "release",
                 "is_pinned_on__release": "release",
                 "should_be_running__release": "release",
+                "should_be_operated_by__release": "release",
             },
             reverse={
                 "device_tag": ("device_tag", "device"),
@@ -198,7 +201,29 @@ RESOURCES: dict[str, Resource] = {
         _vars("device_config_variable", "device"),
         _vars("application_environment_variable", "application"),
         _vars("application_config_variable", "application"),
-        Resource("service", ("id", "service_name"), to_one={"application": "application"}),
+        Resource(
+            "service",
+            ("id", "service_name"),
+            to_one={"application": "application"},
+            reverse={
+                "service_environment_variable": ("service_environment_variable", "service"),
+                "service_install": ("service_install", "installs__service"),
+            },
+        ),
+        Resource(
+            "service_environment_variable",
+            ("id", "name", "value", "created_at"),
+            to_one={"service": "service"},
+            unique=(("service", "name"),),
+            required=("service", "name", "value"),
+        ),
+        Resource(
+            "device_service_environment_variable",
+            ("id", "name", "value", "created_at"),
+            to_one={"service_install": "service_install"},
+            unique=(("service_install", "name"),),
+            required=("service_install", "name", "value"),
+        ),
         Resource("image", ("id",), to_one={"is_a_build_of__service": "service"}),
         Resource(
             "image_install",
@@ -214,6 +239,13 @@ RESOURCES: dict[str, Resource] = {
             "service_install",
             ("id",),
             to_one={"device": "device", "installs__service": "service"},
+            reverse={
+                "device_service_environment_variable": (
+                    "device_service_environment_variable",
+                    "service_install",
+                )
+            },
+            unique=(("device", "installs__service"),),
         ),
         Resource(
             "api_key",

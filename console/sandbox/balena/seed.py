@@ -29,6 +29,14 @@ DEVICE_TYPES = (
     ("raspberrypi3", "Raspberry Pi 3", "armv7hf", "rpi3"),
     ("intel-nuc", "Intel NUC", "amd64", "nuc"),
     ("jetson-nano", "Jetson Nano", "aarch64", "nano"),
+    ("raspberry-pi", "Raspberry Pi (v1 / Zero / Zero W)", "rpi", "rpi1"),
+)
+HOST_OS_VERSIONS = (
+    # (raw_version, days before now, invalidated): balenaOS releases of every host app
+    ("5.3.21", 200, False),
+    ("6.0.13", 90, False),
+    ("6.1.4", 20, False),
+    ("6.2.0", 5, True),
 )
 SERVICES = ("main", "agent")
 LOCATIONS = ("lab", "warehouse", "store-12", "roof", "basement")
@@ -73,12 +81,58 @@ def seed(store: Store, *, devices: int = 300, seed: int = 7, now: dt.datetime = 
             r["id"]: [store.insert("image", {"is_a_build_of__service": s["id"]}) for s in services]
             for r in releases
         }
+        store.insert(
+            "service_environment_variable",
+            {"service": services[0]["id"], "name": "MODE", "value": "normal"},
+        )
         count = devices - counter if index == len(FLEETS) - 1 else int(devices * share)
         for n in range(count):
             device = _device(store, rng, fleet, releases, type_slug, prefix, n, now)
             if counter < DETAILED:
                 _details(store, rng, device, images)
             counter += 1
+    _host_apps(store, types, now)
+
+
+def _host_apps(store: Store, types: dict[str, Row], now: dt.datetime) -> None:
+    """One public host app per device type, whose releases are the balenaOS versions a
+    device of that type may update to. Made last, so the fleets keep their ids."""
+    org = store.insert("organization", {"name": "balenaOS", "handle": "balena_os"})
+    for slug, dtype in types.items():
+        app = store.insert(
+            "application",
+            {
+                "app_name": slug,
+                "slug": f"balena_os/{slug}",
+                "uuid": f"{dtype['id']:032x}",
+                "is_of__class": "app",
+                "organization": org["id"],
+                "is_for__device_type": dtype["id"],
+                "should_track_latest_release": False,
+                "is_host": True,
+                "is_archived": False,
+                "is_public": True,
+                "created_at": iso(now - dt.timedelta(days=900)),
+            },
+        )
+        for n, (version, age, invalid) in enumerate(HOST_OS_VERSIONS):
+            store.insert(
+                "release",
+                {
+                    "commit": f"{app['id']:016x}{n:016x}",
+                    "belongs_to__application": app["id"],
+                    "status": "success",
+                    "created_at": iso(now - dt.timedelta(days=age)),
+                    "is_final": True,
+                    "is_invalidated": invalid,
+                    "is_passing_tests": True,
+                    "semver": version,
+                    "raw_version": version,
+                    "revision": 0,
+                    "variant": "",
+                    "note": None,
+                },
+            )
 
 
 def _fleet(
@@ -207,6 +261,10 @@ def _details(store: Store, rng: random.Random, device: Row, images: dict[int, li
         )
     release = device["is_running__release"]
     for image in images.get(release, []):
+        store.insert(
+            "service_install",
+            {"device": device["id"], "installs__service": image["is_a_build_of__service"]},
+        )
         store.insert(
             "image_install",
             {

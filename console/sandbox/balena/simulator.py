@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
+from console.sandbox.balena import hup
 from console.sandbox.balena.seed import hex_id, iso
 from console.sandbox.balena.store import Row, Store
 
@@ -68,6 +69,8 @@ class FleetSimulator:
                     self._flip(device, now)
         for device in [d for d in devices.values() if d.get("download_progress") is not None][:200]:
             self._advance(device, now)
+        for device in [d for d in devices.values() if d.get("_hup")][:200]:
+            hup.advance(self.store, device, self.notify)
         if self.release_every and self._ticks % self.release_every == 0:
             self._release()
 
@@ -110,7 +113,11 @@ class FleetSimulator:
         return fleet.get("should_be_running__release") if fleet else None
 
     def _release(self) -> None:
-        fleets = [f for f in self.store.rows("application") if f.get("should_track_latest_release")]
+        fleets = [
+            f
+            for f in self.store.rows("application")
+            if f.get("should_track_latest_release") and not f.get("is_host")
+        ]
         if not fleets:
             return
         fleet = self._rng.choice(fleets)

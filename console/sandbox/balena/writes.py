@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from console.sandbox.balena import hup
 from console.sandbox.balena.schema import RESOURCES, Resource
 from console.sandbox.balena.seed import hex_id, iso
 from console.sandbox.balena.store import Row, Store, StoreError
@@ -123,6 +124,8 @@ def update(store: Store, resource: str, rows: list[Row], body: dict[str, Any]) -
         changes = dict(body)
         if resource == "device":
             changes = _device_changes(store, row, changes)
+        elif resource == "application":
+            changes = _application_changes(store, row, changes)
         _check_links(store, schema, changes)
         _check_unique(store, schema, {**row, **changes}, skip=row["id"])
         store.update(resource, row, changes)
@@ -149,8 +152,39 @@ def _device_changes(store: Store, row: Row, changes: dict[str, Any]) -> dict[str
                 "It is necessary that each device that is pinned on a release, is pinned on a "
                 "successful release that belongs to the application the device belongs to.",
             )
+    if changes.get("should_be_operated_by__release") is not None:
+        changes.update(hup.start(store, row, changes["should_be_operated_by__release"]))
     if "device_name" in changes and "\n" in str(changes["device_name"]):
         raise StoreError(400, "It is necessary that each device name has no line breaks.")
+    return changes
+
+
+def _application_changes(store: Store, row: Row, changes: dict[str, Any]) -> dict[str, Any]:
+    """A rename gives a new slug (the server keeps it ``org/name``); a target release must
+    be a successful one of the fleet."""
+    if "app_name" in changes:
+        name = changes["app_name"]
+        if not isinstance(name, str) or not 4 <= len(name) <= 100:
+            raise StoreError(
+                400,
+                "It is necessary that each application has an app name that has a Length "
+                "(Type) that is greater than or equal to 4 and is less than or equal to 100.",
+            )
+        org = store.get("organization", row.get("organization")) or {"handle": ""}
+        changes["slug"] = f"{org['handle']}/{name}".lower()
+    target = changes.get("should_be_running__release")
+    if target is not None:
+        release = store.get("release", target)
+        if (
+            release is None
+            or release["belongs_to__application"] != row["id"]
+            or release["status"] != "success"
+        ):
+            raise StoreError(
+                400,
+                "It is necessary that each application that should be running a release, "
+                "should be running a successful release that belongs to the application.",
+            )
     return changes
 
 
@@ -160,6 +194,8 @@ CASCADE = {
         "application_environment_variable",
         "application_config_variable",
         "service",
+        "device",
+        "release",
     ),
     "device": (
         "device_tag",
@@ -168,19 +204,32 @@ CASCADE = {
         "image_install",
         "service_install",
     ),
+    "service": ("service_environment_variable", "service_install"),
+    "service_install": ("device_service_environment_variable",),
+    "release": ("release_tag",),
 }
+"""What goes with a deleted row (open-balena-api's delete cascades)."""
 
 
 def delete(store: Store, resource: str, rows: list[Row]) -> None:
-    """Delete the matched rows; devices take their tags and variables with them."""
+    """Delete the matched rows with what depends on them: a fleet takes its devices and
+    releases, a device its tags and variables; devices merely running a deleted release
+    lose the link."""
+    for row in list(rows):
+        _delete_one(store, resource, row)
+
+
+def _delete_one(store: Store, resource: str, row: Row) -> None:
     schema = RESOURCES[resource]
-    for row in rows:
-        for child, fk in schema.reverse.values():
-            if fk == "*" or not store.child_ids(child, fk, row["id"]):
-                continue
-            if child in CASCADE.get(resource, ()):
-                for dependent in store.children(child, fk, row["id"]):
-                    store.delete(child, dependent)
-            elif child in ("device", "release"):
-                raise StoreError(409, f"Data is referenced by {child}.")
-        store.delete(resource, row)
+    for child, fk in schema.reverse.values():
+        if fk == "*" or not store.child_ids(child, fk, row["id"]):
+            continue
+        if child in CASCADE.get(resource, ()):
+            for dependent in store.children(child, fk, row["id"]):
+                _delete_one(store, child, dependent)
+        elif resource == "release" and child == "device":
+            for device in store.children(child, fk, row["id"]):
+                store.update("device", device, {fk: None})
+        elif child in ("device", "release"):
+            raise StoreError(409, f"Data is referenced by {child}.")
+    store.delete(resource, row)

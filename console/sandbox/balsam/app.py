@@ -28,6 +28,7 @@ from console.sandbox.balsam.select import JobSelector
 from console.sandbox.balsam.simulator import Simulator
 from console.sandbox.balsam.store import Store
 from console.sandbox.balsam.web import (
+    BrokenAfterDelete,
     FaultMiddleware,
     Faults,
     Reply,
@@ -74,6 +75,7 @@ def build_app(
     app = Starlette(
         routes=[*other_routes.ROUTES, *jobs_routes.ROUTES],
         middleware=[
+            Middleware(BrokenAfterDelete),
             Middleware(FaultMiddleware, faults=state.faults),
             Middleware(AuthGate, auth=auth),
         ],

@@ -100,7 +100,8 @@ def _sites(store: Store, epoch: dt.datetime, owner: int) -> None:
             "optional_batch_job_params": {},
             "allowed_projects": ["chem", "materials"],
             "allowed_queues": {
-                "default": {"max_nodes": 512, "max_walltime": 720, "max_queued_jobs": 20}
+                "default": {"max_nodes": 512, "max_walltime": 720, "max_queued_jobs": 20},
+                "debug": {"max_nodes": 64, "max_walltime": 120, "max_queued_jobs": 2},
             },
             "transfer_locations": {"theta_dtn": "globus://08925f04-569f-11e7-bef8-22000b9a448b"},
             "last_refresh": stamp(epoch),
@@ -171,6 +172,7 @@ def _jobs(store: Store, count: int, rng: random.Random, epoch: dt.datetime) -> N
             state=state,
             last_update=stamp(when),
             tags={"exp": EXPERIMENTS[(n // 7) % 3], "system": system},
+            parameters={"system": system},
             parent_ids=[],
             data={},
             launch_params={},

@@ -179,6 +179,7 @@ class Simulator:
                 state=self.store.initial_state([], any(s["direction"] == "in" for s in slots)),
                 last_update=self.store.now(),
                 tags={"exp": "D", "system": "H2O"},
+                parameters={"system": "H2O"},
                 parent_ids=[],
             )
             self.store.add_job(row)

@@ -4,7 +4,8 @@ Rows are kept as JSON-ready dicts so a list reply is a slice and a dump. Jobs
 are indexed by (app, state), which makes the count-only requests the Jobs pane
 sends per app and state cost a set length, even at 200,000 jobs. State changes
 go through ``set_state`` so every change follows the server's rewrites
-(protocols/balsam.md §9) and writes an EventLog.
+(protocols/balsam.md §9) and writes one EventLog, from the old state to where
+the job lands.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ JOB_DEFAULTS: dict[str, Any] = {
     "node_packing_count": 1,
     "wall_time_min": 0,
     "pending_file_cleanup": True,
+    "parameters": {},
     "serialized_parameters": "",
     "serialized_return_value": "",
     "serialized_exception": "",
@@ -127,8 +129,14 @@ class Store:
         self.by_app_state[(row["app_id"], row["state"])].discard(job_id)
         self.version += 1
 
-    def update_job(self, row: dict[str, Any], patch: dict[str, Any]) -> None:
-        """Apply an update body to one job, with the server's state rewrites."""
+    def update_job(
+        self, row: dict[str, Any], patch: dict[str, Any], *, apply_state: bool = True
+    ) -> bool:
+        """Apply an update body to one job, with the server's state rewrites.
+
+        ``apply_state=False`` is the real server's bulk quirk (§8): the state change
+        is logged as an event but not made. Returns whether a state change was logged.
+        """
         patch = dict(patch)
         patch.pop("id", None)
         state = patch.pop("state", None)
@@ -136,29 +144,72 @@ class Store:
         data = patch.pop("state_data", None) or {}
         row.update(patch)
         row["last_update"] = self.now()
+        moved = False
         if state is not None:
-            self.set_state(row, state, when or row["last_update"], data)
+            moved = self.set_state(row, state, when or row["last_update"], data, apply=apply_state)
         self.version += 1
+        return moved
 
-    def set_state(self, row: dict[str, Any], state: str, when: str, data: dict[str, Any]) -> None:
-        """Move a job to ``state``, log it, then follow the server's automatic rewrites."""
-        self._move(row, state, when, data)
+    def plan_state(self, row: dict[str, Any], state: str) -> tuple[str, str | None] | None:
+        """Where setting ``state`` leaves a job, as upstream's ``_update_state`` rewrites it.
+
+        Returns ``None`` when the job is already in that state (no change, no event),
+        else the final state and the message its event carries.
+        """
+        if state == row["state"]:
+            return None
+        if state == "READY" and self._stage_done(row["id"], "in"):
+            return "STAGED_IN", "Skipped stage in"
+        if state == "POSTPROCESSED" and self._stage_done(row["id"], "out"):
+            return "JOB_FINISHED", "Skipped stage out"
+        if state == "STAGED_OUT":
+            return "JOB_FINISHED", None
+        return state, None
+
+    def set_state(
+        self,
+        row: dict[str, Any],
+        state: str,
+        when: str,
+        data: dict[str, Any],
+        *,
+        apply: bool = True,
+    ) -> bool:
+        """Move a job to ``state`` with one event from its old state to where it lands.
+
+        A READY whose stage-in is done lands in STAGED_IN, a POSTPROCESSED with
+        nothing to stage out in JOB_FINISHED, a STAGED_OUT in JOB_FINISHED; a
+        finished job releases its waiting children. Returns whether an event was
+        written (not when the job was already in ``state``).
+        """
+        plan = self.plan_state(row, state)
+        if plan is None:
+            return False
+        final, note = plan
+        event = {**data, "message": note} if note else dict(data)
+        self.log(row["id"], row["state"], final, when, event)
+        if not apply:
+            return True
+        self._place(row, final)
+        row["last_update"] = when
         if state != "RUNNING":
             row["session_id"] = None
-        if state == "READY" and self._stage_done(row["id"], "in"):
-            self._move(row, "STAGED_IN", when, {"message": "Skipped stage in"})
-        elif state == "POSTPROCESSED":
-            self._after_postprocess(row, when)
-        elif state == "STAGED_OUT":
-            self._move(row, "JOB_FINISHED", when, {})
-        if row["state"] == "JOB_FINISHED":
+        if final == "POSTPROCESSED":
+            for item in self.items_of(row["id"], "out"):
+                if item["state"] == "awaiting_job":
+                    item["state"] = "pending"
+        if final == "JOB_FINISHED":
             self._release_children(row["id"], when)
+        return True
+
+    def _place(self, row: dict[str, Any], state: str) -> None:
+        self.by_app_state[(row["app_id"], row["state"])].discard(row["id"])
+        self.by_app_state[(row["app_id"], state)].add(row["id"])
+        row["state"] = state
 
     def _move(self, row: dict[str, Any], state: str, when: str, data: dict[str, Any]) -> None:
         before = row["state"]
-        self.by_app_state[(row["app_id"], before)].discard(row["id"])
-        self.by_app_state[(row["app_id"], state)].add(row["id"])
-        row["state"] = state
+        self._place(row, state)
         row["last_update"] = when
         self.log(row["id"], before, state, when, data)
 
@@ -192,14 +243,6 @@ class Store:
                 self._release_children(job_id, when)
         self.version += 1
 
-    def _after_postprocess(self, row: dict[str, Any], when: str) -> None:
-        outgoing = self.items_of(row["id"], "out")
-        if not outgoing:
-            self._move(row, "JOB_FINISHED", when, {"message": "Skipped stage out"})
-        for item in outgoing:
-            if item["state"] == "awaiting_job":
-                item["state"] = "pending"
-
     def _release_children(self, job_id: int, when: str) -> None:
         for child_id in self.children.get(job_id, ()):
             child = self.jobs.get(child_id)
@@ -207,7 +250,10 @@ class Store:
                 continue
             parents = [self.jobs.get(p) for p in child["parent_ids"]]
             if all(p is None or p["state"] == "JOB_FINISHED" for p in parents):
-                self.set_state(child, "READY", when, {"message": "All parents finished"})
+                # Two events, as verified on the real server: released, then staged in.
+                self._move(child, "READY", when, {"message": "All parents finished"})
+                if self._stage_done(child_id, "in"):
+                    self._move(child, "STAGED_IN", when, {"message": "Skipped stage in"})
 
     # --- events and transfers -------------------------------------------------
 

@@ -125,30 +125,100 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         f.seen[scope["method"]] += 1
-        # Decided on arrival: a request still sleeping out an earlier test's delay must
-        # not take a gateway fault armed after it came in.
-        gateway = f.take_gateway(scope["method"])
+        # Each request meets the faults set when it arrived: one still sleeping out an
+        # earlier delay must not use up a fault a later test set for its own requests.
+        fault = self._fault(scope["method"])
         if f.delay:
             await asyncio.sleep(f.delay)
-        if gateway:
+        if fault == "gateway":
             await self._gateway(scope, receive, send)
-        elif f.fail > 0:
-            f.fail -= 1
+        elif fault == "fail":
             await _answer(send, 500, b"Internal Server Error", "text/plain")
-        elif f.drop > 0:
-            f.drop -= 1
+        elif fault == "drop":
             await _answer(send, 200, b'{"count": 1, "res', "application/json", length=4096)
-        elif f.malformed > 0:
-            f.malformed -= 1
+        elif fault == "malformed":
             await _answer(send, 200, b"<html>proxy error</html>", "application/json")
         else:
             await self.app(scope, receive, send)
+
+    def _fault(self, method: str) -> str | None:
+        f = self.faults
+        if f.take_gateway(method):
+            return "gateway"
+        for name in ("fail", "drop", "malformed"):
+            if getattr(f, name) > 0:
+                setattr(f, name, getattr(f, name) - 1)
+                return name
+        return None
 
     async def _gateway(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.faults.gateway_after:
             await self.app(scope, receive, _discard)
         body = f"{self.faults.gateway_status} from the gateway".encode()
         await _answer(send, self.faults.gateway_status, body, "text/plain")
+
+
+class BrokenAfterDelete:
+    """The real server's 204 to a ``DELETE`` breaks the kept-alive connection (§8).
+
+    Upstream answers 204 with a body, which h11 refuses ("Too much data for
+    declared Content-Length"): the next request sent on that connection gets no
+    reply at all. So here: after a 204 to a ``DELETE`` on a connection the
+    client keeps alive, the next request on it is cut off unanswered (a write in
+    it is lost, never applied). A client that sent ``Connection: close`` has
+    nothing to lose.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.broken: set[tuple[str, int]] = set()
+        """Connections (client address and port) whose next request is cut off."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = tuple(scope.get("client") or ())
+        if scope["type"] != "http" or len(client) != 2:
+            await self.app(scope, receive, send)
+            return
+        peer = (str(client[0]), int(client[1]))
+        if peer in self.broken:
+            self.broken.discard(peer)
+            await _cut_off(send)
+            return
+        status: list[int] = []
+
+        async def watch(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        if scope["method"] == "DELETE" and status == [204] and not _closing(scope):
+            self.broken.add(peer)
+
+
+def _closing(scope: Scope) -> bool:
+    value = dict(scope["headers"]).get(b"connection", b"")
+    return b"close" in value.lower()
+
+
+async def _cut_off(send: Send) -> None:
+    """Close the connection without a byte of reply.
+
+    The server (h11 or httptools) marks the reply started, then refuses the
+    header before writing anything; with the reply unfinished it closes the
+    connection, and the client reads "Server disconnected without sending a
+    response", as it does from the real server.
+    """
+    try:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"x-stand-in", b"connection\nbroken")],
+            }
+        )
+    except Exception:  # the refusal is the point; the server closes the connection
+        return
 
 
 async def _discard(message: Any) -> None:

@@ -29,9 +29,11 @@ ACTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("move", "Move to fleet…", "fleet: org/name or id"),
     ("tag", "Set a tag…", "KEY=VALUE"),
     ("deactivate", "Deactivate", None),
+    ("os-update", "Update host OS…", "balenaOS version, e.g. 6.1.4 (the device reboots)"),
 )
-DESTRUCTIVE = frozenset({"reboot", "shutdown", "purge", "deactivate", "move"})
-FORCEABLE = frozenset({"restart", "reboot", "shutdown", "purge"})
+DESTRUCTIVE = frozenset({"reboot", "shutdown", "purge", "deactivate", "move", "os-update"})
+FORCEABLE = frozenset({"reboot", "shutdown"})
+"""Actions whose API request carries ``force`` (restart, purge and blink have none)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ def options_for(action: str, text: str) -> dict[str, Any] | None:
         return {"release": text}
     if action == "move":
         return {"fleet": text}
+    if action == "os-update":
+        return {"version": text}
     key, sep, value = text.partition("=")
     if not key.strip() or not sep:
         return None
@@ -132,8 +136,12 @@ class BulkResultScreen(ModalScreen[None]):
         self.results = results
 
     def compose(self) -> ComposeResult:
-        failed = sum(1 for r in self.results if not r.ok)
-        summary = f"{self.action}: {len(self.results) - failed} done, {failed} failed"
+        failed = sum(1 for r in self.results if r.status == "failed")
+        unsure = sum(1 for r in self.results if r.status == "not confirmed")
+        done = len(self.results) - failed - unsure
+        summary = f"{self.action}: {done} done, {failed} failed"
+        if unsure:
+            summary += f", {unsure} not confirmed (no answer in time: check those devices)"
         with Vertical():
             yield Static(summary, id="bulk-summary", markup=False)
             yield NavTable(id="bulk-results", cursor_type="row")
@@ -146,7 +154,7 @@ class BulkResultScreen(ModalScreen[None]):
             cells = (
                 device.name if device else result.target,
                 device.short_uuid if device else "",
-                "ok" if result.ok else "FAILED",
+                {"ok": "ok", "failed": "FAILED"}.get(result.status, result.status),
                 result.message,
             )
             table.add_row(*(plain(cell) for cell in cells))

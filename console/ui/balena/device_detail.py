@@ -1,8 +1,16 @@
-"""One device in full: fields, tags, variables and services, loaded in a worker."""
+"""One device in full: fields, tags, variables and services, loaded in a worker.
+
+From here the operator renames the device (``n``), sets a tag (``t``) or a
+variable (``v``: ``NAME`` for an environment variable, ``BALENA_*`` for a config
+one, ``SERVICE/NAME`` for a service's), and removes the tag (``u``) or variable
+(``x``) under the cursor. Writes ask the backend (which refuses them on a
+read-only profile) and the detail is read again afterwards.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -14,7 +22,10 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from console.backends.balena import BalenaClient, Device
+from console.backends.balena.metadata import CONFIG_PREFIXES
+from console.ui.balena.fleet_dialogs import KeyValueScreen
 from console.ui.balena.format import plain, when
+from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_failure
 from console.ui.widgets.table_keys import NavTable
 
@@ -43,6 +54,25 @@ class DeviceDetailScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", tooltip="Back to the devices", id="device-detail-close"),
+        Binding("n", "rename", "Rename", tooltip="Rename the device", id="device-rename"),
+        Binding("t", "set_tag", "Tag", tooltip="Set a tag", id="device-tag"),
+        Binding(
+            "u", "untag", "Untag", tooltip="Remove the tag under the cursor", id="device-untag"
+        ),
+        Binding(
+            "v",
+            "set_var",
+            "Variable",
+            tooltip="Set a variable (NAME, BALENA_NAME or SERVICE/NAME)",
+            id="device-set-var",
+        ),
+        Binding(
+            "x",
+            "remove_var",
+            "Remove var",
+            tooltip="Remove the variable under the cursor",
+            id="device-remove-var",
+        ),
     ]
     DEFAULT_CSS = """
     DeviceDetailScreen { align: center middle; }
@@ -60,6 +90,10 @@ class DeviceDetailScreen(ModalScreen[None]):
         self.device = device
         self.loaded = False
         """Whether tags, variables and services have arrived (tests wait on it)."""
+        self.tags: list[str] = []
+        """Tag keys in table order."""
+        self.variables: list[tuple[str, str]] = []
+        """(kind, name) of each variable row: env, config or ``service NAME``."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -83,14 +117,23 @@ class DeviceDetailScreen(ModalScreen[None]):
     )
     async def _load(self) -> None:
         client, device = self.client, self.device
-        tags, env, config, services = await asyncio.gather(
+        tags, env, config, service_vars, services = await asyncio.gather(
             client.tags.list("device", device),
             client.variables.list("device", device),
             client.variables.list("device", device, "config"),
+            client.service_variables.list("device", device),
             client.devices.services(device.id),
         )
+        self.tags = [t.key for t in tags]
+        self.variables = [(v.kind, v.name) for v in env + config] + [
+            (f"service {v.service}", v.name) for v in service_vars
+        ]
         self._fill("#detail-tags", [(t.key, t.value) for t in tags])
-        self._fill("#detail-vars", [(v.kind, v.name, v.value) for v in env + config])
+        self._fill(
+            "#detail-vars",
+            [(v.kind, v.name, v.value) for v in env + config]
+            + [(f"service {v.service}", v.name, v.value) for v in service_vars],
+        )
         self._fill(
             "#detail-services", [(s.name, s.status or "", s.release or "") for s in services]
         )
@@ -98,9 +141,90 @@ class DeviceDetailScreen(ModalScreen[None]):
 
     def _fill(self, selector: str, rows: list[tuple[Any, ...]]) -> None:
         table = self.query_one(selector, DataTable)
+        table.clear()
         table.add_rows([tuple(plain(cell) for cell in row) for row in rows])
         if not rows:
             table.add_row(*(["—"] + [""] * (len(table.columns) - 1)))
+
+    # -- edits --------------------------------------------------------------------
+
+    def action_rename(self) -> None:
+        async def save(_: str, name: str) -> None:
+            self.device = await self.client.devices.rename(self.device.id, name)
+
+        screen = KeyValueScreen(
+            "Rename device", save, key="device name", value=self.device.name, key_label="name"
+        )
+        self.app.push_screen(screen, self._edited)
+
+    def action_set_tag(self) -> None:
+        async def save(key: str, value: str) -> None:
+            await self.client.tags.set("device", self.device, key, value)
+
+        self.app.push_screen(KeyValueScreen("Set a device tag", save), self._edited)
+
+    def action_set_var(self) -> None:
+        async def save(key: str, value: str) -> None:
+            service, slash, name = key.partition("/")
+            if slash:
+                await self.client.service_variables.set("device", self.device, service, name, value)
+                return
+            kind = "config" if key.startswith(CONFIG_PREFIXES) else "env"
+            await self.client.variables.set("device", self.device, key, value, kind)
+
+        screen = KeyValueScreen(
+            "Set a variable: NAME, BALENA_NAME (config) or SERVICE/NAME",
+            save,
+            key_label="name",
+        )
+        self.app.push_screen(screen, self._edited)
+
+    def action_untag(self) -> None:
+        key = self._under_cursor("#detail-tags", self.tags)
+        if key is not None:
+            self._ask(
+                f"Remove tag {key}?", lambda: self.client.tags.remove("device", self.device, key)
+            )
+
+    def action_remove_var(self) -> None:
+        chosen = self._under_cursor("#detail-vars", self.variables)
+        if chosen is None:
+            return
+        kind, name = chosen
+        if kind.startswith("service "):
+            service = kind.removeprefix("service ")
+            remove = lambda: self.client.service_variables.remove(  # noqa: E731
+                "device", self.device, service, name
+            )
+        else:
+            remove = lambda: self.client.variables.remove(  # noqa: E731
+                "device", self.device, name, kind
+            )
+        self._ask(f"Remove {kind} variable {name}?", remove)
+
+    def _under_cursor(self, selector: str, keys: list[Any]) -> Any:
+        table = self.query_one(selector, DataTable)
+        if not keys or not 0 <= table.cursor_row < len(keys):
+            self.notify("Nothing to remove here", severity="warning")
+            return None
+        return keys[table.cursor_row]
+
+    def _ask(self, question: str, write: Callable[[], Awaitable[None]]) -> None:
+        def answered(answer: Confirmation | None) -> None:
+            if answer is not None:
+                self._write(write)
+
+        self.app.push_screen(ConfirmScreen("Device", question, action="Remove"), answered)
+
+    @work(exclusive=True, group="device-edit", description="Saving", exit_on_error=False)
+    async def _write(self, write: Callable[[], Awaitable[None]]) -> None:
+        await write()
+        self._edited(True)
+
+    def _edited(self, result: object) -> None:
+        if result is not None:
+            self.query_one("#detail-summary", Static).update(summary(self.device))
+            self._load()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from console.backends.balena import Device
-from console.ui.balena.format import DEVICE_COLUMNS, device_cells, plain
+from console.ui.balena.format import DEFAULT_COLUMNS, DEVICE_COLUMNS, device_cells, plain
 from console.ui.widgets.table_keys import TableKeys
 
 MARK_SECONDS = 1.5
@@ -80,10 +80,32 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
         """The loaded devices by id, in table order."""
         self.selected: set[int] = set()
         self._marked: set[tuple[str, str]] = set()
+        self.shown: tuple[str, ...] = DEFAULT_COLUMNS
+        """Keys of the columns on screen, in order (``sel`` always first)."""
 
     def on_mount(self) -> None:
-        for key, label, _ in DEVICE_COLUMNS:
-            self.add_column(label, key=key)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        labels = {key: label for key, label, _ in DEVICE_COLUMNS}
+        for key in self.shown:
+            self.add_column(labels[key], key=key)
+
+    def show_columns(self, keys: list[str]) -> None:
+        """Show these columns (in the table's own order); the loaded rows stay, in order."""
+        known = [key for key, _, _ in DEVICE_COLUMNS]
+        wanted = ("sel", *(k for k in known if k in keys and k != "sel"))
+        if wanted == self.shown:
+            return
+        devices, cursor = list(self.devices.values()), self.cursor_row
+        self.shown = wanted
+        self.clear(columns=True)
+        self._marked.clear()
+        self._add_columns()
+        self.devices = {}
+        self.append_page(devices)
+        if devices:
+            self.move_cursor(row=min(cursor, len(devices) - 1))
 
     def show_page(self, devices: list[Device]) -> None:
         """Replace every row (a new filter, sort or fleet)."""
@@ -99,7 +121,7 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
                 continue
             self.devices[device.id] = device
             cells = device_cells(device, device.id in self.selected)
-            self.add_row(*(plain(cells[key]) for key, _, _ in DEVICE_COLUMNS), key=str(device.id))
+            self.add_row(*(plain(cells[key]) for key in self.shown), key=str(device.id))
 
     def update_devices(self, fresh: list[Device]) -> int:
         """Update rows in place from fresh copies; return how many cells changed."""
@@ -111,7 +133,8 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
             self.devices[device.id] = device
             before = device_cells(old, device.id in self.selected)
             after = device_cells(device, device.id in self.selected)
-            for key, value in after.items():
+            for key in self.shown:
+                value = after[key]
                 if before[key] != value:
                     self._mark(str(device.id), key, value)
                     changed += 1
@@ -145,9 +168,9 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
         new = [device for device in fresh if device.id not in self.devices]
         self.append_page(new)
         for device in new:
-            for key, value in device_cells(device, False).items():
-                if key != "sel":
-                    self._mark(str(device.id), key, value)
+            cells = device_cells(device, False)
+            for key in self.shown[1:]:
+                self._mark(str(device.id), key, cells[key])
         if new:
             self.set_timer(MARK_SECONDS, self._unmark, name="devices-unmark")
         order = [

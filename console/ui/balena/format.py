@@ -18,8 +18,26 @@ DEVICE_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("release", "Release", None),
     ("seen", "Last seen", "seen"),
     ("os", "OS", "os"),
+    ("fleet", "Fleet", None),
+    ("type", "Type", None),
+    ("ip", "IP", None),
+    ("supervisor", "Supervisor", None),
+    ("heartbeat", "Heartbeat", None),
+    ("cpu_temp", "CPU °C", None),
+    ("note", "Note", None),
 )
-"""The Devices table's columns, in order."""
+"""Every column the Devices table can show, in order (``DEFAULT_COLUMNS`` are shown first)."""
+DEFAULT_COLUMNS: tuple[str, ...] = (
+    "sel",
+    "name",
+    "uuid",
+    "online",
+    "status",
+    "release",
+    "seen",
+    "os",
+)
+"""The columns shown until the operator chooses others (``c`` in the Devices pane)."""
 
 SORT_CYCLE = ("name", "status", "seen", "online", "os", "uuid")
 
@@ -51,6 +69,8 @@ def device_cells(device: Device, selected: bool) -> dict[str, str]:
     status = SHORT_STATUS.get(device.status or "", device.status or "")
     if device.status == "updating" and device.progress is not None:
         status = f"updating {device.progress}%"
+    if device.os_update:
+        status = f"OS {device.os_update}"  # a host OS update shows its progress
     return {
         "sel": "✓" if selected else " ",
         "name": device.name,
@@ -60,6 +80,13 @@ def device_cells(device: Device, selected: bool) -> dict[str, str]:
         "release": release(device),
         "seen": when(device.last_seen),
         "os": (device.os_version or "").removeprefix("balenaOS "),
+        "fleet": device.fleet_slug or "",
+        "type": device.device_type or "",
+        "ip": (device.ip_address or "").split(" ")[0],
+        "supervisor": device.supervisor_version or "",
+        "heartbeat": device.heartbeat or "",
+        "cpu_temp": "" if device.cpu_temp is None else str(device.cpu_temp),
+        "note": (device.note or "").replace("\n", " "),
     }
 
 

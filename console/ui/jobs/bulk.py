@@ -1,7 +1,9 @@
 """Bulk actions of the Jobs pane: count what an action touches, ask, then do it and report.
 
 The count shown in the confirmation is what the server says matches right
-now, for the marked jobs or for the whole current filter.
+now, for the marked jobs or for the whole current filter. The report is what a
+read of the jobs afterwards shows (``8 requested, 0 changed: the server kept
+them in STAGED_IN``), never the server's own count.
 """
 
 from __future__ import annotations
@@ -9,20 +11,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.backends.balsam import RETRYABLE_STATES, BalsamClient, Query, parse_tag
+from console.ui.jobs.forms import read_fields
 
 VERBS = {
     "retry": "retried",
-    "state": "set to {value}",
+    "state": "changed",
+    "fields": "changed",
     "tag": "tagged {value}",
     "delete": "deleted",
 }
 TITLES = {
     "retry": "Retry jobs",
     "state": "Set job state",
+    "fields": "Set job fields",
     "tag": "Tag jobs",
     "delete": "Delete jobs",
 }
-ACTIONS = {"retry": "Retry", "state": "Set state", "tag": "Tag", "delete": "Delete"}
+ACTIONS = {
+    "retry": "Retry",
+    "state": "Set state",
+    "fields": "Set",
+    "tag": "Tag",
+    "delete": "Delete",
+}
 
 
 @dataclass(frozen=True)
@@ -30,7 +41,7 @@ class BulkPlan:
     """One bulk action, counted and ready to confirm."""
 
     action: str
-    """``retry``, ``state``, ``tag`` or ``delete``."""
+    """``retry``, ``state``, ``fields``, ``tag`` or ``delete``."""
     value: str | None
     query: Query
     count: int
@@ -42,6 +53,7 @@ class BulkPlan:
         what = {
             "retry": f"Retry {self.count} failed, errored or timed-out jobs",
             "state": f"Set {self.count} jobs to {self.value}",
+            "fields": f"Set {self.value} on {self.count} jobs",
             "tag": f"Tag {self.count} jobs with {self.value}",
             "delete": f"Delete {self.count} jobs",
         }[self.action]
@@ -65,6 +77,8 @@ async def plan(
     client.check_writable(TITLES[action].lower())
     if action == "tag":
         parse_tag(value or "")
+    if action == "fields":
+        read_fields(value or "")
     if action == "retry":
         asked = query.filters.get("state")
         states = sorted(set(asked) & RETRYABLE_STATES if asked else RETRYABLE_STATES)
@@ -86,6 +100,8 @@ async def execute(client: BalsamClient, chosen: BulkPlan) -> str:
         report = await client.jobs.retry(chosen.query)
     elif chosen.action == "state":
         report = await chosen.query.update(state=chosen.value)
+    elif chosen.action == "fields":
+        report = await chosen.query.update(**read_fields(chosen.value or ""))
     elif chosen.action == "tag":
         key, value = parse_tag(chosen.value or "")
         report = await client.jobs.add_tags(chosen.query, {key: value})

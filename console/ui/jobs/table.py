@@ -159,6 +159,12 @@ class BatchJobTable(TableKeys, DataTable[str]):
         if current in rows:
             self.move_cursor(row=list(rows).index(current))
 
+    def current_id(self) -> int | None:
+        """The id of the batch job under the cursor."""
+        if not self.shown or not 0 <= self.cursor_row < len(self.shown):
+            return None
+        return list(self.shown)[self.cursor_row]
+
     def _cells(self, b: BatchJob) -> list[str]:
         return [
             str(b.id),

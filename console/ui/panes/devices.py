@@ -28,6 +28,7 @@ from console.ui.balena.bulk import (
     BulkRequest,
     BulkResultScreen,
 )
+from console.ui.balena.columns import ColumnChooser
 from console.ui.balena.device_detail import DeviceDetailScreen
 from console.ui.balena.device_table import DeviceTable
 from console.ui.balena.format import SORT_CYCLE
@@ -63,6 +64,9 @@ class DevicesPane(Pane):
         Binding("r", "reload", "Reload", tooltip="Fetch the devices again", id="devices-reload"),
         Binding("l", "logs", "Logs", tooltip="Follow the logs of these devices", id="devices-logs"),
         Binding("escape", "clear_filter", "Clear", tooltip="Clear the filter", id="devices-clear"),
+        Binding(
+            "c", "choose_columns", "Columns", tooltip="Choose the columns", id="devices-columns"
+        ),
     ]
     DEFAULT_CSS = """
     DevicesPane { layout: vertical; }
@@ -203,6 +207,13 @@ class DevicesPane(Pane):
         tail = getattr(await workspace.open("logs"), "tail", None)
         if tail is not None:
             tail({d.uuid: d.name for d in targets})
+
+    def action_choose_columns(self) -> None:
+        self.app.push_screen(ColumnChooser(self.table.shown), self._columns_chosen)
+
+    def _columns_chosen(self, keys: list[str] | None) -> None:
+        if keys:
+            self.table.show_columns(keys)
 
     # -- bulk actions ------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from console.ui.jobs.chart import StateChart
 from console.ui.jobs.dialogs import JobDetail, JobDetailScreen, StatePicker, TagPrompt
 from console.ui.jobs.summary import StateSummary
 from console.ui.jobs.table import BatchJobTable, JobTable
+from console.ui.jobs.writes import JobWrites
 from console.ui.panes.base import Pane
 from console.ui.panes.live import RefreshLoop
 from console.ui.widgets.status_line import StatusLine
@@ -51,7 +52,7 @@ ORDERS = ("-last_update", "last_update", "id", "-id", "state", "-state", "workdi
 VIEWS = {"summary": "jobs-summary-view", "jobs": "jobs-list-view", "batch": "jobs-batch-view"}
 
 
-class JobsPane(Pane):
+class JobsPane(JobWrites, Pane):
     """Watch job counts live, browse and filter jobs, and steer many at once."""
 
     pane_id = "jobs"
@@ -82,6 +83,24 @@ class JobsPane(Pane):
             id="jobs-set-state",
         ),
         Binding("t", "pick_tag", "Tag", tooltip="Add a tag (marked or filter)", id="jobs-tag"),
+        Binding(
+            "f",
+            "pick_fields",
+            "Fields",
+            tooltip="Set fields such as num_nodes (marked or filter)",
+            id="jobs-fields",
+        ),
+        Binding("n", "new_job", "New", tooltip="Create a job", id="jobs-new"),
+        Binding(
+            "s", "submit_batch", "Submit", tooltip="Submit a batch job", id="jobs-batch-submit"
+        ),
+        Binding(
+            "c",
+            "cancel_batch",
+            "Cancel",
+            tooltip="Cancel the batch job under the cursor",
+            id="jobs-batch-cancel",
+        ),
         Binding(
             "d,delete",
             "bulk('delete')",
