@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "devices": "console.commands.devices:devices",
     "blobs": "console.commands.blobs:blobs",
     "crate": "console.commands.crate:crate",
+    "diff": "console.commands.diff:diff",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
 
