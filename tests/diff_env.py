@@ -88,15 +88,16 @@ def diverge(store: Any) -> None:
     """Make production differ from staging in known ways.
 
     Every uuid changes (devices are provisioned anew in each environment);
-    ``gw-001`` runs another OS, ``gw-002`` goes offline, ``gw-003`` gets a
+    ``gw-001`` runs another OS, ``gw-002`` flips online/offline, ``gw-003`` gets a
     variable; ``gw-004`` exists only in staging, ``gw-900`` only in production.
     """
     devices = {row["device_name"]: row for row in list(store.rows("device"))}
     for row in devices.values():
         store.update("device", row, {"uuid": "f" + row["uuid"][1:]})
     store.update("device", devices["gw-001"], {"os_version": "balenaOS 6.1.0"})
-    store.update("device", devices["gw-002"], {"is_online": False,
-                                               "api_heartbeat_state": "offline"})
+    online = not devices["gw-002"]["is_online"]
+    store.update("device", devices["gw-002"], {
+        "is_online": online, "api_heartbeat_state": "online" if online else "offline"})
     store.insert("device_environment_variable",
                  {"device": devices["gw-003"]["id"], "name": "FEATURE_X", "value": "on"})
     store.delete("device", devices["gw-004"])

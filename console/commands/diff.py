@@ -158,8 +158,9 @@ def _row_cells(comparison: Comparison, row: Row) -> dict[str, str]:
     shown = row.a if row.a is not None else row.b
     for i, name in enumerate(comparison.columns):
         text = display(shown[i]) if shown is not None else ""
-        if row.a is not None and row.b is not None and (
-                i in row.differing or (i in comparison.ignored and row.a[i] != row.b[i])):
+        if row.a is not None and row.b is not None and i in comparison.ignored:
+            text = f"{display(row.a[i])} / {display(row.b[i])}"  # shown, never compared
+        elif row.a is not None and row.b is not None and i in row.differing:
             change = delta(row, i)
             text = f"{display(row.a[i])} → {display(row.b[i])}"
             text += f" ({change:+d})" if change is not None else ""

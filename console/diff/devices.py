@@ -47,7 +47,7 @@ def facts(row: dict[str, Any]) -> Facts:
     if device.pinned is not None:
         release += " (pinned)"
     shown_variables = ", ".join(f"{k}={variables[k]}" for k in sorted(variables))
-    return (device.name, device.uuid, device.status or "", device.is_online, release,
+    return (device.name, device.short_uuid, device.status or "", device.is_online, release,
             device.os_version or "", shown_variables)
 
 
