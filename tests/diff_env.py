@@ -115,3 +115,40 @@ def balsam_pair() -> Iterator[tuple[ServerThread, ServerThread]]:
             ServerThread(build_app(password=BALSAM_PASSWORD, options={**options, "jobs": 380},
                                    seed_value=8)) as two:
         yield one, two
+
+
+class DiffHost:
+    """Builds a bare app showing only the ``:diff`` screen of ``request`` for two profiles.
+
+    The app carries the console's stylesheet and theme variables (the profile
+    colours), as ``FleetConsole`` does, so the screen looks as it does there.
+    """
+
+    @staticmethod
+    def app(request: Any, a: str, b: str) -> Any:
+        from textual.app import App
+
+        from console.clients import Clients
+        from console.ui import themes
+        from console.ui.diff import DiffScreen
+
+        class Host(App[None]):
+            CSS = themes.stylesheet()
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.clients = Clients(profiles.load(a))
+                for theme in themes.load_themes().themes:
+                    self.register_theme(theme)
+                self.theme = themes.DEFAULT_THEME
+
+            def get_theme_variable_defaults(self) -> dict[str, str]:
+                return {**super().get_theme_variable_defaults(), **themes.VARIABLE_DEFAULTS}
+
+            def on_mount(self) -> None:
+                self.push_screen(DiffScreen(request, self.clients, Clients(profiles.load(b))))
+
+            async def on_unmount(self) -> None:
+                await self.clients.aclose()
+
+        return Host()

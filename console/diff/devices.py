@@ -27,7 +27,7 @@ PAGE = 500
 counted twice."""
 COLUMNS = ["name", "uuid", "status", "online", "release", "os", "variables"]
 UUID = 1
-MATCHED_BY = "device name (uuids differ between environments, so they are not compared)"
+MATCHED_BY = "device name (uuids differ between environments: not compared)"
 VARIABLES = {
     "device_environment_variable": {"$select": ["name", "value"]},
     "device_config_variable": {"$select": ["name", "value"]},

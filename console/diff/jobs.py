@@ -18,7 +18,7 @@ from console.diff.tally import DEFAULT_LIMIT, Tally
 
 COLUMNS = ["group", "state", "jobs"]
 ALL = "all"
-MATCHED_BY = "group and state (sites and apps by name)"
+MATCHED_BY = "group and state (@site, app: by name)"
 
 Table = dict[str, Mapping[str, int]]
 
@@ -29,6 +29,13 @@ def groups(counts: StateCounts) -> Table:
     table.update({f"@{site}": n for site, n in counts.by_group("site").items()})
     table.update(counts.by_group("app"))
     return table
+
+
+def short_names(names: list[str]) -> dict[str, str]:
+    """``site/app`` → ``app`` where no other group would read the same (narrow screens)."""
+    tails = [name.rpartition("/")[2] for name in names]
+    return {name: tail if "/" in name and tails.count(tail) == 1 and tail not in names
+            else name for name, tail in zip(names, tails)}
 
 
 async def _summary(clients: Clients) -> StateCounts:
@@ -60,14 +67,15 @@ async def compare_jobs(a: Clients, b: Clients, *, limit: int = DEFAULT_LIMIT) ->
     found = await asyncio.gather(_summary(a), _summary(b))
     table_a, table_b = groups(found[0]), groups(found[1])
     names = [*table_a, *(g for g in table_b if g not in table_a)]
+    label = short_names(names)
     tally = Tally(max(limit, len(names) * len(JOB_STATES)), keep_same=True, ordered=True)
     notes = []
     for group in names:
         mine, theirs = table_a.get(group), table_b.get(group)
         if mine is None or theirs is None:
             where = a.profile.name if theirs is None else b.profile.name
-            notes.append(f"{group} only on {where}")
-        _feed(tally, group, mine, theirs)
+            notes.append(f"{label[group]} only on {where}")
+        _feed(tally, label[group], mine, theirs)
     comparison = Comparison("jobs-summary", "jobs by state, site and app", side_of(a), side_of(b),
                             list(COLUMNS), [0, 1], MATCHED_BY, notes=notes)
     return tally.into(comparison)
