@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 PAGE = 500
 """Devices per request; pages follow the id, so a device that appears meanwhile is not
 counted twice."""
-COLUMNS = ["name", "uuid", "status", "online", "release", "os", "variables"]
-UUID = 1
+COLUMNS = ["name", "status", "online", "release", "os", "variables", "uuid"]
+UUID = 6
+"""Last: shown for reference, never compared, so the compared columns come first."""
 MATCHED_BY = "device name (uuids differ between environments: not compared)"
 VARIABLES = {
     "device_environment_variable": {"$select": ["name", "value"]},
@@ -47,8 +48,8 @@ def facts(row: dict[str, Any]) -> Facts:
     if device.pinned is not None:
         release += " (pinned)"
     shown_variables = ", ".join(f"{k}={variables[k]}" for k in sorted(variables))
-    return (device.name, device.short_uuid, device.status or "", device.is_online, release,
-            device.os_version or "", shown_variables)
+    return (device.name, device.status or "", device.is_online, release,
+            device.os_version or "", shown_variables, device.short_uuid)
 
 
 async def device_facts(client: BalenaClient, filter_text: str) -> list[Facts]:
@@ -86,7 +87,7 @@ def by_name(devices: list[Facts], profile: str, notes: list[str]) -> dict[str, F
         name = device[0]
         seen[name] += 1
         label = name if counts[name] == 1 else f"{name} #{seen[name]}"
-        indexed[label] = (label, *device[1:])
+        indexed[label] = (label, *device[1:])  # the name column reads as the label
     notes.extend(f"{n} devices named {name} on {profile}: paired in uuid order"
                  for name, n in sorted(counts.items()) if n > 1)
     return indexed
