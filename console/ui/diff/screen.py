@@ -110,6 +110,8 @@ class DiffScreen(Screen[None]):
           exit_on_error=False)
     async def compare(self) -> None:
         """Run the comparison (the SQL one in a thread), then show it."""
+        if self._job is not None:
+            self._job.cancel()  # a refresh replaces a comparison still running on the servers
         self._job = DiffJob(self.request, self.a, self.b, limit=self.limit)
         self.show(await self._job.run())
 
