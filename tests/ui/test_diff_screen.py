@@ -205,12 +205,15 @@ async def test_bad_diff_commands_are_explained(pair: Pair) -> None:
         for typed, words in [("diff", "Usage: :diff PROFILE"),
                              ("diff nosuchprofile", "no profile named 'nosuchprofile'")]:
             await command(pilot, typed)
-            await settle(pilot)
+            await said(pilot, words)
             assert not isinstance(pilot.app.screen, DiffScreen)
-            assert any(words in str(n.message) for n in pilot.app._notifications)
         pilot.app.action_show_tab("databases")  # keys would type into the SQL editor
         await command(pilot, f"diff {pair.b}")
-        await settle(pilot)
+        await said(pilot, "Nothing to compare in the Databases pane")
         assert not isinstance(pilot.app.screen, DiffScreen)
-        assert any("Databases pane has nothing to compare" in str(n.message)
-                   for n in pilot.app._notifications)
+
+
+async def said(pilot: Pilot[Any], words: str) -> None:
+    """Wait for a notification holding ``words`` (watched, as a slow run may expire it)."""
+    await wait_for(pilot, lambda: any(words in str(n.message)
+                                      for n in pilot.app._notifications))

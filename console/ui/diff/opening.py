@@ -24,14 +24,15 @@ def diff_screen(pane: Pane | None, clients: Clients, args: str) -> DiffScreen | 
     if not name or " " in name:
         pane.notify(USAGE, title="Diff", severity="warning")
         return None
-    request = pane.diff_request()
-    if request is None:
-        pane.notify(f"The {pane.title} pane has nothing to compare: :diff works from the SQL, "
-                    "Devices and Jobs panes.", title="Diff", severity="warning")
-        return None
     try:
         other = profiles.load(name)
     except ConsoleError as exc:
         report_error(pane, exc)
+        return None
+    request = pane.diff_request()
+    if request is None:
+        pane.notify(f"Nothing to compare in the {pane.title} pane: :diff compares the "
+                    "PostgreSQL statement at the cursor (SQL), the device filter (Devices) "
+                    "or the jobs summary (Jobs).", title="Diff", severity="warning")
         return None
     return DiffScreen(request, clients, Clients(other))
