@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "data-jobs": "console.commands.data_jobs:data_jobs",
     "roles": "console.commands.roles:roles",
     "cache": "console.commands.cache:cache",
+    "diff": "console.commands.diff:diff",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
 

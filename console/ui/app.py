@@ -267,12 +267,22 @@ class FleetConsole(NoLocalsOnCrash):
             self.action_help()
         elif command.name == "audit":
             self.push_screen(AuditScreen(self.profile.name))
+        elif command.name == "diff":
+            self.open_diff(command.args)
         elif (spec := tabs.resolve(command.name, self.specs)) is not None:
             (await self.workspace.open(spec.pane_id)).run_command(command.args)
         else:
             self.notify(f"Unknown command ':{command.name}'. Try :sql, :db, :jobs, "
                         ":profile NAME or :quit.", title="Command", severity="warning")
             self._refocus()
+
+    def open_diff(self, args: str) -> None:
+        """``:diff PROFILE``: the current pane's view on another profile, beside this one's."""
+        from console.ui.diff import diff_screen
+
+        screen = diff_screen(self.workspace.current, self.clients, args)
+        if screen is not None:
+            self.push_screen(screen)
 
     @on(CommandLine.Closed)
     @on(FilterBar.Closed)

@@ -7,12 +7,15 @@ types ``/`` (filter its current table) and when a ``:`` command names it.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.widget import Widget
 
 from console.clients import Clients
 from console.profiles import Profile
+
+if TYPE_CHECKING:
+    from console.diff import DiffRequest
 
 
 class Pane(Widget):
@@ -54,3 +57,7 @@ class Pane(Widget):
         """Handle ``:<pane_id> ARGS`` typed on the command line (e.g. ``state=FAILED``)."""
         if args.strip():
             self.notify(f"':{self.pane_id}' takes no arguments.", severity="warning")
+
+    def diff_request(self) -> DiffRequest | None:
+        """What ``:diff PROFILE`` compares of this pane on a second profile (``None``: nothing)."""
+        return None

@@ -20,6 +20,7 @@ from textual.worker import Worker
 
 from console.backends.balena import DevicePage, filters
 from console.clients import Clients
+from console.diff import DiffRequest
 from console.errors import BadQuery
 from console.ui.balena.bulk import (
     DESTRUCTIVE,
@@ -139,6 +140,11 @@ class DevicesPane(Pane):
             self.reload()
         else:
             self._choose_fleet(fleet, rest.strip())
+
+    def diff_request(self) -> DiffRequest:
+        """``:diff``: the current fleet and filter on both profiles (the fleet by its slug)."""
+        fleet = f"fleet={self.fleet_label}" if self.fleet_id is not None else ""
+        return DiffRequest.devices(" ".join(part for part in (fleet, self.filter_text) if part))
 
     def _filter_problem(self, text: str) -> str | None:
         """Check filter text; remember and show why it is refused, or clear that."""

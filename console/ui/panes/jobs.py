@@ -31,6 +31,7 @@ from console.backends.balsam import (
 )
 from console.backends.balsam.spec import JobSpec, job_query, parse_spec
 from console.clients import Clients
+from console.diff import DiffRequest
 from console.errors import ConsoleError, NotFound
 from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.count_confirm import count_first
@@ -187,6 +188,10 @@ class JobsPane(JobWrites, Pane):
             self.apply_filter(args)
         else:
             self.action_view("jobs")
+
+    def diff_request(self) -> DiffRequest:
+        """``:diff``: the jobs summary (by state, site and app) on both profiles."""
+        return DiffRequest.jobs_summary()
 
     # --- loading -------------------------------------------------------------
 

@@ -26,8 +26,9 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from console.backends.sql import Target
+from console.backends.sql import Target, statement_at
 from console.clients import Clients
+from console.diff import DiffRequest
 from console.errors import Cancelled
 from console.profiles import history
 from console.ui.errors import report_failure
@@ -206,6 +207,22 @@ class SqlPane(Pane):
     def apply_filter(self, text: str) -> None:
         """Show only the rows of the shown result whose text holds ``text`` (on the server)."""
         self.row_filter.typed(text)
+
+    def diff_request(self) -> DiffRequest | None:
+        """``:diff``: the statement at the cursor (else the shown result's) on both profiles.
+
+        The profile's own database stands for the other profile's own one.
+        """
+        found = statement_at(self.editor.text, self.editor.cursor_index())
+        shown = self.results.current
+        sql = found.text if found is not None else (shown.sql if shown is not None else "")
+        target = shown.target if found is None and shown is not None and shown.target else \
+            self.target
+        if not sql.strip() or target.engine != "postgres":
+            return None
+        settings = self.profile.service("postgres")
+        own = settings is not None and target.name == settings.dbname
+        return DiffRequest.sql_query(sql, database=None if own else target.name)
 
     def run_command(self, args: str) -> None:
         """``:sql DATABASE`` (or ``:sql ignite:SCHEMA``) switches where statements run."""
