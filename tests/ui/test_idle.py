@@ -27,6 +27,7 @@ from console.ui.panes.devices import DevicesPane
 from console.ui.panes.jobs import JobsPane
 from console.ui.panes.live import RefreshLoop
 from console.ui.panes.logs import LogsPane
+from console.ui.sql.editor import SqlEditor
 from console.ui.widgets.status_line import StatusLine
 from tests.conftest import BALENA_TOKEN, BALSAM_PASSWORD
 from tests.pilot import wait_for
@@ -152,3 +153,34 @@ async def test_status_line_draws_a_new_text_only(repaints: Repaints) -> None:
         assert repaints.widgets == [line]
         await pilot.pause()
         assert str(line.render()) == "13 fleets · filter: gw"
+
+
+async def test_an_idle_editor_stops_blinking_and_a_key_wakes_it(repaints: Repaints) -> None:
+    editor = SqlEditor("select 1")
+    host = LiveHost(editor)
+    async with host.run_test(size=(40, 6)) as pilot:
+        editor.focus()
+        await pilot.pause()
+        assert editor.cursor_blink
+        editor.blink.seconds = 0  # as if ten seconds passed without a key
+        editor.blink.rest_if_idle()
+        await pilot.pause()
+        repaints.recording = True
+        await pilot.pause(1.2)  # two blinks' time: nothing is drawn
+        repaints.recording = False
+        assert repaints.widgets == []
+        assert not editor.cursor_blink
+        editor.blink.seconds = 60
+        await pilot.press("x")
+        assert editor.cursor_blink and editor.text.startswith("x")
+
+
+async def test_a_blink_turned_off_on_purpose_stays_off() -> None:
+    editor = SqlEditor("select 1")
+    async with LiveHost(editor).run_test(size=(40, 6)) as pilot:
+        editor.focus()
+        editor.cursor_blink = False
+        editor.blink.seconds = 0
+        editor.blink.rest_if_idle()
+        await pilot.press("x")
+        assert not editor.cursor_blink
