@@ -66,9 +66,17 @@ class LazyGroup(click.Group):
     envvar="FLEET_CONSOLE_PROFILE",
     help="Profile (environment) to use; defaults to the one set by `profiles use`.",
 )
+@click.option(
+    "--theme",
+    metavar="NAME",
+    envvar="FLEET_CONSOLE_THEME",
+    help="Theme of the console for this run (fleet-dark, fleet-light, fleet-contrast, "
+    "fleet-solarized, or any in the palette's Theme list); a theme picked in the console "
+    "is remembered by the profile.",
+)
 @click.version_option(__version__, prog_name="fleet-console")
 @click.pass_context
-def cli(ctx: click.Context, profile_name: str | None) -> None:
+def cli(ctx: click.Context, profile_name: str | None, theme: str | None) -> None:
     """Fleet Console: fleets, devices, jobs, databases, caches and blobs in one terminal.
 
     Run without a command to open the console.
@@ -78,7 +86,7 @@ def cli(ctx: click.Context, profile_name: str | None) -> None:
         profile = ctx.obj.profile()
         from console.ui.app import run_app
 
-        run_app(profile)
+        run_app(profile, theme=theme)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -129,12 +129,13 @@ LOG_DEVICES = ("1", "2", "4")
 """The devices the Logs screenshot follows (by id): three online gateways."""
 
 
-async def shoot(pane_id: str, size: tuple[int, int], out: Path) -> Path:
-    """Save one pane at one size; return the file written."""
+async def shoot(pane_id: str, size: tuple[int, int], out: Path, theme: str | None = None,
+                name: str | None = None) -> Path:
+    """Save one pane at one size (in ``theme``, as ``name``); return the file written."""
     from console import profiles
     from console.ui.app import FleetConsole
 
-    app = FleetConsole(profiles.load("local"), start_services=False)
+    app = FleetConsole(profiles.load("local"), start_services=False, theme=theme)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await app.workspace.open(pane_id)
@@ -143,9 +144,24 @@ async def shoot(pane_id: str, size: tuple[int, int], out: Path) -> Path:
             await PREPARE[pane_id](pilot)
             if pane_id not in STREAMING:
                 await settle(pilot)
-        target = out / f"{pane_id}-{size[0]}x{size[1]}.svg"
+        target = out / f"{name or pane_id}-{size[0]}x{size[1]}.svg"
         target.write_text(app.export_screenshot(title=f"Fleet Console: {pane_id}"))
     return target
+
+
+THEMES = ("fleet-dark", "fleet-light", "fleet-contrast", "fleet-solarized")
+"""The console's own themes, shown on the SQL pane (``theme-<name>-80x24.svg``)."""
+
+
+def shoot_themes(out: Path) -> None:
+    """The SQL pane in each theme, and monochrome under NO_COLOR (read when an app starts)."""
+    for theme in THEMES:
+        print(asyncio.run(shoot("sql", (80, 24), out, theme, name=f"theme-{theme}")))
+    os.environ["NO_COLOR"] = "1"
+    try:
+        print(asyncio.run(shoot("databases", (80, 24), out, name="theme-no-color")))
+    finally:
+        os.environ.pop("NO_COLOR", None)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -179,6 +195,7 @@ def main() -> None:
         for spec in tabs.tab_specs(tabs.registered()):
             for size in sizes:
                 print(asyncio.run(shoot(spec.pane_id, size, args.out)))
+        shoot_themes(args.out)
     finally:
         control.stop("local")
         shutil.rmtree(HOME, ignore_errors=True)

@@ -151,6 +151,8 @@ class ProfileSettings(_Section):
     """Endpoints of missing sections come from the local stand-in services."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding id → key, to remap the console's keys for this profile."""
+    theme: str | None = None
+    """The console's theme while this profile is open (``fleet-light``…); set when one is chosen."""
     postgres: PostgresSettings | None = None
     balena: BalenaSettings | None = None
     balsam: BalsamSettings | None = None

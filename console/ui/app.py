@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from contextlib import suppress
+from dataclasses import replace
 from functools import partial
 
 from textual import on, work
@@ -23,7 +24,7 @@ from textual.worker import Worker, WorkerState
 from console import profiles
 from console.clients import Clients, LocalService
 from console.errors import ConsoleError
-from console.profiles import Profile, ui_state
+from console.profiles import Profile, preferences, ui_state
 from console.ui import tabs, themes
 from console.ui.audit_screen import AuditScreen
 from console.ui.command_line import Command, CommandLine
@@ -34,6 +35,7 @@ from console.ui.header import ProfileHeader
 from console.ui.help import HelpScreen, keys_of
 from console.ui.palette import binding_commands
 from console.ui.profile_picker import ProfileChoice, ProfilePicker
+from console.ui.themes.choice import ThemeChoice
 from console.ui.workspace import Workspace, focus_first
 
 _TAB_BINDINGS = [
@@ -67,7 +69,8 @@ class FleetConsole(NoLocalsOnCrash):
                 tooltip="Leave the console (outside a text field)", id="quit"),
     ]
 
-    def __init__(self, profile: Profile, *, start_services: bool | None = None) -> None:
+    def __init__(self, profile: Profile, *, start_services: bool | None = None,
+                 theme: str | None = None) -> None:
         super().__init__()
         self.profile = profile
         self.start_services = profile.settings.sandbox if start_services is None else start_services
@@ -79,10 +82,12 @@ class FleetConsole(NoLocalsOnCrash):
         self._pane_filters: dict[str, str] = {}
         """What the ``/`` bar last held on each pane, by pane id."""
         self._loaded_themes = themes.load_themes()
-        for theme in self._loaded_themes.themes:
-            self.register_theme(theme)
-        if themes.DEFAULT_THEME in self.available_themes:
-            self.theme = themes.DEFAULT_THEME
+        for loaded in self._loaded_themes.themes:
+            self.register_theme(loaded)
+        self.theme_choice = ThemeChoice(self.available_themes, override=theme)
+        """``--theme`` for this run, else each profile's own theme, else the default."""
+        self._showing_profile_theme = False
+        self._show_theme(profile)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **themes.VARIABLE_DEFAULTS}
@@ -138,7 +143,32 @@ class FleetConsole(NoLocalsOnCrash):
         with suppress(OSError):  # a full disk costs the operator one key press next time
             ui_state.remember(profile_name, tab=pane_id)
 
+    def _show_theme(self, profile: Profile) -> str | None:
+        """Show the theme ``profile`` asks for; return what was wrong with it, if anything."""
+        chosen = self.theme_choice.for_profile(profile.settings.theme)
+        self._showing_profile_theme = True  # not the operator's pick: nothing to remember
+        try:
+            self.theme = chosen.name
+        finally:
+            self._showing_profile_theme = False
+        return chosen.problem
+
+    def watch_theme(self, name: str) -> None:
+        """The operator picked a theme (the palette's Theme list): this profile keeps it."""
+        if self._showing_profile_theme or not self.is_running:
+            return
+        self.theme_choice.override = None  # the pick wins over --theme from now on
+        self.profile = replace(self.profile, settings=self.profile.settings.model_copy(
+            update={"theme": name}))
+        self.run_worker(partial(preferences.remember, self.profile.name, "theme", name),
+                        name="remember-theme", group="remember-theme",
+                        description="Saving the theme in the profile", exit_on_error=False,
+                        exclusive=True, thread=True)
+
     def _apply_profile(self, profile: Profile) -> None:
+        problem = self._show_theme(profile)
+        if problem:
+            self.notify(problem, title="Theme", severity="warning", markup=False)
         for name in [c for c in self.classes if c.startswith(("-env-", "-color-"))]:
             self.remove_class(name)
         self.add_class(env_class(profile.name), f"-color-{profile.settings.color}")
@@ -327,6 +357,6 @@ def services_summary(report: list[LocalService]) -> str:
     return f"{text}; not running: {', '.join(down)}" if down else text
 
 
-def run_app(profile: Profile) -> None:
-    """Open the console on ``profile`` and return when the operator quits."""
-    FleetConsole(profile).run()
+def run_app(profile: Profile, *, theme: str | None = None) -> None:
+    """Open the console on ``profile`` (in ``theme``, for this run) until the operator quits."""
+    FleetConsole(profile, theme=theme).run()

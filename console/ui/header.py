@@ -2,7 +2,7 @@
 
 The badge carries the profile's name and colour (``-color-<name>``) and says
 when the profile is read-only, so the environment is visible on every screen,
-with or without colour.
+with or without colour (under ``NO_COLOR`` it names the colour and is reversed).
 """
 
 from __future__ import annotations
@@ -18,10 +18,15 @@ HINT = "? keys · ^p commands · : command line"
 """What the status slot says when there is no notice."""
 
 
-def badge_text(profile: Profile) -> str:
-    """Return what the badge says for ``profile``."""
+def badge_text(profile: Profile, *, no_color: bool = False) -> str:
+    """Return what the badge says for ``profile``.
+
+    Under ``NO_COLOR`` the badge cannot be red or green, so it names the colour:
+    ``prod`` still reads differently from ``local`` at a glance.
+    """
+    color = f" · {profile.settings.color}" if no_color else ""
     suffix = " · read-only" if profile.read_only else ""
-    return f" ● {profile.name}{suffix} "
+    return f" ● {profile.name}{color}{suffix} "
 
 
 class ProfileHeader(Horizontal):
@@ -41,7 +46,8 @@ class ProfileHeader(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static("Fleet Console", id="header-title", markup=False)
         yield Static(HINT, id="header-status", markup=False)
-        yield Static(badge_text(self.profile), id="header-badge", markup=False)
+        yield Static(badge_text(self.profile, no_color=self.app.no_color), id="header-badge",
+                     markup=False)
 
     def on_mount(self) -> None:
         self.show_profile(self.profile)
@@ -50,7 +56,7 @@ class ProfileHeader(Horizontal):
         """Show ``profile``'s name, colour and read-only flag."""
         self.profile = profile
         badge = self.query_one("#header-badge", Static)
-        badge.update(badge_text(profile))
+        badge.update(badge_text(profile, no_color=self.app.no_color))
         for color in COLORS:
             badge.set_class(color == profile.settings.color, f"-color-{color}")
         badge.set_class(profile.read_only, "-read-only")

@@ -48,8 +48,11 @@ class StateSummary(TableKeys, DataTable[str]):
 
     def _put(self, state: str, cells: list[str]) -> None:
         if state in self.rows:
+            # only cells that changed: each update repaints the table, and the pane
+            # refreshes every few seconds whether or not a count moved
             for label, cell in zip(self._columns, cells):
-                self.update_cell(state, label, cell, update_width=True)
+                if self.get_cell(state, label) != cell:
+                    self.update_cell(state, label, cell, update_width=True)
         else:
             self.add_row(state, *cells, key=state)
 

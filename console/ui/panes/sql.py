@@ -110,7 +110,6 @@ class SqlPane(Pane):
 
     def on_mount(self) -> None:
         self.editor.completions = self.query_one(CompletionList)
-        self.editor.theme = "vscode_dark" if self.app.current_theme.dark else "github_light"
         self.show_target()
         self.targets.load_catalog()
 

@@ -17,6 +17,8 @@ from textual.widgets.text_area import Selection
 
 from console.ui.sql.completion import Candidate, Catalog, complete
 from console.ui.sql.completion_list import CompletionList
+from console.ui.themes.editor import follow_app_theme
+from console.ui.widgets.blink import BlinkRest
 
 _LIST_KEYS = {"up", "down", "enter", "tab", "escape", "pageup", "pagedown"}
 
@@ -50,13 +52,22 @@ class SqlEditor(TextArea):
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
         super().__init__(
-            text, language="sql", theme="vscode_dark", soft_wrap=False, tab_behavior="indent",
+            text, language="sql", soft_wrap=False, tab_behavior="indent",
             show_line_numbers=True, id=id,
         )
         self.catalog: Catalog | None = None
         """schema → relation → columns of the selected database, once loaded."""
         self.completions: CompletionList | None = None
         """The pane's candidate list, which this editor drives."""
+        self.blink = BlinkRest(self)
+        """Blinks while typing, then holds still: an idle editor writes nothing over SSH."""
+
+    def on_mount(self) -> None:
+        follow_app_theme(self)  # highlighting in the console's theme, whichever it is
+        self.blink.start()
+
+    def on_focus(self) -> None:
+        self.blink.wake()
 
     def _text_around_cursor(self) -> tuple[str, str]:
         row, column = self.cursor_location
@@ -90,6 +101,7 @@ class SqlEditor(TextArea):
         self.suggestion = ""
 
     async def _on_key(self, event: events.Key) -> None:
+        self.blink.wake()
         completions = self.completions
         if completions is not None and completions.display and event.key in _LIST_KEYS:
             event.stop()

@@ -31,6 +31,8 @@ STYLESHEET = "console.tcss"
 _COLOR_FIELDS = ("primary", "secondary", "warning", "error", "success", "accent",
                  "foreground", "background", "surface", "panel", "boost")
 _FIELDS = {f.name for f in fields(Theme)}
+_NOT_COLORS = ("text-style",)
+"""Endings of Textual's theme variables that hold a style, not a colour."""
 
 VARIABLE_DEFAULTS: dict[str, str] = {f"env-{color}": color for color in COLORS}
 """Fallbacks for the variables our stylesheet uses, so any theme (Textual's own too) works:
@@ -52,8 +54,12 @@ def _check_colors(data: dict[str, object]) -> None:
         raise ValueError("[variables] must be a table")
     values = {k: data[k] for k in _COLOR_FIELDS if k in data} | variables
     for key, value in values.items():
-        try:
-            Color.parse(str(value))
+        if key.endswith(_NOT_COLORS):  # e.g. block-cursor-text-style = "bold"
+            continue
+        text = str(value)
+        colour, _, alpha = text.rpartition(" ")
+        try:  # "#81a1c1 35%" (a colour and its opacity) is valid CSS for a variable
+            Color.parse(colour if alpha.endswith("%") and colour else text)
         except ColorParseError as exc:
             raise ValueError(f"{key}: {exc}") from exc
 
