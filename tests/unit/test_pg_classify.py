@@ -92,3 +92,20 @@ def test_session_state(sql: str, expected: bool) -> None:
 def test_keyword_skips_comments_and_parentheses() -> None:
     assert classify("-- first\n/* then */ ((SELECT 1))").keyword == "SELECT"
     assert classify("").keyword == ""
+
+
+@pytest.mark.parametrize(
+    ("sql", "params"),
+    [
+        ("select * from t where id > %s", [8]),
+        ("select * from t where id > %(low)s and v < %(high)s", {"low": 8, "high": 9}),
+        ("select '100%%' from t where id = %(id)s", {"id": 1}),
+    ],
+)
+def test_bound_placeholders_read_as_literals(sql: str, params: object) -> None:
+    kind = classify(sql, params)  # type: ignore[arg-type]
+    assert kind.cursorable and not kind.writes and kind.syntax_error is None
+
+
+def test_a_named_placeholder_does_not_hide_a_write() -> None:
+    assert classify("delete from t where id = %(id)s", {"id": 1}).writes

@@ -15,7 +15,7 @@ read-only profile does not send it.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,7 +71,9 @@ class StatementKind:
     """The parse-tree type of each statement (``SelectStmt``…)."""
 
 
-def classify(sql: str, params: Sequence[Any] | None = None) -> StatementKind:
+def classify(
+    sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None
+) -> StatementKind:
     """Classify a statement as the server's parser reads it.
 
     Args:
@@ -100,11 +102,21 @@ def classify(sql: str, params: Sequence[Any] | None = None) -> StatementKind:
     )
 
 
-def _bound(sql: str, params: Sequence[Any] | None) -> str:
-    """The text with ``%s`` as a literal and ``%%`` as ``%``, as the driver will send it."""
+class _Nulls(dict[str, str]):
+    """Every ``%(name)s`` stands for a literal."""
+
+    def __missing__(self, key: str) -> str:
+        return "NULL"
+
+
+def _bound(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> str:
+    """The text with ``%s`` (or ``%(name)s``) as a literal and ``%%`` as ``%``, as the
+    driver will send it."""
     if params is None:
         return sql
     try:
+        if isinstance(params, Mapping):
+            return sql % _Nulls()
         return sql % tuple("NULL" for _ in params)
     except (TypeError, ValueError):  # the driver will say what is wrong with it
         return sql

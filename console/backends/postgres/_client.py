@@ -9,7 +9,7 @@ maintenance connection.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from console.backends.postgres import _catalog, _databases
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 APPLICATION_NAME = "fleet-console"
 POOL_WAIT = 30.0
 """Seconds a caller waits for one of the pool's connections before giving up."""
+
+Params = Sequence[Any] | Mapping[str, Any]
+"""Values for ``%s`` placeholders, or for ``%(name)s`` ones."""
 
 
 class PostgresClient(_databases.DatabaseMethods):
@@ -158,7 +161,7 @@ class PostgresClient(_databases.DatabaseMethods):
 
     # Queries ---------------------------------------------------------------
 
-    def run(self, database: str, sql: str, *, params: Sequence[Any] | None = None,
+    def run(self, database: str, sql: str, *, params: Params | None = None,
             batch: int = 500, on_start: Callable[[QueryRun], None] | None = None) -> QueryRun:
         """Run one statement and return once the server has answered the first batch.
 
@@ -239,7 +242,7 @@ class PostgresClient(_databases.DatabaseMethods):
         return Session(self, self.pool(database))
 
     def copy_csv(self, database: str, query: str, out: IO[bytes], *,
-                 header: bool = True, params: Sequence[Any] | None = None) -> int:
+                 header: bool = True, params: Params | None = None) -> int:
         """Write a query's rows to a binary file as CSV through ``COPY … TO STDOUT``.
 
         Args:
@@ -260,7 +263,7 @@ class PostgresClient(_databases.DatabaseMethods):
         with self.session(database) as session:
             return session.copy_csv(query, out, header=header, params=params)
 
-    def vet(self, database: str, sql: str, params: Sequence[Any] | None = None, *,
+    def vet(self, database: str, sql: str, params: Params | None = None, *,
             copy: bool = False) -> StatementKind:
         """Classify a statement and refuse, before anything is sent, what may not run.
 
@@ -313,13 +316,14 @@ class PostgresClient(_databases.DatabaseMethods):
         self.maintenance.close_connection()
 
 
-def _refuse_nul(sql: str, params: Sequence[Any] | None, profile: str) -> None:
+def _refuse_nul(sql: str, params: Params | None, profile: str) -> None:
     """A NUL ends a C string: libpq would send only the text before it."""
     at = sql.find("\x00")
     if at >= 0:
         raise BadQuery(f"the statement holds a NUL byte at position {at + 1}; nothing was sent",
                        position=at + 1, profile=profile, operation="check query")
-    for number, value in enumerate(params or (), 1):
+    values = params.items() if isinstance(params, Mapping) else enumerate(params or (), 1)
+    for name, value in values:
         if isinstance(value, str) and "\x00" in value:
-            raise BadQuery(f"parameter {number} holds a NUL byte; nothing was sent",
+            raise BadQuery(f"parameter {name} holds a NUL byte; nothing was sent",
                            profile=profile, operation="check query")
