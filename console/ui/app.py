@@ -131,6 +131,8 @@ class FleetConsole(NoLocalsOnCrash):
 
     @on(Workspace.PaneShown)
     def _pane_shown(self, event: Workspace.PaneShown) -> None:
+        if not self.screen_stack or not self.query(Workspace):
+            return  # the app is closing
         # a filter typed for one pane never stays open over another
         self.query_one(FilterBar).hide()
         pane_id = self.workspace.spec_of(event.pane).pane_id

@@ -91,8 +91,7 @@ async def settle(pilot: Pilot[Any]) -> None:
 
 async def open_pane(pilot: Pilot[Any]) -> DatabasesPane:
     await settle(pilot)
-    pilot.app.workspace.show("databases")
-    pane = pilot.app.workspace.pane("databases")
+    pane = await pilot.app.workspace.open("databases")
     assert isinstance(pane, DatabasesPane)
     pane.apply_filter(DB)
     await settle(pilot)

@@ -58,7 +58,7 @@ class TestThemes:
                         size: tuple[int, int]) -> None:
         async def run_query(pilot: Pilot[Any]) -> None:
             await settle(pilot)
-            pane = pilot.app.workspace.show("sql")
+            pane = await pilot.app.workspace.open("sql")
             assert isinstance(pane, SqlPane)
             pane.editor.cursor_blink = False
             pane.use_database(DB)

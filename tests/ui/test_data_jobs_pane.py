@@ -66,8 +66,7 @@ async def wait_for(pilot: Any, condition: Any, rounds: int = 1000) -> None:
 
 
 async def open_pane(pilot: Any) -> DatabasesPane:
-    pilot.app.workspace.show("databases")
-    pane = pilot.app.workspace.pane("databases")
+    pane = await pilot.app.workspace.open("databases")
     assert isinstance(pane, DatabasesPane)
     await wait_for(pilot, lambda: DB in pane.table.rows)
     pane.run_command(DB)

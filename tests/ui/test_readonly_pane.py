@@ -54,8 +54,7 @@ async def wait_for(pilot: Any, condition: Any, rounds: int = 600) -> None:
 
 
 async def open_sql(pilot: Any) -> SqlPane:
-    pilot.app.workspace.show("sql")
-    pane = pilot.app.workspace.pane("sql")
+    pane = await pilot.app.workspace.open("sql")
     assert isinstance(pane, SqlPane)
     pane.use_database(DB)
     await wait_for(pilot, lambda: pane.editor.catalog is not None)
@@ -66,7 +65,7 @@ async def run_all(pilot: Any, pane: SqlPane, sql: str) -> None:
     pane.editor.text = sql
     pane.editor.focus()
     await pilot.press("f5")
-    await wait_for(pilot, lambda: pane._run_worker is None)
+    await wait_for(pilot, lambda: not pane.running)
 
 
 def app_on(name: str) -> FleetConsole:
@@ -103,7 +102,7 @@ async def test_protected_profile_needs_the_typed_name(owner: PostgresClient) -> 
         assert owner.run(DB, "select count(*) from victim").first_rows == [(2,)]
         await pilot.press("backspace", *PROTECTED, "enter")
         await wait_for(pilot, lambda: pilot.app.screen is not screen)
-        await wait_for(pilot, lambda: pane._run_worker is None and bool(pane.results.views))
+        await wait_for(pilot, lambda: not pane.running and bool(pane.results.views))
     assert owner.run(DB, "select count(*) from victim").first_rows == [(0,)]
 
 
@@ -116,7 +115,7 @@ async def test_destructive_sql_is_not_run_when_cancelled(owner: PostgresClient) 
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
         await pilot.press("escape")
         await pilot.pause(0.1)
-        assert pane._run_worker is None and not pane.results.views
+        assert not pane.running and not pane.results.views
     assert owner.run(DB, "select count(*) from t").first_rows == [(ROWS,)]
 
 
@@ -127,7 +126,7 @@ async def test_nul_byte_in_the_editor_runs_nothing(owner: PostgresClient) -> Non
         pane.editor.focus()
         await pilot.press("f5")
         await pilot.pause(0.2)
-        assert pane._run_worker is None and not pane.results.views
+        assert not pane.running and not pane.results.views
         assert any("NUL byte" in n.message for n in pilot.app._notifications)
     assert owner.run(DB, "select count(*) from t").first_rows == [(ROWS,)]
 

@@ -29,8 +29,7 @@ async def test_saving_a_result_to_a_full_disk_says_so(
     with small_disk(tmp_path / "disk") as disk:
         fill(disk, leave=4096)
         async with make_app().run_test(size=SIZE) as pilot:
-            pilot.app.workspace.show("sql")
-            pane = pilot.app.workspace.pane("sql")
+            pane = await pilot.app.workspace.open("sql")
             assert isinstance(pane, SqlPane)
             pane.use_database(DB)
             await wait_for(pilot, lambda: pane.editor.catalog is not None)
