@@ -7,8 +7,9 @@ its own workers and keys.
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
 from functools import partial
@@ -33,7 +34,9 @@ from console.ui.errors import report_error, report_failure
 from console.ui.filter_bar import FilterBar
 from console.ui.header import ProfileHeader
 from console.ui.help import HelpScreen, keys_of
+from console.ui.leaving import COMMIT, TransactionPrompt, open_transactions
 from console.ui.palette import binding_commands
+from console.ui.panes.base import Pane
 from console.ui.profile_picker import ProfileChoice, ProfilePicker
 from console.ui.themes.choice import ThemeChoice
 from console.ui.workspace import Workspace, focus_first
@@ -256,13 +259,61 @@ class FleetConsole(NoLocalsOnCrash):
         if name and name != self.profile.name:
             await self.switch_profile(name)
 
+    async def action_quit(self) -> None:
+        """Quit, once no transaction is left open."""
+        await self.leave_then("quit", self.exit)
+
+    async def leave_then(self, leaving: str, go: Callable[[], Awaitable[None] | None]) -> None:
+        """Do ``go`` (quit, switch profile) once the transactions left open are settled.
+
+        With none open it is done at once; otherwise the operator chooses commit, roll
+        back or stay, and ``go`` follows only when every block ended as asked.
+        """
+        held = open_transactions(self.workspace.built()) if self.query(Workspace) else {}
+        if not held:
+            result = go()
+            if inspect.isawaitable(result):
+                await result
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer is not None:
+                self._end_transactions(list(held), answer == COMMIT, go)
+
+        where = [block for blocks in held.values() for block in blocks]
+        self.push_screen(TransactionPrompt(where, leaving), answered)
+
+    @work(thread=True, exclusive=True, group="leave", description="Ending open transactions",
+          exit_on_error=False)
+    def _end_transactions(self, panes: list[Pane], commit: bool,
+                          go: Callable[[], Awaitable[None] | None]) -> None:
+        answers: list[str] = []
+        try:
+            for pane in panes:
+                answers += pane.end_transactions(commit=commit)
+        except ConsoleError as exc:
+            self.call_from_thread(report_error, self, exc)
+            return
+        if commit and any(answer.endswith("ROLLBACK") for answer in answers):
+            # a failed block answers COMMIT with ROLLBACK: the operator must know before going
+            self.call_from_thread(
+                self.notify, "Not committed, the server rolled back: " + ", ".join(answers),
+                title="Transaction", severity="error", markup=False)
+            return
+        self.call_from_thread(self.call_later, go)
+
     async def switch_profile(self, name: str) -> None:
-        """Reopen every pane on profile ``name``; a bad profile leaves things as they were."""
+        """Reopen every pane on profile ``name`` once the transactions left open are settled;
+        a bad profile leaves things as they were."""
         try:
             profile = profiles.load(name)
         except ConsoleError as exc:
             report_error(self, exc)
             return
+        await self.leave_then(f"switch to profile '{name}'", partial(self._switch_to, profile))
+
+    async def _switch_to(self, profile: Profile) -> None:
+        name = profile.name
         self.profile = profile
         self.start_services = profile.settings.sandbox
         old_clients, self.clients = self.clients, self._clients_for(profile)
@@ -289,7 +340,7 @@ class FleetConsole(NoLocalsOnCrash):
     async def execute(self, command: Command) -> None:
         """Carry out a ``:`` command."""
         if command.name in ("quit", "q"):
-            self.exit()
+            await self.action_quit()
         elif command.name == "profile":
             if command.args:
                 await self.switch_profile(command.args)

@@ -95,6 +95,10 @@ class Workspace(Vertical):
         """Return what the tab of ``pane_id`` holds: its pane, its pending or missing state."""
         return _held(self.tabs.get_pane(tab_id(pane_id)))
 
+    def built(self) -> list[Pane]:
+        """The panes built so far (a tab never opened holds none)."""
+        return [pane for pane in self.query(Pane) if not isinstance(pane, PendingPane)]
+
     def opened(self, pane_id: str) -> Pane:
         """Return the tab's pane, building it now if the tab was never shown."""
         return self._build(pane_id)[0]

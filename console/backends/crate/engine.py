@@ -141,6 +141,10 @@ class CrateSession:
         """Always ``False``: ``BEGIN`` and ``COMMIT`` are accepted and ignored by CrateDB."""
         return False
 
+    def end_transaction(self, *, commit: bool) -> str:
+        """Nothing to end: no block is ever open."""
+        return ""
+
     def run(self, sql: str, *, params: Sequence[Any] | None = None, batch: int = 500,
             on_start: Callable[[CrateRun], None] | None = None) -> CrateRun:
         """Run one statement and read its first ``batch`` rows.

@@ -83,6 +83,10 @@ class IgniteSession:
     def in_transaction(self) -> bool:
         return False
 
+    def end_transaction(self, *, commit: bool) -> str:
+        """Nothing to end: no block is ever open."""
+        return ""
+
     def run(self, sql: str, *, params: Sequence[Any] | None = None, batch: int = 500,
             on_start: Callable[[IgniteRun], None] | None = None) -> IgniteRun:
         """Run one statement and read its first ``batch`` rows.

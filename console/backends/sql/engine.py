@@ -99,6 +99,10 @@ class SqlSession(Protocol):
         """Whether the operator's transaction block is open."""
         ...
 
+    def end_transaction(self, *, commit: bool) -> str:
+        """Commit or roll back the open block; return the server's status (``""``: none)."""
+        ...
+
     def run(
         self,
         sql: str,

@@ -53,6 +53,23 @@ class Pane(Widget):
         """Filter the pane's current table by what the operator typed after ``/``."""
         self.notify("This pane has no table to filter.", severity="warning")
 
+    def open_transactions(self) -> list[str]:
+        """Where the operator left a transaction open (``BEGIN`` without ``COMMIT``).
+
+        The app asks to commit or roll these back before it quits or leaves the profile.
+        """
+        return []
+
+    def end_transactions(self, *, commit: bool) -> list[str]:
+        """Commit or roll back what ``open_transactions`` names; return each server's word.
+
+        Blocking: the app calls it from a thread worker.
+
+        Raises:
+            ConsoleError: a server failed (the rest are still ended).
+        """
+        return []
+
     def run_command(self, args: str) -> None:
         """Handle ``:<pane_id> ARGS`` typed on the command line (e.g. ``state=FAILED``)."""
         if args.strip():

@@ -272,6 +272,12 @@ class SqlPane(Pane):
         if event.worker.group == "sql-fetch" and event.state is WorkerState.ERROR:
             self.streams.stop(cancelled=isinstance(error, Cancelled))
 
+    def open_transactions(self) -> list[str]:
+        return [target.label for target in self.runner.open_transactions()]
+
+    def end_transactions(self, *, commit: bool) -> list[str]:
+        return self.runner.end_transactions(commit=commit)
+
     def on_unmount(self) -> None:
         self.row_filter.stop_timer()
         self.buffer.flush()

@@ -169,6 +169,25 @@ class SqlRunner:
         """Return the targets whose session holds an open transaction block."""
         return [target for target, session in self._sessions.items() if session.in_transaction]
 
+    def end_transactions(self, *, commit: bool) -> list[str]:
+        """Commit or roll back every open block; return ``target: STATUS`` for each.
+
+        Raises:
+            ConsoleError: the first server that failed (the others are still ended).
+        """
+        answers, failure = [], None
+        for target in self.open_transactions():
+            try:
+                with self._lock:
+                    status = self._sessions[target].end_transaction(commit=commit)
+            except ConsoleError as exc:
+                failure = failure or exc
+                continue
+            answers.append(f"{target.label}: {status}")
+        if failure is not None:
+            raise failure
+        return answers
+
     def _remember(self, outcome: Outcome) -> None:
         run, error = outcome.run, outcome.error
         entry = HistoryEntry.now(
