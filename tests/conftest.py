@@ -15,12 +15,13 @@ import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from console.backends.balena import BalenaClient
+    from console.backends.balsam import BalsamClient
     from console.backends.postgres import PostgresClient
     from console.sandbox.serve import ServerThread
 
@@ -43,33 +44,60 @@ BALSAM_OPTIONS = {"simulate": False, "jobs": 400, "epoch": "2026-11-23T12:00:00+
 """A still Balsam stand-in on a fixed clock: 400 jobs, the same every run."""
 
 
+def _module_says(request: pytest.FixtureRequest, name: str, default: Any) -> Any:
+    """A module may set its own ``TOKEN``, ``PASSWORD``, ``BALSAM_OPTIONS`` or
+    ``AUDIT_PROFILE`` for the stand-ins it gets; the shared values are the default."""
+    return getattr(request.module, name, default)
+
+
 @pytest.fixture(scope="module")
-def balena_server() -> Iterator[ServerThread]:
+def balena_server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
     """A still balena stand-in (no simulator), one per test module that asks for it."""
     from console.sandbox.balena.app import create_app
     from console.sandbox.serve import ServerThread
 
-    with ServerThread(create_app(token=BALENA_TOKEN, simulate=False)) as running:
+    token = _module_says(request, "TOKEN", BALENA_TOKEN)
+    with ServerThread(create_app(token=token, simulate=False)) as running:
         yield running
 
 
 @pytest.fixture
-async def balena_client(balena_server: ServerThread) -> AsyncIterator[BalenaClient]:
-    """The console's balena client on ``balena_server``, closed after the test."""
+async def balena_client(
+    balena_server: ServerThread, request: pytest.FixtureRequest
+) -> AsyncIterator[BalenaClient]:
+    """The console's balena client on ``balena_server``, closed after the test (its
+    writes audited under the module's ``AUDIT_PROFILE``, when it names one)."""
     from console.backends.balena import BalenaClient
 
-    async with BalenaClient(balena_server.url, BALENA_TOKEN) as client:
+    token = _module_says(request, "TOKEN", BALENA_TOKEN)
+    profile = _module_says(request, "AUDIT_PROFILE", None)
+    async with BalenaClient(balena_server.url, token, timeout=5, profile=profile) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def balsam_server() -> Iterator[ServerThread]:
+def balsam_server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
     """A still Balsam stand-in with ``BALSAM_OPTIONS``, one per test module."""
     from console.sandbox.balsam import build_app
     from console.sandbox.serve import ServerThread
 
-    with ServerThread(build_app(password=BALSAM_PASSWORD, options=BALSAM_OPTIONS)) as running:
+    password = _module_says(request, "PASSWORD", BALSAM_PASSWORD)
+    options = dict(_module_says(request, "BALSAM_OPTIONS", BALSAM_OPTIONS))
+    with ServerThread(build_app(password=password, options=options)) as running:
         yield running
+
+
+@pytest.fixture
+async def balsam_client(
+    balsam_server: ServerThread, request: pytest.FixtureRequest
+) -> AsyncIterator[BalsamClient]:
+    """The console's Balsam client on ``balsam_server``, logged in as ``operator``."""
+    from console.backends.balsam import BalsamClient
+
+    password = _module_says(request, "PASSWORD", BALSAM_PASSWORD)
+    async with BalsamClient(balsam_server.url, username="operator", password=password) as c:
+        await c.login()
+        yield c
 
 
 @pytest.fixture(scope="session")

@@ -52,7 +52,11 @@ def only_query(sql: str) -> str:
         raise BadQuery(f"diff compares one query; found {found}", operation="compare")
     text = statements[0].text
     kind = classify(text)
-    if not kind.cursorable or kind.writes:
+    if kind.cursorable and kind.writes:
+        why = f" ({kind.refusal})" if kind.refusal else ""
+        raise BadQuery(f"diff is read-only and this query may write{why}: nothing was sent",
+                       operation="compare")
+    if not kind.cursorable:
         raise BadQuery(
             f"diff runs only queries that read rows (SELECT, WITH, VALUES, TABLE), not "
             f"{kind.keyword or 'this'}: nothing was sent", operation="compare")

@@ -20,8 +20,8 @@ AUDIT_PROFILE = "balena-seed"
 
 
 @pytest.fixture
-def server(balena_standin: ServerThread) -> ServerThread:
-    return balena_standin
+def server(balena_server: ServerThread) -> ServerThread:
+    return balena_server
 
 
 @pytest.fixture

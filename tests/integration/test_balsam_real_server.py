@@ -31,13 +31,13 @@ BALSAM_OPTIONS = {"simulate": False, "jobs": 120}
 
 
 @pytest.fixture
-def server(balsam_standin: ServerThread) -> ServerThread:
-    return balsam_standin
+def server(balsam_server: ServerThread) -> ServerThread:
+    return balsam_server
 
 
 @pytest.fixture(scope="module")
-def http(balsam_standin: ServerThread) -> Iterator[httpx.Client]:
-    with login(balsam_standin) as client:
+def http(balsam_server: ServerThread) -> Iterator[httpx.Client]:
+    with login(balsam_server) as client:
         yield client
 
 

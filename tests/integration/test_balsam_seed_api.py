@@ -21,8 +21,8 @@ BALSAM_OPTIONS = {"simulate": False, "jobs": 150}
 
 
 @pytest.fixture
-def server(balsam_standin: ServerThread) -> ServerThread:
-    return balsam_standin
+def server(balsam_server: ServerThread) -> ServerThread:
+    return balsam_server
 
 
 @pytest.fixture

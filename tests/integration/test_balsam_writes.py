@@ -16,8 +16,8 @@ PASSWORD = "writes-test-password"
 
 
 @pytest.fixture
-def server(balsam_standin: ServerThread) -> ServerThread:
-    return balsam_standin
+def server(balsam_server: ServerThread) -> ServerThread:
+    return balsam_server
 
 
 @pytest.fixture

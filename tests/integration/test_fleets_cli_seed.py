@@ -17,12 +17,12 @@ ENV = {"FC_SEED_BALENA_TOKEN": TOKEN}
 
 
 @pytest.fixture(scope="module")
-def server(balena_standin: ServerThread) -> ServerThread:
+def server(balena_server: ServerThread) -> ServerThread:
     settings = ProfileSettings(
-        balena=BalenaSettings(url=balena_standin.url, token_env="FC_SEED_BALENA_TOKEN")
+        balena=BalenaSettings(url=balena_server.url, token_env="FC_SEED_BALENA_TOKEN")
     )
     profiles.save_settings("fleetseed", settings)
-    return balena_standin
+    return balena_server
 
 
 @pytest.fixture

@@ -21,13 +21,13 @@ BALSAM_OPTIONS = {"simulate": False, "jobs": 300}
 
 
 @pytest.fixture(scope="module")
-def server(balsam_standin: ServerThread) -> ServerThread:
+def server(balsam_server: ServerThread) -> ServerThread:
     """This module's stand-in, with the profiles that name it (one with a wrong password)."""
     for name, password_env in (("jobs-seed", "JOBS_SEED_PW"), ("jobs-seed-bad", "NOPE_PW")):
-        balsam = {"url": balsam_standin.url, "username": "operator", "password_env": password_env}
+        balsam = {"url": balsam_server.url, "username": "operator", "password_env": password_env}
         if name not in profiles.names():
             profiles.add(name, ProfileSettings.model_validate({"balsam": balsam}))
-    return balsam_standin
+    return balsam_server
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_update_reports_jobs_the_server_keeps(cli: Any, http: httpx.Client) -> N
 def test_update_sets_any_field_and_asks_first(cli: Any, store: Any, http: httpx.Client) -> None:
     make_jobs(http, "fields", 3)
     asked = run(cli, "jobs", "update", "--tag", "batch:fields", "--set", "num_nodes=4", stdin="n\n")
-    assert asked.returncode == 1 and "Set 3 jobs: num_nodes=4?" in asked.stdout
+    assert asked.returncode == 1 and "Set 3 jobs: num_nodes=4?" in asked.stderr
     done = run(
         cli, "jobs", "update", "--tag", "batch:fields", "--set", "num_nodes=4",
         "--set", "wall_time_min=30", "--yes", "--json",
@@ -150,7 +150,7 @@ def test_delete_asks_then_deletes_and_needs_a_filter(
 ) -> None:
     make_jobs(http, "doomed", 4)
     kept = run(cli, "jobs", "delete", "--tag", "batch:doomed", stdin="n\n")
-    assert "Delete 4 jobs?" in kept.stdout and kept.returncode == 1
+    assert "Delete 4 jobs?" in kept.stderr and kept.returncode == 1
     gone = run(cli, "jobs", "delete", "--tag", "batch:doomed", "--yes")
     assert gone.returncode == 0 and "4 requested, 4 deleted" in gone.stdout
     assert not any(j["tags"].get("batch") == "doomed" for j in store.jobs.values())

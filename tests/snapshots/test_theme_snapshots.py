@@ -26,10 +26,11 @@ DB = "ui_theme_snapshots"
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 THEMES = pytest.mark.parametrize(
     "theme", ["fleet-dark", "fleet-light", "fleet-contrast", "fleet-solarized"])
-QUERY = """-- jobs per site, the failed ones first
+QUERY = """-- jobs per site, the failed ones first (fewer than fit: no scrollbar to race)
 select site, state, count(*) as jobs, round(avg(hours), 1) as avg_hours
 from jobs group by site, state
-order by state = 'FAILED' desc, site, state;"""
+order by state = 'FAILED' desc, site, state
+limit 6;"""
 
 
 @pytest.fixture(scope="module")

@@ -207,7 +207,7 @@ async def test_bad_diff_commands_are_explained(pair: Pair) -> None:
             await command(pilot, typed)
             await said(pilot, words)
             assert not isinstance(pilot.app.screen, DiffScreen)
-        pilot.app.action_show_tab("databases")  # keys would type into the SQL editor
+        await pilot.app.workspace.open("databases")  # keys would type into the SQL editor
         await command(pilot, f"diff {pair.b}")
         await said(pilot, "Nothing to compare in the Databases pane")
         assert not isinstance(pilot.app.screen, DiffScreen)
