@@ -7,6 +7,7 @@ operator's own profiles are never touched.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -134,16 +135,61 @@ def scratch_database(name: str, *statements: str) -> Iterator[PostgresClient]:
 
 
 def run_cli(
-    *args: str, input: str | None = None, timeout: float = 120, env: dict[str, str] | None = None
+    *args: str,
+    input: str | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+    fresh: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `fleet-console ARGS` in a subprocess, as an operator's shell would."""
-    return subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        input=input,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
+    """Run `fleet-console ARGS` and return its exit code, stdout and stderr.
+
+    It runs the entry point's own ``console.cli.main`` in this process, with its
+    streams, stdin and environment swapped for the call (a fresh interpreter costs
+    most of a second, and a test file makes dozens of calls). ``fresh=True`` runs a
+    real ``python -m console`` instead, for what only a new process shows: start-up,
+    signals, what a crash prints. From inside an event loop it is always fresh, as a
+    command runs its own loop. An exception a command lets out is raised here, so a
+    traceback can never pass for output.
+    """
+    if fresh or _in_event_loop():
+        return subprocess.run(
+            [sys.executable, "-m", "console", *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, **(env or {})},
+        )
+    return _run_in_process(list(args), input, env or {})
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _run_in_process(
+    args: list[str], input: str | None, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    from click.testing import CliRunner
+
+    from console.cli import main
+
+    runner = CliRunner()
+    with runner.isolation(input=input, env=env) as (stdout, stderr, _):
+        try:
+            main(args)
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        sys.stdout.flush()  # what a command wrote to sys.stdout itself (csv.writer) is still
+        sys.stderr.flush()  # in the text layer: the exit of a real process would flush it
+        out, err = stdout.getvalue(), stderr.getvalue()
+    return subprocess.CompletedProcess(
+        ["fleet-console", *args], code, out.decode(errors="replace"), err.decode(errors="replace")
     )
 
 

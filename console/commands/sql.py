@@ -17,7 +17,9 @@ reported (exit 1): nothing of it was committed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import os
 import sys
 from decimal import Decimal
@@ -133,13 +135,22 @@ def _refuse_open_block(session: Session) -> None:
                           title="Rolled back", operation="run SQL"))
 
 
+def _binary_stdout() -> contextlib.AbstractContextManager[IO[bytes]]:
+    """Standard output as bytes, with a big buffer when it is a file descriptor."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):  # a stream of an embedding caller
+        return contextlib.nullcontext(sys.stdout.buffer)
+    return open(fd, "wb", buffering=COPY_BUFFER, closefd=False)
+
+
 def _run(session: Session, statement: str, fmt: str,
          params: dict[str, Any] | None = None) -> None:
     if fmt == "csv" and classify(statement).cursorable:
         sys.stdout.flush()
         # psycopg2 hands COPY data over one row per write(): a 1 MB buffer in front of
         # stdout took 1M rows from 3.0 s to 1.2 s (sys.stdout.buffer flushes every 8 KB).
-        with open(sys.stdout.fileno(), "wb", buffering=COPY_BUFFER, closefd=False) as out:
+        with _binary_stdout() as out:
             session.copy_csv(statement, out, params=params)  # type: ignore[arg-type]
         return
     with session.run(statement, batch=BATCH, params=params) as run:  # type: ignore[arg-type]
