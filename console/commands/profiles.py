@@ -1,4 +1,4 @@
-"""``fleet-console profiles list|show|add|remove|use``."""
+"""``fleet-console profiles list|show|add|copy|remove|use``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from console.clients import Clients
 from console.commands.context import current, handles_errors
 from console.commands.output import echo_json, emit
 from console.commands.profile_advice import mask_urls, read_only_role_advice
-from console.profiles import Profile, ProfileSettings, locations
+from console.commands.setting_options import apply_assignments, set_option
+from console.profiles import Profile, locations
 from console.profiles.settings import COLORS, SERVICE_SECTIONS
 
 
@@ -127,12 +128,16 @@ def show(ctx: click.Context, name: str | None, as_json: bool) -> None:
 @click.option("--balsam-url", help="Balsam server URL.")
 @click.option("--balsam-username")
 @click.option("--balsam-password-env")
-@click.option("--ignite-node", "ignite_nodes", multiple=True, help="Ignite REST URL (repeat).")
-@click.option("--cratedb-node", "cratedb_nodes", multiple=True, help="CrateDB URL (repeat).")
+@click.option("--ignite-node", "ignite_nodes", multiple=True,
+              help="Ignite thin-client node as host:port, e.g. ignite-1:10800 (repeat).")
+@click.option("--cratedb-node", "cratedb_nodes", multiple=True,
+              help="CrateDB node URL, e.g. https://crate-1:4200 (repeat).")
+@click.option("--sandbox", is_flag=True, help="Run local stand-ins for its services.")
+@set_option
 @handles_errors
-def add(name: str, **options: Any) -> None:
-    """Create a profile. Edit its settings.toml afterwards for anything else."""
-    settings = _settings_from_options(options)
+def add(name: str, assignments: tuple[str, ...], **options: Any) -> None:
+    """Create a profile: the common settings as options, any other one with --set."""
+    settings = apply_assignments(_settings_from_options(options), assignments)
     store.add(name, settings)
     if options["pg_password_stdin"]:
         store.set_secret(
@@ -143,12 +148,13 @@ def add(name: str, **options: Any) -> None:
         click.echo(read_only_role_advice(settings))
 
 
-def _settings_from_options(o: dict[str, Any]) -> ProfileSettings:
+def _settings_from_options(o: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "color": o["color"],
         "read_only": o["read_only"],
         "protected": o["protected"],
         "description": o["description"],
+        "sandbox": o["sandbox"],
     }
     if o["pg_host"]:
         data["postgres"] = {
@@ -170,20 +176,63 @@ def _settings_from_options(o: dict[str, Any]) -> ProfileSettings:
         data["ignite"] = {"nodes": list(o["ignite_nodes"])}
     if o["cratedb_nodes"]:
         data["cratedb"] = {"nodes": list(o["cratedb_nodes"])}
-    return ProfileSettings.model_validate(data)
+    return {section: _without_none(value) if isinstance(value, dict) else value
+            for section, value in data.items()}
+
+
+def _without_none(section: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in section.items() if value is not None}
+
+
+@profiles.command("copy")
+@click.argument("source")
+@click.argument("name")
+@set_option
+@click.option("--with-secrets", is_flag=True,
+              help="Copy its credentials.toml too (off by default: a copy of prod should not "
+                   "log in as prod by accident).")
+@handles_errors
+def copy(source: str, name: str, assignments: tuple[str, ...], with_secrets: bool) -> None:
+    """Create NAME from SOURCE's settings, changed by --set, to edit into a new environment."""
+    original = store.load(source)
+    data = original.settings.model_dump(mode="json", exclude_none=True)
+    settings = apply_assignments(data, assignments)
+    store.add(name, settings)
+    if with_secrets:
+        store.copy_secrets(source, name)
+    click.echo(f"Created profile '{name}' from '{source}' in {locations.profile_dir(name)}"
+               + (" (with its secrets)" if with_secrets else ""))
 
 
 @profiles.command("remove")
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--confirm", "confirm", metavar="PROFILE",
+              help="The profile's name: required to remove a protected profile.")
 @handles_errors
-def remove(name: str, yes: bool) -> None:
-    """Delete a profile and its data directory."""
-    store.load(name)
-    if not yes:
-        click.confirm(f"Delete profile '{name}' and everything in its data directory?", abort=True)
+def remove(name: str, yes: bool, confirm: str | None) -> None:
+    """Delete a profile and its data directory (a protected one needs --confirm NAME)."""
+    doomed = store.load(name)
+    what = f"delete profile '{name}' and everything in its data directory"
+    if doomed.settings.protected and confirm != name:
+        if _typed(f"Profile '{name}' is protected. To {what}, type its name") != name:
+            click.echo(f"Not done: profile '{name}' is protected: pass --confirm {name} "
+                       "(--yes is not enough). Nothing was changed.", err=True)
+            raise click.exceptions.Exit(1)
+    elif not yes and confirm != name and not click.confirm(f"{what[:1].upper()}{what[1:]}?",
+                                                           err=True):
+        click.echo("Not done. Nothing was changed.", err=True)
+        raise click.exceptions.Exit(1)
     store.remove(name)
     click.echo(f"Removed profile '{name}'.")
+
+
+def _typed(question: str) -> str:
+    try:
+        return str(click.prompt(question, default="", show_default=False, err=True)).strip()
+    except click.Abort:  # no answer on stdin
+        click.echo("", err=True)
+        return ""
 
 
 @profiles.command("use")

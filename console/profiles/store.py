@@ -280,6 +280,14 @@ def set_secret(name: str, section: str, key: str, value: str) -> None:
     write_atomically(path, tomli_w.dumps(current), mode=0o600)
 
 
+def copy_secrets(source: str, name: str) -> None:
+    """Give profile ``name`` a copy of ``source``'s credentials file (0600), if it has one."""
+    origin = locations.credentials_file(check_name(source))
+    if origin.exists():
+        locations.profile_dir(check_name(name))
+        write_atomically(locations.credentials_file(name), origin.read_text(), mode=0o600)
+
+
 def add(name: str, settings: ProfileSettings) -> Profile:
     """Create a profile.
 

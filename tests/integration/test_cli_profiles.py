@@ -88,3 +88,53 @@ def test_wrong_value_reported_with_file_key_and_line(cli) -> None:
 
 def test_bad_usage_exits_2(cli) -> None:
     assert cli("profiles", "add").returncode == 2
+
+
+def test_add_takes_any_setting_with_set(cli) -> None:
+    added = cli("profiles", "add", "cli-every", "--pg-host", "db.example",
+                "--ignite-node", "ig-1:10800", "--ignite-node", "ig-2:10800",
+                "--set", "postgres.sslmode=require", "--set", "postgres.pool_size=3",
+                "--set", "ignite.tls=true", "--set", "ignite.username=ops",
+                "--set", 'cratedb.nodes=["https://crate-1:4200"]', "--set", "theme=fleet-light")
+    assert added.returncode == 0, added.stderr
+    settings = json.loads(cli("profiles", "show", "cli-every", "--json").stdout)["services"]
+    assert settings["postgres"]["sslmode"] == "require" and settings["postgres"]["pool_size"] == 3
+    assert settings["ignite"]["tls"] is True and settings["ignite"]["username"] == "ops"
+    assert settings["ignite"]["nodes"] == ["ig-1:10800", "ig-2:10800"]
+    assert settings["cratedb"]["nodes"] == ["https://crate-1:4200"]
+    assert "theme = \"fleet-light\"" in locations.settings_file("cli-every").read_text()
+
+
+def test_a_bad_set_is_a_usage_error_and_creates_nothing(cli) -> None:
+    for bad, said in [("postgres.nope=1", "postgres.nope"), ("postgres.port=many", "port"),
+                      ("justtext", "SECTION.KEY=VALUE"), ("a.b.c=1", "SECTION.KEY=VALUE")]:
+        result = cli("profiles", "add", "cli-bad-set", "--pg-host", "h", "--set", bad)
+        assert result.returncode == 2 and said in result.stderr, (bad, result.stderr)
+        assert not locations.settings_file("cli-bad-set").exists()
+
+
+def test_copy_clones_settings_changes_some_and_keeps_secrets_back(cli) -> None:
+    cli("profiles", "add", "cli-prod", "--color", "red", "--protected", "--pg-host", "db.prod",
+        "--pg-password-stdin", input="pr0d-secret\n")
+    copied = cli("profiles", "copy", "cli-prod", "cli-stage", "--set", "color=yellow",
+                 "--set", "protected=false", "--set", "postgres.host=db.stage")
+    assert copied.returncode == 0, copied.stderr
+    stage = json.loads(cli("profiles", "show", "cli-stage", "--json").stdout)
+    assert (stage["color"], stage["protected"]) == ("yellow", False)
+    assert stage["services"]["postgres"]["host"] == "db.stage"
+    assert "password" not in stage["services"]["postgres"]  # not copied unless asked
+    assert cli("profiles", "copy", "cli-prod", "cli-prod2", "--with-secrets").returncode == 0
+    twin = json.loads(cli("profiles", "show", "cli-prod2", "--json").stdout)
+    assert twin["services"]["postgres"]["password"] == "*****" and twin["protected"] is True
+    again = cli("profiles", "copy", "cli-prod", "cli-stage")
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_removing_a_protected_profile_needs_its_name(cli) -> None:
+    cli("profiles", "add", "cli-guarded", "--protected")
+    refused = cli("profiles", "remove", "cli-guarded", "--yes")
+    assert refused.returncode == 1 and "--confirm cli-guarded" in refused.stderr
+    assert locations.settings_file("cli-guarded").exists()
+    typed = cli("profiles", "remove", "cli-guarded", input="cli-guarded\n")
+    assert typed.returncode == 0, typed.stderr
+    assert not locations.settings_file("cli-guarded").exists()
