@@ -57,6 +57,13 @@ class LazyGroup(click.Group):
         return command
 
 
+def complete_profile(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Profile names for the shell's completion (``_FLEET_CONSOLE_COMPLETE``)."""
+    from console.profiles.store import names
+
+    return [name for name in names() if name.startswith(incomplete)]
+
+
 @click.group(cls=LazyGroup, invoke_without_command=True)
 @click.option(
     "--profile",
@@ -64,6 +71,7 @@ class LazyGroup(click.Group):
     "profile_name",
     metavar="NAME",
     envvar="FLEET_CONSOLE_PROFILE",
+    shell_complete=complete_profile,
     help="Profile (environment) to use; defaults to the one set by `profiles use`.",
 )
 @click.option(

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from console import profiles as store
+from console.cli import complete_profile
 from console.clients import Clients
 from console.commands.context import current, handles_errors
 from console.commands.output import echo_json, emit
@@ -185,7 +186,7 @@ def _without_none(section: dict[str, Any]) -> dict[str, Any]:
 
 
 @profiles.command("copy")
-@click.argument("source")
+@click.argument("source", shell_complete=complete_profile)
 @click.argument("name")
 @set_option
 @click.option("--with-secrets", is_flag=True,
@@ -205,7 +206,7 @@ def copy(source: str, name: str, assignments: tuple[str, ...], with_secrets: boo
 
 
 @profiles.command("remove")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_profile)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--confirm", "confirm", metavar="PROFILE",
               help="The profile's name: required to remove a protected profile.")
@@ -236,7 +237,7 @@ def _typed(question: str) -> str:
 
 
 @profiles.command("use")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_profile)
 @handles_errors
 def use(name: str) -> None:
     """Make NAME the profile used when --profile is not given."""

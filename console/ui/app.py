@@ -98,7 +98,8 @@ class FleetConsole(NoLocalsOnCrash):
     def compose(self) -> ComposeResult:
         yield ProfileHeader(self.profile)
         yield self._workspace()
-        yield CommandLine([spec.pane_id for spec in self.specs] + list(tabs.ALIASES))
+        yield CommandLine([spec.pane_id for spec in self.specs] + list(tabs.ALIASES),
+                          self._command_words)
         yield FilterBar()
         # compact, and no palette entry: at 80 columns every cell counts; the header
         # names ^p and ? instead
@@ -258,6 +259,15 @@ class FleetConsole(NoLocalsOnCrash):
     async def _profile_picked(self, name: str | None) -> None:
         if name and name != self.profile.name:
             await self.switch_profile(name)
+
+    def _command_words(self, command: str) -> list[str]:
+        """What the ``:`` line completes after ``command``: profiles, or the pane's words."""
+        if command in ("profile", "diff"):
+            return profiles.names()
+        spec = tabs.resolve(command, self.specs)
+        if spec is None or not self.query(Workspace):
+            return []
+        return self.workspace.pane(spec.pane_id).command_words()
 
     async def action_quit(self) -> None:
         """Quit, once no transaction is left open."""

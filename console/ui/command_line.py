@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
 from textual.binding import Binding
 from textual.message import Message
-from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
-BUILTINS = ("profile", "help", "quit")
+from console.ui.command_suggester import CommandSuggester
+
+BUILTINS = ("profile", "diff", "audit", "help", "quit")
 """Commands that are not pane names."""
 
 
@@ -47,11 +49,12 @@ class CommandLine(Input):
     class Closed(Message):
         """The command line was closed without a command."""
 
-    def __init__(self, names: list[str]) -> None:
-        words = [f"{name} " if name == "profile" else name for name in [*names, *BUILTINS]]
+    def __init__(self, names: list[str],
+                 words_for: Callable[[str], list[str]] = lambda command: []) -> None:
+        """``names``: the panes' commands; ``words_for(command)``: what may follow one."""
         super().__init__(
             placeholder=":sql · :db · :jobs state=FAILED · :profile NAME · :quit",
-            suggester=SuggestFromList(words, case_sensitive=False),
+            suggester=CommandSuggester([*names, *BUILTINS], words_for),
             id="command-line",
         )
 

@@ -138,3 +138,13 @@ def test_removing_a_protected_profile_needs_its_name(cli) -> None:
     typed = cli("profiles", "remove", "cli-guarded", input="cli-guarded\n")
     assert typed.returncode == 0, typed.stderr
     assert not locations.settings_file("cli-guarded").exists()
+
+
+def test_shell_completion_offers_profile_names(cli) -> None:
+    cli("profiles", "add", "cli-complete-me")
+    for words, cword in [("fleet-console --profile cli-comp", "2"),
+                         ("fleet-console profiles use cli-comp", "3")]:
+        done = cli(env={"_FLEET_CONSOLE_COMPLETE": "bash_complete", "COMP_WORDS": words,
+                        "COMP_CWORD": cword})
+        assert done.returncode == 0, done.stderr
+        assert "plain,cli-complete-me" in done.stdout.splitlines(), done.stdout

@@ -532,3 +532,34 @@ async def test_unknown_database_is_reported_and_the_pane_recovers(client: Postgr
         pane.use_database(DB)
         await run(pilot, pane, "select 8 as back")
         assert pane.results.views[0].grid.get_row_at(0) == [8]
+
+
+async def test_the_command_line_completes_commands_profiles_and_databases(
+    client: PostgresClient,
+) -> None:
+    """`:` completes pane names, profile names and the databases of :db and :sql."""
+    from console.ui.command_line import CommandLine
+    from console.ui.panes.databases import DatabasesPane
+
+    async with make_app().run_test(size=SIZE) as pilot:
+        databases = await pilot.app.workspace.open("databases")
+        assert isinstance(databases, DatabasesPane)
+        await wait_for(pilot, lambda: DB in databases.table.rows)
+        line = pilot.app.query_one(CommandLine)
+
+        async def completed(typed: str) -> str:
+            pilot.app.action_command_line()  # `:` itself would type into the SQL editor
+            await pilot.press(*typed)
+            await wait_for(pilot, lambda: line._suggestion != "", rounds=100)
+            await pilot.press("right")
+            value = line.value
+            await pilot.press("escape")
+            return value
+
+        assert await completed("datab") == "databases"
+        assert await completed("profile loc") == "profile local"
+        assert await completed("db ui_sql_t") == f"db {DB}"
+        pane = await open_sql(pilot)
+        pane.command_words()  # the first ask lists every target quietly
+        await wait_for(pilot, lambda: DB in pane.targets.known)
+        assert await completed("sql ui_sql_t") == f"sql {DB}"

@@ -58,6 +58,11 @@ FIELD_HELP = (
 )
 
 
+def completions() -> list[str]:
+    """The words a filter term starts with (``name=`` … and the flags), for completion."""
+    return [f"{field}=" for field in FIELD_HELP.split()] + list(FLAGS)
+
+
 def _bad(message: str, position: int) -> BadQuery:
     return BadQuery(
         f"filter: {message} (at {position})", position=position, operation="filter devices"

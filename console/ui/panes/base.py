@@ -53,6 +53,10 @@ class Pane(Widget):
         """Filter the pane's current table by what the operator typed after ``/``."""
         self.notify("This pane has no table to filter.", severity="warning")
 
+    def command_words(self) -> list[str]:
+        """What ``:<pane_id> …`` completes with: database names, filter fields (``state=``)."""
+        return []
+
     def open_transactions(self) -> list[str]:
         """Where the operator left a transaction open (``BEGIN`` without ``COMMIT``).
 

@@ -189,6 +189,9 @@ class DatabasesPane(RolesPart, DataJobsPart):
         """Show only the databases whose name holds ``text``."""
         self.table.narrow(text)
 
+    def command_words(self) -> list[str]:
+        return [str(key.value) for key in self.table.rows]
+
     def run_command(self, args: str) -> None:
         """``:db NAME`` moves the cursor to database NAME."""
         name = args.strip()

@@ -127,6 +127,9 @@ class DevicesPane(Pane):
             self.filter_text = text.strip()
             self.reload()
 
+    def command_words(self) -> list[str]:
+        return filters.completions()
+
     def run_command(self, args: str) -> None:
         """``:devices [fleet=ORG/NAME|ID|all] [FILTER…]``."""
         words = args.split()

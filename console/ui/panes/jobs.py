@@ -29,6 +29,7 @@ from console.backends.balsam import (
     state_totals,
     summarise,
 )
+from console.backends.balsam.spec import KEYS as SPEC_KEYS
 from console.backends.balsam.spec import JobSpec, job_query, parse_spec
 from console.clients import Clients
 from console.diff import DiffRequest
@@ -181,6 +182,9 @@ class JobsPane(JobWrites, Pane):
         self.table.clear_selection()
         self.action_view("jobs")
         self.load_page()
+
+    def command_words(self) -> list[str]:
+        return [f"{key}=" for key in SPEC_KEYS]
 
     def run_command(self, args: str) -> None:
         """``:jobs state=FAILED`` filters the table; ``:jobs`` alone shows it."""

@@ -272,6 +272,9 @@ class SqlPane(Pane):
         if event.worker.group == "sql-fetch" and event.state is WorkerState.ERROR:
             self.streams.stop(cancelled=isinstance(error, Cancelled))
 
+    def command_words(self) -> list[str]:
+        return self.targets.names()
+
     def open_transactions(self) -> list[str]:
         return [target.label for target in self.runner.open_transactions()]
 

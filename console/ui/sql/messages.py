@@ -59,6 +59,8 @@ class TargetsLoaded(Message):
     targets: list[Target]
     failures: list[str]
     """Engines that could not list theirs, with why (the picker still offers the rest)."""
+    pick: bool = True
+    """Open the picker; ``False`` only refreshes the names ``:sql`` completes."""
 
 
 @dataclass

@@ -27,6 +27,9 @@ class TargetChoice:
         self.pane = pane
         self.target = target
         """Where statements run now."""
+        self.known: list[str] = []
+        """Every target's label, as last listed (what ``:sql`` completes)."""
+        self._listed = False
 
     def use(self, target: Target) -> None:
         """Run later statements in ``target``."""
@@ -62,8 +65,17 @@ class TargetChoice:
         if event.target == self.target:
             self.pane.editor.catalog = event.catalog
 
-    def pick(self) -> None:
-        """List every engine's targets, in a worker; the picker opens when they arrive."""
+    def names(self) -> list[str]:
+        """Every target's label, for ``:sql`` completion; the first call lists them quietly
+        (the keys typed after it complete from that list)."""
+        if not self._listed:
+            self._listed = True
+            self.pick(open_picker=False)
+        return self.known or [self.target.label]
+
+    def pick(self, *, open_picker: bool = True) -> None:
+        """List every engine's targets, in a worker; the picker opens when they arrive
+        (unless ``open_picker`` is false: the names are only kept for ``:sql`` completion)."""
 
         def list_targets() -> None:
             targets: list[Target] = []
@@ -73,13 +85,16 @@ class TargetChoice:
                     targets.extend(engine.targets())
                 except ConsoleError as exc:
                     failures.append(f"{engine.title}: {exc}")
-            self.pane.post_message(messages.TargetsLoaded(targets, failures))
+            self.pane.post_message(messages.TargetsLoaded(targets, failures, open_picker))
 
         self.pane.run_worker(list_targets, thread=True, exclusive=True, group="sql-targets",
                              description="Listing where SQL can run", exit_on_error=False)
 
     def targets_loaded(self, event: messages.TargetsLoaded) -> None:
         """Open the picker on what the engines listed (and say which could not answer)."""
+        self.known = [target.label for target in event.targets]
+        if not event.pick:
+            return
         for failure in event.failures:
             self.pane.notify(failure, title="Not listed", severity="warning", markup=False)
         if not event.targets:
