@@ -30,8 +30,21 @@ async def settle(pilot: Pilot[Any], rounds: int = 10, *, quiet: bool = False) ->
 
 
 async def settle_quietly(pilot: Pilot[Any]) -> None:
-    """``settle`` for snapshots: every worker done, toasts gone, the last frame drawn."""
+    """``settle`` for snapshots: every worker done, toasts gone, the last frame drawn
+    and drawn again the same (a table sizing its columns, a focus arriving: still)."""
     await settle(pilot, 20, quiet=True)
+    await until_still(pilot)
+
+
+async def until_still(pilot: Pilot[Any], rounds: int = 20) -> None:
+    """Wait until two frames a moment apart are the same (bounded by rounds)."""
+    before = pilot.app.export_screenshot()
+    for _ in range(rounds):
+        await pilot.pause(0.05)
+        now = pilot.app.export_screenshot()
+        if now == before:
+            return
+        before = now
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], rounds: int = 600) -> None:

@@ -17,6 +17,7 @@ from functools import partial
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
@@ -83,7 +84,11 @@ class FleetConsole(NoLocalsOnCrash):
         # importing the stand-ins costs a few hundred ms: only a sandbox profile's hints need them
         self.stand_ins = self.clients.stand_in_sections()
         self._pane_filters: dict[str, str] = {}
-        """What the ``/`` bar last held on each pane, by pane id."""
+        """What the ``/`` bar last held on each pane, by profile and pane id."""
+        self._kept: dict[str, tuple[Workspace, Clients]] = {}
+        """Profiles left during this run: their tabs (hidden, live refresh paused) and
+        clients, exactly as the operator left them, to come back to."""
+        self._current: Workspace | None = None
         self._loaded_themes = themes.load_themes()
         for loaded in self._loaded_themes.themes:
             self.register_theme(loaded)
@@ -106,7 +111,8 @@ class FleetConsole(NoLocalsOnCrash):
         yield Footer(compact=True, show_command_palette=False)
 
     def _workspace(self) -> Workspace:
-        return Workspace(self.clients, self.specs, self.found, self.stand_ins)
+        self._current = Workspace(self.clients, self.specs, self.found, self.stand_ins)
+        return self._current
 
     def _clients_for(self, profile: Profile) -> Clients:
         return Clients(profile, on_wait=self._rate_limited, start_local=self.start_services)
@@ -119,7 +125,9 @@ class FleetConsole(NoLocalsOnCrash):
     @property
     def workspace(self) -> Workspace:
         """The tabs of the current profile."""
-        return self.query_one(Workspace)
+        if self._current is None:
+            raise NoMatches("no workspace yet")
+        return self._current
 
     def on_mount(self) -> None:
         for failure in self._loaded_themes.failed:
@@ -135,8 +143,8 @@ class FleetConsole(NoLocalsOnCrash):
 
     @on(Workspace.PaneShown)
     def _pane_shown(self, event: Workspace.PaneShown) -> None:
-        if not self.screen_stack or not self.query(Workspace):
-            return  # the app is closing
+        if not self.screen_stack or self._current not in event.pane.ancestors:
+            return  # the app is closing, or a profile's tabs are being put away
         # a filter typed for one pane never stays open over another
         self.query_one(FilterBar).hide()
         pane_id = self.workspace.spec_of(event.pane).pane_id
@@ -171,7 +179,10 @@ class FleetConsole(NoLocalsOnCrash):
                         description="Saving the theme in the profile", exit_on_error=False,
                         exclusive=True, thread=True)
 
-    def _apply_profile(self, profile: Profile) -> None:
+    def _filter_key(self, pane: Pane) -> str:
+        return f"{self.profile.name}/{pane.id}"
+
+    def _apply_profile(self, profile: Profile, *, start: bool = True) -> None:
         problem = self._show_theme(profile)
         if problem:
             self.notify(problem, title="Theme", severity="warning", markup=False)
@@ -181,7 +192,7 @@ class FleetConsole(NoLocalsOnCrash):
         self.set_class(profile.read_only, "-read-only")
         self.set_keymap(profile.settings.keymap)
         self.sub_title = profile.name
-        if self.start_services:
+        if self.start_services and start:
             self.query_one(ProfileHeader).show_status("starting local services…")
             self.notify("Starting the local services…", title=profile.name)
             self.start_local_services(self.clients)
@@ -224,7 +235,7 @@ class FleetConsole(NoLocalsOnCrash):
     def action_filter(self) -> None:
         pane = self.workspace.current
         if pane is not None:
-            self.query_one(FilterBar).open(self._pane_filters.get(pane.id or "", ""))
+            self.query_one(FilterBar).open(self._pane_filters.get(self._filter_key(pane), ""))
 
     def action_help(self) -> None:
         """``?``: the keys of the dialog in front, else of the current pane."""
@@ -271,15 +282,21 @@ class FleetConsole(NoLocalsOnCrash):
 
     async def action_quit(self) -> None:
         """Quit, once no transaction is left open."""
-        await self.leave_then("quit", self.exit)
+        await self.leave_then("quit", self.exit, everywhere=True)
 
-    async def leave_then(self, leaving: str, go: Callable[[], Awaitable[None] | None]) -> None:
+    async def leave_then(self, leaving: str, go: Callable[[], Awaitable[None] | None], *,
+                         everywhere: bool = False) -> None:
         """Do ``go`` (quit, switch profile) once the transactions left open are settled.
 
         With none open it is done at once; otherwise the operator chooses commit, roll
         back or stay, and ``go`` follows only when every block ended as asked.
+        ``everywhere``: the profiles kept in the background count too (quitting).
         """
-        held = open_transactions(self.workspace.built()) if self.query(Workspace) else {}
+        if self._current is None:
+            held = {}
+        else:  # quitting closes the profiles kept in the background as well
+            kept = [ws for ws, _ in self._kept.values()] if everywhere else []
+            held = open_transactions([p for ws in [self._current, *kept] for p in ws.built()])
         if not held:
             result = go()
             if inspect.isawaitable(result):
@@ -323,25 +340,32 @@ class FleetConsole(NoLocalsOnCrash):
         await self.leave_then(f"switch to profile '{name}'", partial(self._switch_to, profile))
 
     async def _switch_to(self, profile: Profile) -> None:
-        name = profile.name
+        """Show ``profile``'s tabs: as they were left, or new; the left ones are kept."""
+        leaving = self.workspace
+        if (pane := leaving.current) is not None:
+            pane.pane_hidden()  # its live refresh pauses while another profile is shown
+        leaving.display = False
+        self.query_one(FilterBar).hide()
+        self._kept[self.profile.name] = (leaving, self.clients)
         self.profile = profile
         self.start_services = profile.settings.sandbox
-        old_clients, self.clients = self.clients, self._clients_for(profile)
-        if profile.settings.sandbox and not self.stand_ins:
-            self.stand_ins = self.clients.stand_in_sections()
-        await self.workspace.remove()
-        await self.mount(self._workspace(), before=self.query_one(CommandLine))
-        self.workspace.show(self._opening_tab())
+        kept = self._kept.pop(profile.name, None)
+        if kept is None:
+            self.clients = self._clients_for(profile)
+            if profile.settings.sandbox and not self.stand_ins:
+                self.stand_ins = self.clients.stand_in_sections()
+            await self.mount(self._workspace(), before=self.query_one(CommandLine))
+            self.workspace.show(self._opening_tab())
+        else:
+            self._current, self.clients = kept
+            self._current.display = True
+            if (pane := self._current.current) is not None:
+                pane.pane_shown()
+                focus_first(pane)
         self.query_one(ProfileHeader).show_profile(profile)
-        self._apply_profile(profile)
-        self.close_clients(old_clients)
-        self.notify(f"Switched to profile '{name}'.", title=name)
-
-    @work(exclusive=False, group="close-clients", description="Closing connections",
-          exit_on_error=False)
-    async def close_clients(self, clients: Clients) -> None:
-        """Close the clients of a profile the operator left (pools close in threads)."""
-        await clients.aclose()
+        self._apply_profile(profile, start=kept is None)
+        self.notify(f"Switched to profile '{profile.name}'"
+                    + (", as you left it." if kept else "."), title=profile.name)
 
     @on(CommandLine.Entered)
     async def _command_entered(self, event: CommandLine.Entered) -> None:
@@ -388,7 +412,7 @@ class FleetConsole(NoLocalsOnCrash):
     def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
         pane = self.workspace.current
         if pane is not None:
-            self._pane_filters[pane.id or ""] = event.text
+            self._pane_filters[self._filter_key(pane)] = event.text
             pane.apply_filter(event.text)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -409,6 +433,8 @@ class FleetConsole(NoLocalsOnCrash):
                             lambda: self.push_screen(AuditScreen(self.profile.name)))
 
     async def on_unmount(self) -> None:
+        for _, clients in self._kept.values():
+            await clients.aclose()
         await self.clients.aclose()
 
 

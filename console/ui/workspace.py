@@ -51,7 +51,7 @@ class Workspace(Vertical):
 
     def __init__(self, clients: Clients, specs: list[TabSpec], found: Registered,
                  stand_ins: frozenset[str]) -> None:
-        super().__init__(id="workspace")
+        super().__init__()  # one per profile visited: no id, they are siblings
         self.clients = clients
         self.specs = specs
         self.found = found

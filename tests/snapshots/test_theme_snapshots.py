@@ -21,16 +21,16 @@ from console.ui.panes.sql import SqlPane
 from console.ui.sql import result_table
 from tests.conftest import scratch_database
 from tests.pilot import settle_quietly as settle
+from tests.pilot import wait_for
 
 DB = "ui_theme_snapshots"
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 THEMES = pytest.mark.parametrize(
     "theme", ["fleet-dark", "fleet-light", "fleet-contrast", "fleet-solarized"])
-QUERY = """-- jobs per site, the failed ones first (fewer than fit: no scrollbar to race)
+QUERY = """-- jobs per site, the failed ones first
 select site, state, count(*) as jobs, round(avg(hours), 1) as avg_hours
 from jobs group by site, state
-order by state = 'FAILED' desc, site, state
-limit 6;"""
+order by state = 'FAILED' desc, site, state limit 6;"""
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +70,11 @@ class TestThemes:
             await settle(pilot)
             grid = pane.results.views[0].grid
             assert grid is not None
-            grid.focus()
             grid.move_cursor(row=2)
             await settle(pilot)
+            grid.focus()  # after every worker: a finishing run must not take it back
+            await wait_for(pilot, lambda: grid.has_focus)
+            await pilot.pause()
 
         app = FleetConsole(profiles.load("local"), start_services=False, theme=theme)
         assert snap_compare(app, terminal_size=size, run_before=run_query)

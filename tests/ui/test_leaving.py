@@ -7,6 +7,7 @@ with a connection of its own.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,3 +129,53 @@ async def test_nothing_open_quits_at_once(client: PostgresClient) -> None:
         await run(pilot, pane, "select 1")
         await pilot.app.action_quit()
         await wait_for(pilot, lambda: pilot.app.return_code is not None)
+
+
+async def test_a_profile_left_is_found_as_it_was(client: PostgresClient) -> None:
+    """Switching away and back keeps the pane, its buffer and its results, not a new pane."""
+    if OTHER not in profiles.names():
+        profiles.add(OTHER, ProfileSettings(color="blue"))
+    async with make_app().run_test(size=SIZE) as pilot:
+        pane = await open_sql(pilot)
+        await run(pilot, pane, "select 42 as kept")
+        local_tabs = pilot.app.workspace
+        await pilot.app.switch_profile(OTHER)
+        await wait_for(pilot, lambda: pilot.app.profile.name == OTHER)
+        assert pilot.app.workspace is not local_tabs and not local_tabs.display
+        await pilot.app.switch_profile("local")
+        await wait_for(pilot, lambda: pilot.app.profile.name == "local")
+        assert pilot.app.workspace is local_tabs and local_tabs.display
+        assert pilot.app.workspace.current is pane
+        assert pane.editor.text == "select 42 as kept"
+        assert pane.results.current is not None
+        assert pane.results.current.grid.get_row_at(0) == [42]
+        assert pilot.app.clients.profile.name == "local"
+
+
+async def test_two_consoles_on_two_profiles_write_no_file_in_common(
+    client: PostgresClient, fleet_home: Path
+) -> None:
+    if OTHER not in profiles.names():
+        profiles.add(OTHER, ProfileSettings(color="blue"))
+    touched = {}
+    for name in ("local", OTHER):
+        before = _files(fleet_home)
+        async with FleetConsole(profiles.load(name), start_services=False).run_test(
+            size=SIZE
+        ) as pilot:
+            pane = await pilot.app.workspace.open("sql")
+            if isinstance(pane, SqlPane):  # the other profile has no PostgreSQL
+                pane.editor.text = f"select 'typed on {name}'"  # the buffer is saved
+            await pilot.app.workspace.open("databases")  # the tab last used is remembered
+            await pilot.pause()
+        after = _files(fleet_home)
+        touched[name] = {path for path, stamp in after.items() if before.get(path) != stamp}
+        assert touched[name], name  # the console did write something of its own
+    assert not touched["local"] & touched[OTHER]
+    for name, paths in touched.items():
+        assert all(name in Path(path).relative_to(fleet_home).parts for path in paths), paths
+
+
+def _files(root: Path) -> dict[str, int]:
+    return {str(path): path.stat().st_mtime_ns for path in root.rglob("*")
+            if path.is_file() and "sandbox" not in path.parts}
