@@ -9,7 +9,6 @@ turns (the ports sit below Linux's ephemeral range, so nothing else holds them).
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Any
 import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 
 from console.backends.ignite import IgniteClient
 from console.clients import Clients
@@ -26,6 +24,7 @@ from console.profiles import IgniteSettings, Profile, ProfileSettings
 from console.sandbox.ignite import build_cluster
 from console.sandbox.serve import TcpServerThread
 from console.ui.panes.caches import CachesPane
+from tests.pilot import settle_quietly as settle
 
 PASSWORD = "snapshot-password"
 PORTS = (21591, 21592, 21593)
@@ -65,17 +64,6 @@ class CachesApp(App[None]):
         client = IgniteClient(settings, password=PASSWORD)
         profile = Profile("snap", ProfileSettings(), Path("/nonexistent"))
         yield CachesPane(Clients(profile, ignite=client), refresh_seconds=None)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until no worker runs, including workers started by finishing ones."""
-    for _ in range(10):
-        await pilot.pause()
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        if all(worker.is_finished for worker in pilot.app.workers):
-            break
-    await pilot.pause(0.1)
 
 
 class TestCachesPane:

@@ -8,7 +8,6 @@ worker awaited and notifications cleared before the picture is taken.
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from textual.worker import WorkerCancelled
 
 from console import profiles
 from console.backends.datajobs import DataJob, DataJobs, JobState, JobStore
@@ -28,6 +26,7 @@ from console.ui.databases.import_dialog import ImportDialog
 from console.ui.databases.preview_table import ImportPreview
 from console.ui.panes.databases import DatabasesPane
 from tests.conftest import scratch_database
+from tests.pilot import settle_quietly as settle
 
 DB = "ui_snap_jobs"
 ROLE = "snap_reader"
@@ -74,19 +73,6 @@ def fixed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for job in JOBS:
         store.save(job)
     monkeypatch.setattr(DataJobs, "of", classmethod(lambda cls, name: DataJobs(name, store)))
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until no worker runs, including workers started by finishing ones."""
-    for _ in range(20):
-        await pilot.pause()
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        if all(worker.is_finished for worker in pilot.app.workers):
-            break
-    await pilot.pause(0.1)
-    pilot.app.clear_notifications()
-    await pilot.pause()
 
 
 async def open_pane(pilot: Pilot[Any]) -> DatabasesPane:

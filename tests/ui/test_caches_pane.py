@@ -3,7 +3,6 @@ create, destroy, and a node going down while the pane keeps working."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
-from textual.worker import WorkerCancelled
 
 from console.backends.ignite import IgniteClient, typed
 from console.clients import Clients
@@ -26,6 +24,7 @@ from console.ui.confirm import ConfirmScreen
 from console.ui.panes.caches import CachesPane
 from tests.integration import ignite_fixtures
 from tests.integration.ignite_fixtures import Cluster
+from tests.pilot import settle
 from tests.ui.hosts import PaneApp
 
 cluster = ignite_fixtures.cluster  # the module-scoped stand-in
@@ -40,16 +39,6 @@ def client(cluster: Cluster) -> Iterator[IgniteClient]:
 def make_pane(client: IgniteClient, tmp_path: Path) -> CachesPane:
     profile = Profile("uitest", ProfileSettings(), tmp_path)
     return CachesPane(Clients(profile, ignite=client), refresh_seconds=None)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(10):
-        await pilot.pause()
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-        if all(worker.is_finished for worker in pilot.app.workers):
-            break
-    await pilot.pause()
 
 
 def status(pane: CachesPane) -> str:

@@ -27,6 +27,7 @@ from console.ui.databases.roles_view import KeyScreen
 from console.ui.panes.databases import DatabasesPane
 from console.ui.widgets.prompts import ChoiceScreen, TextPrompt
 from tests.conftest import scratch_database
+from tests.pilot import wait_for
 
 DB = "ui_data_jobs"
 SIZE = (120, 36)
@@ -54,15 +55,6 @@ def server() -> Iterator[ServerThread]:
     with ServerThread(Starlette(routes=[Route("/stalled.csv", stalled)])) as running:
         yield running
         STOP.set()
-
-
-async def wait_for(pilot: Any, condition: Any, rounds: int = 1000) -> None:
-    """Let the app work until ``condition()`` holds (a bound on rounds, not a timing check)."""
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
 
 
 async def open_pane(pilot: Any) -> DatabasesPane:

@@ -21,6 +21,7 @@ from console.ui.app import FleetConsole
 from console.ui.confirm import ConfirmScreen
 from console.ui.panes.sql import SqlPane
 from tests.conftest import scratch_database
+from tests.pilot import wait_for
 from tests.readonly_attacks import ATTACKS, ROWS, SETUP, fingerprint
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -43,14 +44,6 @@ def owner(local_pg: Any) -> Iterator[PostgresClient]:
     with scratch_database(DB, *SETUP, "create table victim (id int)",
                           "insert into victim values (1), (2)") as client:
         yield client
-
-
-async def wait_for(pilot: Any, condition: Any, rounds: int = 600) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
 
 
 async def open_sql(pilot: Any) -> SqlPane:
