@@ -379,6 +379,7 @@ class DevicesPane(Pane):
         if report_failure(self, event) is not None and event.worker.group == "devices-load":
             self.loading = False
             self._update_status()
+            self.live.arm()  # keep trying: the first refresh that works fills the table
 
     def pane_shown(self) -> None:
         self.live.resume()
