@@ -213,7 +213,9 @@ async def send(
         attempts: Tries in all, for requests the policy lets be repeated.
         backoff: First delay between tries; doubles each time, and each pause is
             jittered to between half of it and all of it.
-        on_wait: Called with the seconds about to be waited (to show a countdown).
+        on_wait: Called with the seconds about to be waited out on a ``429`` (to show a
+            countdown); not for a refused connection or a gateway status, which the
+            operator must never read as "rate limited".
         policy: Which failures are tried again.
         on_send: Called before each try goes out (to count what reached the wire).
 
@@ -236,7 +238,7 @@ async def send(
         except Unavailable as exc:
             if last or not policy.may_resend(request.method, exc.__cause__):
                 raise
-            await _wait(pause, on_wait)
+            await _wait(pause, None)
             continue
         if 300 <= response.status_code < 400:
             raise _redirected(request, response, service, operation)
@@ -246,7 +248,7 @@ async def send(
             raise_for_status(response, service=service, operation=operation)
             return response
         await response.aclose()
-        await _wait(delay, on_wait)
+        await _wait(delay, on_wait if response.status_code == 429 else None)
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -12,7 +12,8 @@ import click
 
 from console import profiles
 from console.clients import Clients
-from console.errors import ConsoleError, redact
+from console.errors import BadQuery, ConsoleError, redact
+from console.invocation import as_typed
 from console.profiles import Profile
 
 if TYPE_CHECKING:
@@ -44,15 +45,21 @@ class CliContext:
         return self._clients
 
 
-def fail(error: ConsoleError, secrets: tuple[str, ...] = ()) -> NoReturn:
-    """Print a console error to stderr and exit 1."""
-    message = redact(str(error), secrets)
+USAGE = 2
+"""Exit code of bad usage: click's own, and ``BadQuery`` (a bad filter, an unknown field,
+an identifier that is not one) caught by ``handles_errors``."""
+
+
+def fail(error: ConsoleError, secrets: tuple[str, ...] = (), *, code: int = 1) -> NoReturn:
+    """Print a console error to stderr (its hints naming the command as typed) and exit."""
+    message = as_typed(redact(str(error), secrets))
     click.echo(f"error: {message}", err=True)
-    sys.exit(1)
+    sys.exit(code)
 
 
 def handles_errors(command: F) -> F:
-    """Turn a ``ConsoleError`` raised by the command into a message and exit code 1."""
+    """Turn a ``ConsoleError`` raised by the command into a message and an exit code:
+    2 for ``BadQuery`` (the input was wrong: nothing to retry), 1 for the rest."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -63,7 +70,7 @@ def handles_errors(command: F) -> F:
             ctx = click.get_current_context(silent=True)
             if ctx is not None and isinstance(ctx.obj, CliContext) and ctx.obj._profile:
                 secrets = ctx.obj._profile.secret_values()
-            fail(exc, secrets)
+            fail(exc, secrets, code=USAGE if isinstance(exc, BadQuery) else 1)
 
     return wrapper  # type: ignore[return-value]
 

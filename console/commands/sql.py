@@ -6,7 +6,9 @@ script (exit 1) with the server's message and where it points. Results
 stream with bounded memory: CSV of a query goes through ``COPY … TO STDOUT``
 straight to stdout, everything else through a named cursor, a batch at a
 time. Row results go to stdout; for ``json`` and ``csv``, the status of
-statements without rows (``INSERT 0 3``) goes to stderr so stdout stays data.
+statements without rows (``INSERT 0 3``) goes to stderr so stdout stays data. With
+several statements, ``json`` prints one array holding each statement's rows (or
+``{"status": "INSERT 0 3"}``), so stdout is one JSON document.
 
 The text runs as written or not at all: a NUL byte anywhere refuses all of it
 before anything is sent. Statements that drop, truncate, or update or delete
@@ -20,8 +22,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -81,11 +86,14 @@ def sql(ctx: click.Context, database: str | None, query: str | None, path: Path 
     if warnings and not profile.read_only:  # a read-only profile refuses them anyway
         confirm_destructive(ctx, f"run SQL that {'; '.join(warnings)}", yes, confirm)
     client = current(ctx).clients().postgres()
+    document = fmt == "json" and len(statements) > 1
     try:
-        with client.session(database or client.settings.dbname) as session:
+        with client.session(database or client.settings.dbname) as session, \
+                _json_document(document):
             for number, (statement, bind) in enumerate(zip(statements, bound), 1):
                 try:
-                    _run(session, statement.text, fmt, bind)
+                    _run(session, statement.text, fmt, bind,
+                         element=(",\n" if number > 1 else "") if document else None)
                 except BadQuery as exc:
                     where = f"statement {number}" if len(statements) > 1 else exc.operation
                     fail(_located(exc, text, statement, where), profile.secret_values())
@@ -144,8 +152,31 @@ def _binary_stdout() -> contextlib.AbstractContextManager[IO[bytes]]:
     return open(fd, "wb", buffering=COPY_BUFFER, closefd=False)
 
 
+@contextmanager
+def _json_document(wanted: bool) -> Iterator[None]:
+    """With several statements, ``--format json`` prints one array, an element each.
+
+    The array is closed even when a statement fails, so stdout stays one JSON document
+    (of the statements that ran) and the exit code says the script did not finish.
+    """
+    if not wanted:
+        yield
+        return
+    sys.stdout.write("[\n")
+    try:
+        yield
+    finally:
+        sys.stdout.write("]\n")
+        sys.stdout.flush()
+
+
 def _run(session: Session, statement: str, fmt: str,
-         params: dict[str, Any] | None = None) -> None:
+         params: dict[str, Any] | None = None, *, element: str | None = None) -> None:
+    """Run one statement and print what it returns.
+
+    ``element`` is set inside a JSON document of several statements: the separator
+    written before this statement's element, once it has run (a failed one adds none).
+    """
     if fmt == "csv" and classify(statement).cursorable:
         sys.stdout.flush()
         # psycopg2 hands COPY data over one row per write(): a 1 MB buffer in front of
@@ -154,7 +185,11 @@ def _run(session: Session, statement: str, fmt: str,
             session.copy_csv(statement, out, params=params)  # type: ignore[arg-type]
         return
     with session.run(statement, batch=BATCH, params=params) as run:  # type: ignore[arg-type]
-        if not run.has_rows:
+        if element is not None:
+            sys.stdout.write(element)
+        if not run.has_rows and element is not None:
+            sys.stdout.write(json.dumps({"status": run.status}) + "\n")
+        elif not run.has_rows:
             click.echo(run.status, err=fmt != "table")
         elif fmt == "json":
             write_json(run, sys.stdout, json_default, batch=BATCH)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -118,6 +118,29 @@ class History:
         append_record(self.path, line.encode("utf-8"))
         self._compact_if_needed()
         return True
+
+    def set_rowcount(self, entry: HistoryEntry, rowcount: int) -> bool:
+        """Record the rows ``entry``'s statement returned, once its result was read to the end.
+
+        A streamed result's count is unknown when the entry is written. The newest entry
+        with the same time, statement and database is rewritten (the file whole, atomically).
+
+        Returns:
+            Whether the entry was found (a compaction or another console may have dropped it).
+
+        Raises:
+            OSError: the file cannot be written.
+        """
+        kept = list(reversed(self.entries()))  # oldest first, as the file holds them
+        for position in range(len(kept) - 1, -1, -1):
+            found = kept[position]
+            if (found.ran_at, found.sql, found.database) == (entry.ran_at, entry.sql,
+                                                             entry.database):
+                kept[position] = replace(found, rowcount=rowcount)
+                text = "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in kept)
+                write_atomically(self.path, text)
+                return True
+        return False
 
     def _compact_if_needed(self) -> None:
         """Rewrite the file with the newest ``limit`` entries once it grows too long."""

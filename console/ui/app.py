@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from console import profiles
@@ -40,6 +39,7 @@ from console.ui.palette import binding_commands
 from console.ui.panes.base import Pane
 from console.ui.profile_picker import ProfileChoice, ProfilePicker
 from console.ui.themes.choice import ThemeChoice
+from console.ui.widgets.footer import Footer
 from console.ui.workspace import Workspace, focus_first
 
 _TAB_BINDINGS = [
@@ -108,7 +108,7 @@ class FleetConsole(NoLocalsOnCrash):
         yield FilterBar()
         # compact, and no palette entry: at 80 columns every cell counts; the header
         # names ^p and ? instead
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer()
 
     def _workspace(self) -> Workspace:
         self._current = Workspace(self.clients, self.specs, self.found, self.stand_ins)

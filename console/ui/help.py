@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical
@@ -116,18 +118,35 @@ class HelpScreen(ModalScreen[None]):
             yield NavTable(cursor_type="row", zebra_stripes=True, id="help-keys")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Key", "Action", "What it does")
         sections = [("Basics", BASICS)]
-        sections += [(f"{self.pane_title}: {group}", rows)
-                     for group, rows in _grouped(self.pane_keys)]
+        sections += list(_grouped(self.pane_keys))  # the title names the pane
         sections.append(("Everywhere", self.global_keys))
-        for heading, rows in sections:
-            table.add_row(f"— {heading} —", "", "")
-            for key, description, tooltip, _ in rows:
-                shown = ", ".join(self.app.get_key_display(Binding(k, "")) for k in key.split(","))
-                table.add_row(shown, description, tooltip)
+        lines = [(f"— {heading} —", [(self._shown(key), description, tooltip)
+                                      for key, description, tooltip, _ in rows])
+                 for heading, rows in sections]
+        key_width = max(cell_len(key) for _, rows in lines for key, _, _ in rows)
+        action_width = max([cell_len(heading) for heading, _ in lines]
+                           + [cell_len(action) for _, rows in lines for _, action, _ in rows])
+        table = self.query_one(DataTable)
+        table.add_column("Key", width=key_width)
+        table.add_column("Action", width=action_width)
+        # The last column gets what is left of the box, and its text wraps at words
+        # (rows as high as they need) rather than running off the edge mid-word.
+        table.add_column("What it does", width=self._room(key_width + action_width))
+        for heading, rows in lines:
+            table.add_row("", heading, "")
+            for key, action, tooltip in rows:
+                table.add_row(key, action, Text(tooltip), height=None)
         table.focus()
+
+    def _shown(self, key: str) -> str:
+        return ", ".join(self.app.get_key_display(Binding(k, "")) for k in key.split(","))
+
+    def _room(self, used: int) -> int:
+        """Cells left for the last column in a box of the CSS's width on this screen."""
+        box = min(100, self.app.size.width * 9 // 10)
+        # border 2, padding 2, scrollbar 2, and a cell of padding each side of 3 columns
+        return max(20, box - 12 - used)
 
 
 def _grouped(rows: list[KeyRow]) -> list[tuple[str, list[KeyRow]]]:

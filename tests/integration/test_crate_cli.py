@@ -68,7 +68,7 @@ def test_list_create_drop(cli: Any, standin: StandInCluster) -> None:
 
 def test_bad_input_exit_codes(cli: Any, standin: StandInCluster, tmp_path: Path) -> None:
     bad_digest = run(cli, "blobs", "get", "assets", "xyz", "-o", str(tmp_path / "o"))
-    assert bad_digest.returncode == 1 and "not a blob digest" in bad_digest.stderr
+    assert bad_digest.returncode == 2 and "not a blob digest" in bad_digest.stderr
     assert run(cli, "blobs", "put", "assets", str(tmp_path / "missing")).returncode == 2
     assert run(cli, "blobs", "put", "assets", str(tmp_path)).returncode == 2
     unknown = run(cli, "blobs", "list", "nosuch")
@@ -86,4 +86,4 @@ def test_crate_sql_formats_and_errors(cli: Any, standin: StandInCluster) -> None
                   "--format", "csv")
     assert csv_out.stdout.splitlines() == ["id", "1", "2"]
     bad = run(cli, "crate", "sql", "SELEC 1")
-    assert bad.returncode == 1 and "SQLParseException" in bad.stderr
+    assert bad.returncode == 2 and "SQLParseException" in bad.stderr

@@ -100,7 +100,7 @@ def test_export_table_and_query_with_parameters(client: PostgresClient, tmp_path
     assert done.returncode == 0, done.stderr
     assert [r["id"] for r in json.loads(picked.read_text())] == [9, 10]
     usage = run_cli("export", "--db", DB, "--table", "sample", "-o", str(tmp_path / "x.txt"))
-    assert usage.returncode == 1 and "use csv, json, xlsx or parquet" in usage.stderr
+    assert usage.returncode == 2 and "use csv, json, xlsx or parquet" in usage.stderr
 
 
 def test_sql_param_is_bound_not_pasted(client: PostgresClient) -> None:
@@ -111,7 +111,7 @@ def test_sql_param_is_bound_not_pasted(client: PostgresClient) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"v": hostile, "pct": "a%"}]
     missing = run_cli("sql", "--db", DB, "-q", "select %(v)s", "--param", "w=1")
-    assert missing.returncode == 1 and "no value for parameter v" in missing.stderr
+    assert missing.returncode == 2 and "no value for parameter v" in missing.stderr
     assert fetch(client, "select to_regclass('keep_me') is not null") == [(True,)]
 
 

@@ -126,7 +126,7 @@ def test_wrong_token_is_exit_1_and_never_printed(cli, server: ServerThread) -> N
 
 def test_bad_filter_is_a_clear_message(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
     out = run(cli, "devices", "list", "--filter", "colour=red")
-    assert out.returncode == 1 and "unknown field 'colour'" in out.stderr
+    assert out.returncode == 2 and "unknown field 'colour'" in out.stderr
 
 
 def reachable(server: ServerThread, prefix: str, count: int) -> list[dict[str, Any]]:

@@ -70,8 +70,8 @@ def test_service_variables_of_a_fleet_and_a_device(cli: Any, store: Any) -> None
         {k: r[k] for k in ("kind", "service", "name", "value")} for r in rows
     ]
     assert (
-        run(cli, "devices", "set-var", "sensor-002", "X", "1", "--service", "main").returncode == 1
-    )
+        run(cli, "devices", "set-var", "sensor-002", "X", "1", "--service", "main").returncode == 2
+    )  # a name is not an id: bad usage
     device = store.find("device", device_name="sensor-002")
     ok = run(cli, "devices", "set-var", device["uuid"][:7], "X", "1", "--service", "main")
     assert ok.returncode == 0, ok.stderr

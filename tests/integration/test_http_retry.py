@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from console.backends import http as http_module
 from console.backends.http import send
 from console.errors import RateLimited, Unavailable
 from console.sandbox.serve import ServerThread
@@ -53,19 +54,40 @@ async def _get(url: str, waits: list[float], attempts: int = 4) -> httpx.Respons
 
 
 async def test_backoff_pauses_are_jittered_within_their_doubling_steps(
-    server: ServerThread,
+    server: ServerThread, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runs = []
     for _ in range(3):
         waits: list[float] = []
+        told: list[float] = []
+        monkeypatch.setattr(http_module, "jittered", _recording(http_module.jittered, waits))
         with pytest.raises(Unavailable, match="503"):
-            await _get(f"{server.url}/busy", waits)
-        runs.append(waits)
+            await _get(f"{server.url}/busy", told)
+        assert told == []  # a busy gateway is no rate limit: nothing to count down
+        runs.append(waits[:-1])  # the last try's pause is computed, never waited
     for waits in runs:
         assert len(waits) == 3
         for pause, step in zip(waits, (0.02, 0.04, 0.08)):
             assert step / 2 <= pause <= step
     assert len({tuple(waits) for waits in runs}) == 3  # three clients, three schedules
+
+
+async def test_a_refused_connection_is_retried_but_never_told_as_a_rate_limit() -> None:
+    """The Devices pane once stacked "Rate limited: retrying in 0 s" toasts over a
+    stopped sandbox: the countdown hook is for ``429`` only."""
+    with ServerThread(Starlette()) as gone:
+        url = gone.url
+    waits: list[float] = []
+    with pytest.raises(Unavailable, match="cannot reach test API"):
+        await _get(f"{url}/busy", waits)
+    assert waits == []
+
+
+def _recording(jittered, into: list[float]):  # type: ignore[no-untyped-def]
+    def record(seconds: float) -> float:
+        into.append(jittered(seconds))
+        return into[-1]
+    return record
 
 
 async def test_retry_after_as_an_http_date_is_waited_out(server: ServerThread) -> None:

@@ -77,9 +77,9 @@ def test_get_auto_finds_int_keys(cli: Any) -> None:
     assert json.loads(result.stdout)["value"]["id"] == 5
 
 
-def test_bad_input_is_exit_1_with_a_message(cli: Any) -> None:
+def test_bad_input_is_exit_2_with_a_message(cli: Any) -> None:
     bad_type = cache(cli, "put", "greetings", "k", "abc", "--value-type", "long")
-    assert bad_type.returncode == 1 and "'abc' is not a long" in bad_type.stderr
+    assert bad_type.returncode == 2 and "'abc' is not a long" in bad_type.stderr
     unknown = cache(cli, "get", "no-such-cache", "k")
     assert unknown.returncode == 1 and "Cache does not exist" in unknown.stderr
     usage = cache(cli, "create", "x", "--mode", "mirrored")
@@ -109,7 +109,7 @@ def test_sql_formats_and_args(cli: Any) -> None:
 
 def test_sql_error_shows_the_engine_message(cli: Any) -> None:
     result = cache(cli, "sql", "SELEC 1")
-    assert result.returncode == 1 and "syntax error" in result.stderr
+    assert result.returncode == 2 and "syntax error" in result.stderr
 
 
 def test_create_and_destroy_asks_first(cli: Any) -> None:

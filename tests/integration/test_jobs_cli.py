@@ -168,7 +168,7 @@ def test_update_with_yes_reports(cli: Any, server: ServerThread) -> None:
 
 def test_update_needs_a_filter(cli: Any, server: ServerThread) -> None:
     result = jobs_cli(cli, "jobs", "update", "--set-state", "FAILED", "--yes")
-    assert result.returncode == 1 and "at least one filter" in result.stderr
+    assert result.returncode == 2 and "at least one filter" in result.stderr
 
 
 def test_update_refused_on_read_only_profile(cli: Any, server: ServerThread) -> None:

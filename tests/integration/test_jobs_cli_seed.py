@@ -113,7 +113,7 @@ def test_a_bad_file_is_named_with_its_line(cli: Any, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("workdir,app,colour\nw/1,Analyze,red\n")
     result = run(cli, "jobs", "create", "--from", str(bad))
-    assert result.returncode == 1 and "line 2: unknown column 'colour'" in result.stderr
+    assert result.returncode == 2 and "line 2: unknown column 'colour'" in result.stderr
 
 
 def test_update_reports_jobs_the_server_keeps(cli: Any, http: httpx.Client) -> None:
@@ -155,7 +155,7 @@ def test_delete_asks_then_deletes_and_needs_a_filter(
     assert gone.returncode == 0 and "4 requested, 4 deleted" in gone.stdout
     assert not any(j["tags"].get("batch") == "doomed" for j in store.jobs.values())
     unfiltered = run(cli, "jobs", "delete", "--yes")
-    assert unfiltered.returncode == 1 and "at least one filter" in unfiltered.stderr
+    assert unfiltered.returncode == 2 and "at least one filter" in unfiltered.stderr
 
 
 def test_list_by_time_window_and_offset(cli: Any, store: Any) -> None:
@@ -195,7 +195,7 @@ def test_batch_jobs_submit_list_and_cancel(cli: Any, store: Any) -> None:
         cli, "batch-jobs", "submit", "--site", "1", "--queue", "huge", "--project", "chem",
         "--nodes", "1", "--wall-time", "5",
     )  # fmt: skip
-    assert refused.returncode == 1 and "has queues" in refused.stderr
+    assert refused.returncode == 2 and "has queues" in refused.stderr
 
 
 def test_transfers_list_of_a_job(cli: Any, store: Any) -> None:

@@ -59,3 +59,26 @@ class TestDevicesPane:
 
         app = DevicesApp(balena_server.url, "offline fleet=acme/sensors")
         assert snap_compare(app, terminal_size=size, run_before=select_two)
+
+
+class TestAt80x24:
+    """What a newcomer's first hour found empty or cut at 80x24 (issue 16)."""
+
+    def test_device_detail_scrolls_to_tags_variables_and_services(
+        self, snap_compare: Any, balena_server: ServerThread
+    ) -> None:
+        async def open_detail(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("end")  # the box scrolls: its sections take their own height
+            await settle(pilot)
+
+        assert snap_compare(DevicesApp(balena_server.url), terminal_size=(80, 24),
+                            run_before=open_detail)
+
+    def test_a_long_filter_error_wraps_in_the_status_line(
+        self, snap_compare: Any, balena_server: ServerThread
+    ) -> None:
+        app = DevicesApp(balena_server.url, "online colour=red")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=settle)

@@ -295,14 +295,17 @@ async def test_palette_lists_the_current_panes_actions_with_their_keys(staging: 
 
 
 async def test_help_groups_keys_by_purpose_and_lists_the_basics(staging: str) -> None:
-    """`?` shows Basics (Enter, ctrl+p, q) first, then the pane's keys under purpose headings."""
+    """`?` shows Basics (Enter, ctrl+p, q) first, then the pane's keys under purpose headings
+    (in the Action column: a heading in the Key column made it 30 cells wide, and the
+    descriptions ran off the edge at 80 columns)."""
     async with app_for(staging).run_test(size=SIZE) as pilot:
         await pilot.press("escape", "5", "question_mark")
         table = pilot.app.screen.query_one(DataTable)
-        first = [table.get_row_at(i)[0] for i in range(table.row_count)]
-        headings = [cell for cell in first if cell.startswith("— ")]
+        second = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        headings = [cell for cell in second if cell.startswith("— ")]
         assert headings[0] == "— Basics —"
-        assert "— Databases: Change —" in headings and "— Everywhere —" in headings
+        assert "— Change —" in headings and "— Everywhere —" in headings
+        assert "Keys: Databases" in str(pilot.app.screen.query_one(Static).render())
         actions = [table.get_row_at(i)[1] for i in range(table.row_count)]
         assert {"Open", "Palette", "Quit"} <= set(actions)
 

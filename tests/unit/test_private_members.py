@@ -56,7 +56,7 @@ def test_private_attributes_we_read_are_still_set() -> None:
 
     grid = DataTable(backend=ArrowBackend(pa.table({"a": [1]})))
     for name in ("_cell_render_cache", "_show_hover_cursor", "_update_count",
-                 "_pseudo_class_state"):
+                 "_pseudo_class_state", "_require_update_dimensions"):
         assert hasattr(grid, name), f"DataTable.{name} is gone: update console/ui/sql/results.py"
     log = Log()
     for name in ("_lines", "_render_line_cache"):

@@ -27,6 +27,7 @@ from console.ui.balena.fleet_dialogs import KeyValueScreen
 from console.ui.balena.format import plain, when
 from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_failure
+from console.ui.widgets.footer import Footer
 from console.ui.widgets.table_keys import NavTable
 
 
@@ -74,14 +75,18 @@ class DeviceDetailScreen(ModalScreen[None]):
             id="device-remove-var",
         ),
     ]
+    # Every section takes the height it needs and the box scrolls (pageup/pagedown, or
+    # tab into a table): sections sharing the box's height (1fr each, a Vertical's
+    # default) left Tags, Variables and Services one empty row each at 80x24.
     DEFAULT_CSS = """
     DeviceDetailScreen { align: center middle; }
     DeviceDetailScreen > VerticalScroll {
-        width: 100; max-width: 98%; height: 90%;
+        width: 100; max-width: 98%; height: 1fr; max-height: 40; margin: 1 0 0 0;
         border: thick $primary; background: $surface; padding: 0 1;
     }
+    DeviceDetailScreen VerticalScroll > Vertical { height: auto; }
     DeviceDetailScreen .detail--heading { text-style: bold; margin-top: 1; }
-    DeviceDetailScreen DataTable { height: auto; max-height: 10; }
+    DeviceDetailScreen DataTable { height: auto; max-height: 12; }
     """
 
     def __init__(self, client: BalenaClient, device: Device) -> None:
@@ -102,6 +107,7 @@ class DeviceDetailScreen(ModalScreen[None]):
                 with Vertical():
                     yield Static(heading, classes="detail--heading")
                     yield NavTable(id=f"detail-{key}", cursor_type="row")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#detail-tags", DataTable).add_columns("Key", "Value")

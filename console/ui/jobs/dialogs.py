@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 
 from console.backends.balsam import JOB_STATES, BatchJob, EventLog, Job, TransferItem
 from console.ui.jobs.table import tags_text, when
+from console.ui.widgets.footer import Footer
 
 
 class StatePicker(ModalScreen[str | None]):
@@ -133,7 +134,8 @@ class JobDetailScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = """
     JobDetailScreen { align: center middle; }
-    JobDetailScreen > VerticalScroll { width: 96%; height: 92%; border: thick $accent;
+    JobDetailScreen > VerticalScroll { width: 96%; height: 1fr; max-height: 40;
+                                       margin: 1 0 0 0; border: thick $accent;
                                        background: $surface; padding: 0 1; }
     """
 
@@ -144,6 +146,7 @@ class JobDetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="jobs-detail"):
             yield Static(render_detail(self.detail), id="jobs-detail-text")
+        yield Footer()  # its own keys, not the Jobs pane's under it
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
 from console.backends.crate import BlobInfo, BlobTable
@@ -35,6 +35,7 @@ from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_failure
 from console.ui.panes.base import Pane
 from console.ui.widgets.prompts import TextPrompt
+from console.ui.widgets.status_line import StatusLine
 from console.ui.widgets.table_keys import NavTable
 
 PAGE = 50
@@ -49,6 +50,8 @@ class BlobsPane(Pane):
     title = "Blobs"
     key = "8"
     section = "cratedb"
+    live_groups: ClassVar[frozenset[str]] = frozenset({"blobs-tables", "blobs-page"})
+    """Workers whose failure is said in the status line (console/ui/errors.py)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("u", "upload", "Upload", tooltip="Upload a local file", id="blobs-upload"),
@@ -68,7 +71,6 @@ class BlobsPane(Pane):
     ]
     DEFAULT_CSS = """
     BlobsPane { layout: vertical; }
-    BlobsPane > #blobs-status { height: 1; background: $boost; padding: 0 1; }
     BlobsPane > #blob-tables { height: 7; }
     BlobsPane > #blob-list { height: 1fr; }
     """
@@ -89,7 +91,7 @@ class BlobsPane(Pane):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("loading blob tables…", id="blobs-status", markup=False)
+        yield StatusLine("loading blob tables…", id="blobs-status")
         yield NavTable(id="blob-tables", cursor_type="row")
         yield NavTable(id="blob-list", cursor_type="row")
         yield TransferBar()
@@ -192,7 +194,7 @@ class BlobsPane(Pane):
             parts.append(f"answered by {self.server}")
         if note:
             parts.append(note)
-        self.query_one("#blobs-status", Static).update(" · ".join(parts))
+        self.query_one(StatusLine).show(*parts)
 
     # -- paging and sorting -------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from console.ui.caches.messages import (
 from console.ui.caches.value_tree import ValueTree
 from console.ui.errors import report_failure
 from console.ui.panes.base import Pane
+from console.ui.widgets.status_line import StatusLine
 
 REFRESH_SECONDS = 10.0
 PAGE = 200
@@ -59,6 +60,8 @@ class CachesPane(Pane, CacheActions):
     title = "Caches"
     key = "7"
     section = "ignite"
+    live_groups: ClassVar[frozenset[str]] = frozenset({"caches-load"})
+    """Workers whose failure is said in the status line (console/ui/errors.py)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Caches", tooltip="Back to the list of caches",
@@ -108,7 +111,7 @@ class CachesPane(Pane, CacheActions):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("connecting…", id="caches-status", classes="caches--line", markup=False)
+        yield StatusLine("connecting…", id="caches-status")
         yield Static("", id="caches-nodes", classes="caches--line", markup=False)
         yield DataTable(id="caches-table", cursor_type="row", zebra_stripes=True)
         with Vertical(id="caches-entries"):

@@ -55,6 +55,8 @@ class DevicesPane(Pane):
     title = "Devices"
     key = "2"
     section = "balena"
+    live_groups: ClassVar[frozenset[str]] = frozenset({"devices-load", "devices-refresh"})
+    """Workers whose failure is said in the status line (console/ui/errors.py)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "next_sort", "Sort", tooltip="Sort by the next column", id="devices-sort"),
@@ -380,6 +382,7 @@ class DevicesPane(Pane):
         if report_failure(self, event) is not None and event.worker.group == "devices-load":
             self.loading = False
             self._update_status()
+            self.live.arm()  # keep trying: the first refresh that works fills the table
 
     def pane_shown(self) -> None:
         self.live.resume()

@@ -41,6 +41,8 @@ class FleetsPane(Pane):
     title = "Fleets"
     key = "1"
     section = "balena"
+    live_groups: ClassVar[frozenset[str]] = frozenset({"fleets-load"})
+    """Workers whose failure is said in the status line (console/ui/errors.py)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_fleet", "New", tooltip="Create a fleet, app or block", id="fleets-new"),

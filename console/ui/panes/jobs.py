@@ -61,6 +61,9 @@ class JobsPane(JobWrites, Pane):
     title = "Jobs"
     key = "4"
     section = "balsam"
+    live_groups: ClassVar[frozenset[str]] = frozenset(
+        {"jobs-totals", "jobs-summary", "jobs-page", "jobs-batch"})
+    """Workers whose failure is said in the status line (console/ui/errors.py)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "view('summary')", "Summary", tooltip="Counts by state", id="jobs-summary"),

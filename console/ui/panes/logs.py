@@ -25,6 +25,7 @@ from textual.worker import Worker
 
 from console.backends.balena.logs import (
     DeviceLogs,
+    Gap,
     LogEvent,
     Notice,
     service_names,
@@ -230,7 +231,8 @@ class LogsPane(Pane):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if report_failure(self, event) is not None:
-            self._update_status("stopped: " + str(event.worker.error)[:60])
+            # The whole reason: the status line wraps rather than cut a word in half.
+            self._update_status(f"stopped: {event.worker.error}")
 
     @work(
         exclusive=True,
@@ -244,7 +246,17 @@ class LogsPane(Pane):
             self.ingest(batch)
             for event in batch:
                 if isinstance(event, Notice):
-                    self.notify(event.message, title="Logs", severity=event.level)  # type: ignore[arg-type]
+                    self._notice(event)
+                elif isinstance(event, Gap):
+                    self.query_one(StatusLine).recovered()
+
+    def _notice(self, notice: Notice) -> None:
+        """A dropped stream retries by itself until it is back (a ``Gap`` says so): that is
+        said in the status line, updated on each try, not in a notification per try."""
+        if "reconnecting" in notice.message:
+            self.query_one(StatusLine).fail(notice.message, "missed lines are backfilled")
+        else:
+            self.notify(notice.message, title="Logs", severity=notice.level)  # type: ignore[arg-type]
 
     @work(
         exclusive=True,

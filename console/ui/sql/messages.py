@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from console.backends.sql import Catalog, Target
     from console.ui.sql.runner import Outcome
 
@@ -35,6 +37,11 @@ class RowsFetched(Message):
 
     result: int
     cells: list[list[Any]]
+    last: bool
+    """The result's last row is in this page (read in the thread: by the time the page
+    is shown, the next fetch may have moved the run on)."""
+    batch: pa.RecordBatch | None = None
+    """A large page already converted in the thread (the jump to the last row)."""
 
 
 @dataclass

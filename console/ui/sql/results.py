@@ -2,7 +2,9 @@
 
 The grid holds what has been fetched so far and says when the operator
 scrolls near its end (``ResultGrid.NearEnd``); the pane fetches the next page
-in a worker and appends it. ``y`` copies a cell and ``Y`` a row.
+in a worker and appends it. ``G`` and ``ctrl+end`` ask for the whole rest
+(``NearEnd(to_end=True)``): it arrives in large pages converted off the UI thread,
+and the cursor follows it to the last row. ``y`` copies a cell and ``Y`` a row.
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ class ResultGrid(TableKeys, DataTable):
                 id="result-copy-cell"),
         Binding("Y", "copy_row", "Copy row", tooltip="Copy the row (tab-separated)",
                 id="result-copy-row"),
+        Binding("ctrl+end", "cursor_table_end", "Last cell", show=False,
+                tooltip="Go to the last row of the whole result", id="result-last-cell"),
     ]
 
     @dataclass
@@ -95,9 +99,13 @@ class ResultGrid(TableKeys, DataTable):
         """The operator is within ``NEAR_END`` rows of the last row fetched."""
 
         grid: ResultGrid
+        to_end: bool = False
+        """Every row is wanted: the operator jumped to the last one."""
 
         def can_replace(self, message: Message) -> bool:
-            return isinstance(message, ResultGrid.NearEnd) and message.grid is self.grid
+            # a scroll never takes the place of a jump waiting in the queue
+            return (isinstance(message, ResultGrid.NearEnd) and message.grid is self.grid
+                    and (self.to_end or not message.to_end))
 
     def __init__(self, table: pa.Table, *, id: str | None = None) -> None:
         super().__init__(backend=ArrowBackend(table), null_rep="∅", render_markup=False,
@@ -172,6 +180,35 @@ class ResultGrid(TableKeys, DataTable):
         """Add a page of converted rows at the end."""
         if cells:
             self.add_rows(cells)
+
+    def append_batch(self, batch: pa.RecordBatch) -> None:
+        """Add a page converted in a worker thread: nothing is done per row here.
+
+        ``add_rows`` would turn 50,000 rows back into Python and then into Arrow on the
+        UI thread (~150 ms); the batch joins the table's other batches as it is, and
+        the table is told its size changed, as ``add_rows`` tells it.
+        """
+        backend = self.backend
+        if not batch.num_rows or not isinstance(backend, ArrowBackend):
+            return
+        backend.data = pa.Table.from_batches([*backend.data.to_batches(), batch])
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self.refresh()
+
+    def action_last_row(self) -> None:
+        """``G``: the last row of the whole result, fetching the rows not read yet."""
+        self._want_the_end()
+        super().action_last_row()
+
+    def action_cursor_table_end(self, select: bool = False) -> None:
+        """``ctrl+end``: the last cell of the whole result, as ``G`` does for the row."""
+        self._want_the_end()
+        super().action_cursor_table_end(select)
+
+    def _want_the_end(self) -> None:
+        if self.more:
+            self.post_message(self.NearEnd(self, to_end=True))
 
     def check_near_end(self) -> None:
         """Ask for more rows when the cursor or the view is close to the end."""

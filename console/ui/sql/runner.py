@@ -33,6 +33,9 @@ FIRST_BATCH = 200
 drawing them is most of the time to first rows, so the next page waits for the scroll."""
 PAGE = 5000
 """Rows fetched each time the operator scrolls near the end (~50 ms to add to the grid)."""
+TO_END_PAGE = 50_000
+"""Rows fetched at a time when the operator jumps to the last row (``G``): converted to
+one Arrow batch in the thread, so adding it costs the UI thread next to nothing."""
 
 
 @dataclass
@@ -66,6 +69,9 @@ class SqlRunner:
         self._current: SqlRun | None = None
         self._cancel_requested = False
         self._history_failing = False
+        self._counting: dict[SqlRun, HistoryEntry] = {}
+        """History entries of results still streaming: their row count is written once
+        the last row is read."""
 
     def engine(self, target: Target) -> SqlEngine:
         """Return the engine that runs ``target`` (blocking: may connect)."""
@@ -86,6 +92,7 @@ class SqlRunner:
                 emit: Callable[[Outcome], None], stopped: Callable[[], bool]) -> None:
         """Run ``statements`` in order, emitting each outcome; stop at the first failure."""
         self._cancel_requested = False
+        self._counting.clear()  # the results of the last run can stream no more
         for index, statement in enumerate(statements):
             if stopped():
                 return
@@ -147,14 +154,39 @@ class SqlRunner:
         Raises:
             ConsoleError: the server failed or the fetch was cancelled.
         """
+        return result_table.to_cells(schema, self._fetch(run, count))
+
+    def fetch_batch(self, run: SqlRun, schema: pa.Schema,
+                    count: int = TO_END_PAGE) -> pa.RecordBatch:
+        """``fetch``, as one Arrow batch (a large page: nothing left to convert on screen).
+
+        Raises:
+            ConsoleError: the server failed or the fetch was cancelled.
+        """
+        return result_table.to_batch(schema, self._fetch(run, count))
+
+    def _fetch(self, run: SqlRun, count: int) -> list[tuple[Any, ...]]:
         with self._lock:
             self._cancel_requested = False
             self._current = run
+            ended_before = run.exhausted  # closed, or already read to the end
             try:
                 rows = run.fetch(count)
             finally:
                 self._current = None
-        return result_table.to_cells(schema, rows)
+            if run.exhausted and not ended_before:
+                self._count_known(run)
+        return rows
+
+    def _count_known(self, run: SqlRun) -> None:
+        """The last row of a streamed result was read: its history entry gets the count."""
+        entry = self._counting.pop(run, None)
+        if entry is None:
+            return
+        try:
+            self.history.set_rowcount(entry, run.rowcount)
+        except OSError as exc:
+            self._warn(f"History not updated ({exc.strerror or exc}); the rows are shown.")
 
     def cancel(self) -> bool:
         """Cancel the statement or fetch in flight; return whether there was one."""
@@ -190,12 +222,17 @@ class SqlRunner:
 
     def _remember(self, outcome: Outcome) -> None:
         run, error = outcome.run, outcome.error
+        streaming = run is not None and not run.exhausted
         entry = HistoryEntry.now(
             outcome.statement.text, outcome.target.label,
             elapsed=run.elapsed if run else None,
-            rowcount=run.rowcount if run else None,
+            # rows still to come: the count is unknown until the last is read
+            rowcount=run.rowcount if run is not None and not streaming else None,
             error=str(error) if error else None,
         )
+        if streaming:
+            assert run is not None
+            self._counting[run] = entry
         try:
             self.history.append(entry)
         except OSError as exc:

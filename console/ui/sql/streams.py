@@ -2,7 +2,9 @@
 
 A statement that returns rows leaves its run open on the session; the grid says
 "more" while it has rows, and nearing its end fetches the next page in a thread
-worker. A result stops streaming when a later statement or a filter runs on the
+worker. ``G`` (or ``ctrl+end``) fetches the whole rest in one worker pass, in large
+pages converted in the thread, with the cursor following the last row (``ctrl+t``
+stops it). A result stops streaming when a later statement or a filter runs on the
 session, or when a fetch fails; it then says how many rows it shows.
 """
 
@@ -12,6 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+from textual.worker import get_current_worker
 
 from console.backends.sql import SqlRun
 from console.ui.sql import messages, result_table
@@ -28,6 +31,8 @@ class ResultStreams:
     def __init__(self, pane: SqlPane) -> None:
         self.pane = pane
         self._live: dict[int, tuple[SqlRun, pa.Schema]] = {}
+        self._to_end: set[int] = set()
+        """Results the operator jumped to the end of: fetched until their last row."""
 
     @property
     def fetching(self) -> bool:
@@ -57,13 +62,17 @@ class ResultStreams:
     def _update_status(self, view: ResultView, run: SqlRun, *, cancelled: bool = False) -> None:
         grid = view.grid
         rows = grid.row_count if grid is not None else 0
-        self.pane.results.set_status(view, result_table.status_text(
+        text = result_table.status_text(
             rows=rows, exhausted=not (grid is not None and grid.more), elapsed=run.elapsed,
-            status=run.status, has_rows=True, cancelled=cancelled))
+            status=run.status, has_rows=True, cancelled=cancelled)
+        if view.index in self._to_end:
+            text = f"{rows:,}+ rows, reading to the last (ctrl+t stops)"
+        self.pane.results.set_status(view, text)
 
     def forget_all(self) -> None:
         """A new run replaces every result: none streams any more."""
         self._live.clear()
+        self._to_end.clear()
 
     def close_before(self, index: int) -> None:
         """A later statement ran on the session: earlier results can stream no more."""
@@ -74,6 +83,7 @@ class ResultStreams:
         results = self.pane.results
         for index in indices:
             del self._live[index]
+            self._to_end.discard(index)
             view = results.view(index)
             if view is not None and view.grid is not None:
                 view.grid.more = False
@@ -81,12 +91,23 @@ class ResultStreams:
                     view, f"{view.grid.row_count:,} rows shown; the result closed when {because}")
 
     def near_end(self, event: ResultGrid.NearEnd) -> None:
-        """The operator scrolled close to a grid's end: fetch its next page."""
+        """The operator scrolled close to a grid's end (fetch its next page), or jumped
+        to its last row (fetch every row left; a page on its way is finished first)."""
         view = event.grid.parent
-        if isinstance(view, ResultView) and view.index in self._live and not self.fetching:
-            self.pane.run_worker(partial(self._fetch, view.index), thread=True, exclusive=True,
-                                 group="sql-fetch", description="Fetching more rows",
-                                 exit_on_error=False)
+        if not isinstance(view, ResultView) or view.index not in self._live:
+            return
+        if event.to_end and view.index not in self._to_end:
+            self._to_end.add(view.index)
+            self._update_status(view, self._live[view.index][0])
+        if not self.fetching:
+            self._start_fetch(view.index)
+
+    def _start_fetch(self, index: int) -> None:
+        rest = index in self._to_end
+        self.pane.run_worker(partial(self._fetch_rest if rest else self._fetch, index),
+                             thread=True, exclusive=True, group="sql-fetch",
+                             description="Fetching every row left" if rest
+                             else "Fetching more rows", exit_on_error=False)
 
     def _fetch(self, index: int) -> None:
         entry = self._live.get(index)
@@ -94,7 +115,17 @@ class ResultStreams:
             return
         run, schema = entry
         cells = self.pane.runner.fetch(run, schema)
-        self.pane.post_message(messages.RowsFetched(index, cells))
+        self.pane.post_message(messages.RowsFetched(index, cells, run.exhausted))
+
+    def _fetch_rest(self, index: int) -> None:
+        """Read a result to its end in one worker pass, a large page at a time."""
+        entry = self._live.get(index)
+        worker = get_current_worker()
+        while entry is not None and not entry[0].exhausted and not worker.is_cancelled:
+            run, schema = entry
+            batch = self.pane.runner.fetch_batch(run, schema)
+            self.pane.post_message(messages.RowsFetched(index, [], run.exhausted, batch=batch))
+            entry = self._live.get(index)
 
     def rows_fetched(self, event: messages.RowsFetched) -> None:
         """Append a fetched page and ask for the next while the view is still near the end."""
@@ -102,16 +133,27 @@ class ResultStreams:
         entry = self._live.get(event.result)
         if view is None or view.grid is None or entry is None:
             return
-        run = entry[0]
-        view.grid.append(event.cells)
-        view.grid.more = not run.exhausted
-        if not view.grid.more:
+        run, grid = entry[0], view.grid
+        following = grid.cursor_row >= grid.row_count - 1 and event.result in self._to_end
+        if event.batch is not None:
+            grid.append_batch(event.batch)
+        else:
+            grid.append(event.cells)
+        grid.more = not event.last
+        if not grid.more:
             self._live.pop(event.result, None)
+            self._to_end.discard(event.result)
+        if following:  # the cursor rides the last row down as the rows arrive
+            grid.move_cursor(row=grid.row_count - 1)
         self._update_status(view, run)
-        view.grid.check_near_end()
+        if event.result in self._to_end and event.batch is None:
+            self._start_fetch(event.result)  # a page that was on its way: now the rest
+        else:
+            grid.check_near_end()
 
     def stop(self, *, cancelled: bool) -> None:
         """A fetch failed or was cancelled: every open result stops where it is."""
+        self._to_end.clear()
         for index in list(self._live):
             run, _ = self._live.pop(index)
             view = self.pane.results.view(index)
