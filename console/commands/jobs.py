@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from console.backends.balsam import JOB_STATES, BalsamClient, summarise
+from console.backends.balsam import JOB_STATES, summarise
 from console.backends.balsam.spec import JobSpec, app_id, job_query
 from console.backends.balsam.spec import check_time as spec_check_time
 from console.commands.context import handles_errors, with_balsam
 from console.commands.job_changes import add_change_commands
 from console.commands.output import echo_json, emit
 from console.errors import ConsoleError
+
+if TYPE_CHECKING:  # the client (httpx) is imported when a command runs, not for --help
+    from console.backends.balsam import BalsamClient
 
 JOB_COLUMNS = ["id", "state", "app", "workdir", "tags", "last_update"]
 EVENT_COLUMNS = ["timestamp", "from_state", "to_state", "data"]

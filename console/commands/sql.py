@@ -22,26 +22,17 @@ import os
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from console.backends.postgres import (
-    QueryRun,
-    Session,
-    Statement,
-    check_parameters,
-    classify,
-    json_default,
-    parse_parameter,
-    split_statements,
-    warnings_for,
-    write_json,
-)
 from console.commands.confirm import confirm_destructive, confirm_option
 from console.commands.context import current, fail, handles_errors
 from console.commands.output import cell
 from console.errors import BadQuery, ConsoleError
+
+if TYPE_CHECKING:  # psycopg2 and pglast are imported when SQL runs, not for --help
+    from console.backends.postgres import QueryRun, Session, Statement
 
 BATCH = 2000
 """Rows per fetch: enough to keep the server busy, few enough to keep memory flat."""
@@ -65,6 +56,13 @@ COPY_BUFFER = 1 << 20
 def sql(ctx: click.Context, database: str | None, query: str | None, path: Path | None,
         fmt: str, params: tuple[str, ...], yes: bool, confirm: str | None) -> None:
     """Run SQL given with -q, read from -f FILE, or piped on stdin."""
+    from console.backends.postgres import (
+        check_parameters,
+        parse_parameter,
+        split_statements,
+        warnings_for,
+    )
+
     text = _source(query, path)
     _refuse_nul(text)
     statements = split_statements(text)
@@ -118,6 +116,8 @@ def _refuse_nul(text: str) -> None:
     """Refuse the whole text before anything runs: libpq would cut a statement at a NUL."""
     at = text.find("\x00")
     if at >= 0:
+        from console.backends.postgres import Statement
+
         whole = Statement(text, 0, len(text))
         error = BadQuery(f"the SQL holds a NUL byte (character {at + 1}); nothing was run",
                          position=at + 1)
@@ -135,6 +135,8 @@ def _refuse_open_block(session: Session) -> None:
 
 def _run(session: Session, statement: str, fmt: str,
          params: dict[str, Any] | None = None) -> None:
+    from console.backends.postgres import classify, json_default, write_json
+
     if fmt == "csv" and classify(statement).cursorable:
         sys.stdout.flush()
         # psycopg2 hands COPY data over one row per write(): a 1 MB buffer in front of
