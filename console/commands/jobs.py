@@ -8,13 +8,12 @@ what a read of the jobs afterwards shows.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from console.backends.balsam import JOB_STATES, summarise
+from console.backends.balsam import JOB_STATES
 from console.backends.balsam.spec import JobSpec, app_id, job_query
 from console.backends.balsam.spec import check_time as spec_check_time
 from console.commands.context import handles_errors, with_balsam
@@ -174,6 +173,8 @@ def list_jobs(
     ctx: click.Context, limit: int, offset: int, order: str | None, as_json: bool, **filters: Any
 ) -> None:
     """List jobs matching the filters (newest first by default)."""
+    import asyncio  # here, not for --help: it is heavier than the rest of this module
+
     spec = take_filters(filters)
     spec.ordering = order or "-last_update"
 
@@ -200,6 +201,10 @@ async def app_names(client: BalsamClient) -> dict[int, str]:
 @handles_errors
 def count(ctx: click.Context, by: str, as_json: bool, **filters: Any) -> None:
     """Count jobs by state, or by state for each site or app; the filters narrow every count."""
+    import asyncio
+
+    from console.backends.balsam import summarise
+
     spec = take_filters(filters)
 
     async def work(client: BalsamClient) -> dict[str, dict[str, int]]:
@@ -230,6 +235,7 @@ def count(ctx: click.Context, by: str, as_json: bool, **filters: Any) -> None:
 @handles_errors
 def show(ctx: click.Context, job_id: int, as_json: bool) -> None:
     """Show one job: its fields, its app by name, its transfer items."""
+    import asyncio
 
     async def work(client: BalsamClient) -> dict[str, Any]:
         job = await client.jobs.retrieve(job_id)

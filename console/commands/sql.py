@@ -135,7 +135,7 @@ def _refuse_open_block(session: Session) -> None:
 
 def _run(session: Session, statement: str, fmt: str,
          params: dict[str, Any] | None = None) -> None:
-    from console.backends.postgres import classify, json_default, write_json
+    from console.backends.postgres import classify
 
     if fmt == "csv" and classify(statement).cursorable:
         sys.stdout.flush()
@@ -148,6 +148,8 @@ def _run(session: Session, statement: str, fmt: str,
         if not run.has_rows:
             click.echo(run.status, err=fmt != "table")
         elif fmt == "json":
+            from console.backends.postgres import json_default, write_json
+
             write_json(run, sys.stdout, json_default, batch=BATCH)
         elif fmt == "csv":
             _write_csv(run, sys.stdout)
