@@ -80,8 +80,9 @@ class FleetConsole(NoLocalsOnCrash):
         self.clients = self._clients_for(profile)
         self.found = tabs.registered()
         self.specs = tabs.tab_specs(self.found)
-        # importing the stand-ins costs a few hundred ms: only a sandbox profile's hints need them
-        self.stand_ins = self.clients.stand_in_sections()
+        # importing the stand-ins costs a few hundred ms: only a sandbox profile's hints need
+        # them, once a tab shows one (with the services running, none does)
+        self._stand_ins: frozenset[str] | None = None
         self._pane_filters: dict[str, str] = {}
         """What the ``/`` bar last held on each pane, by pane id."""
         self._loaded_themes = themes.load_themes()
@@ -104,8 +105,15 @@ class FleetConsole(NoLocalsOnCrash):
         # names ^p and ? instead
         yield Footer(compact=True, show_command_palette=False)
 
+    @property
+    def stand_ins(self) -> frozenset[str]:
+        """The profile sections a local stand-in can provide (none off the sandbox)."""
+        if self._stand_ins is None:
+            self._stand_ins = self.clients.stand_in_sections()
+        return self._stand_ins
+
     def _workspace(self) -> Workspace:
-        return Workspace(self.clients, self.specs, self.found, self.stand_ins)
+        return Workspace(self.clients, self.specs, self.found, lambda: self.stand_ins)
 
     def _clients_for(self, profile: Profile) -> Clients:
         return Clients(profile, on_wait=self._rate_limited, start_local=self.start_services)
@@ -183,7 +191,8 @@ class FleetConsole(NoLocalsOnCrash):
         if self.start_services:
             self.query_one(ProfileHeader).show_status("starting local services…")
             self.notify("Starting the local services…", title=profile.name)
-            self.start_local_services(self.clients)
+            # after the first frame: the worker's imports would hold the GIL while it draws
+            self.screen.call_after_refresh(self.start_local_services, self.clients)
 
     @work(thread=True, exclusive=True, group="services", description="Starting local services",
           exit_on_error=False)
@@ -317,8 +326,8 @@ class FleetConsole(NoLocalsOnCrash):
         self.profile = profile
         self.start_services = profile.settings.sandbox
         old_clients, self.clients = self.clients, self._clients_for(profile)
-        if profile.settings.sandbox and not self.stand_ins:
-            self.stand_ins = self.clients.stand_in_sections()
+        if profile.settings.sandbox and not self._stand_ins:
+            self._stand_ins = None  # read again when a hint needs them
         await self.workspace.remove()
         await self.mount(self._workspace(), before=self.query_one(CommandLine))
         self.workspace.show(self._opening_tab())
