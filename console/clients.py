@@ -19,7 +19,6 @@ Adding a service means adding its accessor here, its backend, and its pane.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -213,6 +212,7 @@ class Clients:
 
     async def aclose(self) -> None:
         """Close every client made here; blocking ones are closed in a thread."""
+        import asyncio  # here: a CLI command that reaches PostgreSQL never imports it
         with self._lock:
             made, self._made = self._made, {}
         for client in made.values():
@@ -248,6 +248,8 @@ class Clients:
         if name in self._given:
             return self._given[name]
         if name not in self._made and self._needs_start(name):
+            import asyncio
+
             await asyncio.to_thread(self.start_local_services)
         return self._get(name, make)
 

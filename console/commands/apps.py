@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from console.backends.balsam import BalsamClient
 from console.commands.context import handles_errors, with_balsam
 from console.commands.output import emit
+
+if TYPE_CHECKING:  # the client (httpx) is imported when a command runs, not for --help
+    from console.backends.balsam import BalsamClient
 
 APP_COLUMNS = ["id", "site", "name", "parameters", "description"]
 

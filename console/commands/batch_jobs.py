@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from console.backends.balsam import BATCH_JOB_STATES, JOB_MODES, BalsamClient
+from console.backends.balsam import BATCH_JOB_STATES, JOB_MODES
 from console.commands.context import handles_errors, with_balsam
 from console.commands.job_changes import pairs
 from console.commands.output import emit
+
+if TYPE_CHECKING:  # the client (httpx) is imported when a command runs, not for --help
+    from console.backends.balsam import BalsamClient
 
 BATCH_COLUMNS = [
     "id",

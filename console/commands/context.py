@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import sys
 from collections.abc import Awaitable, Callable
@@ -10,15 +9,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from console import profiles
-from console.clients import Clients
 from console.errors import BadQuery, ConsoleError, redact
 from console.invocation import as_typed
-from console.profiles import Profile
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the profile and the clients are loaded by the commands that use them
     from console.backends.balena import BalenaClient
     from console.backends.balsam import BalsamClient
+    from console.clients import Clients
+    from console.profiles import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -35,12 +33,16 @@ class CliContext:
     def profile(self) -> Profile:
         """Load the chosen profile once (``--profile``, else the default)."""
         if self._profile is None:
+            from console import profiles
+
             self._profile = profiles.load(self.profile_name or profiles.default_name())
         return self._profile
 
     def clients(self) -> Clients:
         """The profile's service clients, from the same registry the panes use."""
         if self._clients is None:
+            from console.clients import Clients
+
             self._clients = Clients(self.profile())
         return self._clients
 
@@ -77,6 +79,8 @@ def handles_errors(command: F) -> F:
 
 def run_with_clients(ctx: click.Context, work: Callable[[Clients], Awaitable[T]]) -> T:
     """Run ``work(clients)`` in an event loop, closing every client it made afterwards."""
+    import asyncio
+
     clients = current(ctx).clients()
 
     async def main() -> T:

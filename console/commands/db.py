@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from console.backends.postgres import PostgresClient
 from console.commands.confirm import confirm_destructive, confirm_option
 from console.commands.context import current, handles_errors
 from console.commands.output import emit
 from console.errors import Conflict
+
+if TYPE_CHECKING:  # psycopg2 is imported when a command reaches the server, not for --help
+    from console.backends.postgres import PostgresClient
 
 COLUMNS = ["name", "owner", "size_bytes", "encoding"]
 

@@ -12,7 +12,6 @@ action that changes devices needs ``--confirm NAME``.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import click
@@ -126,6 +125,7 @@ def list_devices(
 def show(ctx: click.Context, identifier: str, as_json: bool) -> None:
     """Show one device (by id, uuid, short uuid or unique name) with tags, variables and
     services."""
+    import asyncio  # here, not for --help: it is heavier than the rest of this module
 
     async def gather(client: Any) -> dict[str, Any]:
         device = await client.devices.get(identifier, by_name=True)
@@ -201,6 +201,7 @@ def _bulk(
 
 async def _device_names(client: Any, identifiers: tuple[str, ...]) -> list[str]:
     """``gw-001 (1fb17c2)`` for each identifier; one that does not resolve is shown as given."""
+    import asyncio
 
     async def one(identifier: str) -> str:
         try:

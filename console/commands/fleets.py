@@ -3,7 +3,6 @@ set-var|unset-var``."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import click
@@ -38,6 +37,7 @@ def list_fleets(ctx: click.Context, as_json: bool) -> None:
 @handles_errors
 def show(ctx: click.Context, fleet: str, as_json: bool) -> None:
     """Show one fleet (id, org/name slug, uuid or short uuid) with tags and variables."""
+    import asyncio  # here, not for --help: it is heavier than the rest of this module
 
     async def gather(client: Any) -> dict[str, Any]:
         found = await client.fleets.get_with_counts(fleet)

@@ -13,16 +13,19 @@ import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from console.backends.balsam import JOB_STATES, BalsamClient, BulkReport, parse_assignment
+from console.backends.balsam import JOB_STATES, BulkReport, parse_assignment
 from console.backends.balsam.spec import JobSpec, job_query
 from console.commands.confirm import confirm_destructive, confirm_option
 from console.commands.context import handles_errors, with_balsam
 from console.commands.output import emit
 from console.errors import BadQuery, ConsoleError
+
+if TYPE_CHECKING:  # the client (httpx) is imported when a command runs, not for --help
+    from console.backends.balsam import BalsamClient
 
 CREATED_COLUMNS = ["id", "state", "app_id", "workdir", "tags"]
 RESOURCE_COLUMNS = (

@@ -8,19 +8,21 @@ what a read of the jobs afterwards shows.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from console.backends.balsam import JOB_STATES, BalsamClient, summarise
+from console.backends.balsam import JOB_STATES
 from console.backends.balsam.spec import JobSpec, app_id, job_query
 from console.backends.balsam.spec import check_time as spec_check_time
 from console.commands.context import handles_errors, with_balsam
 from console.commands.job_changes import add_change_commands
 from console.commands.output import echo_json, emit
 from console.errors import ConsoleError
+
+if TYPE_CHECKING:  # the client (httpx) is imported when a command runs, not for --help
+    from console.backends.balsam import BalsamClient
 
 JOB_COLUMNS = ["id", "state", "app", "workdir", "tags", "last_update"]
 EVENT_COLUMNS = ["timestamp", "from_state", "to_state", "data"]
@@ -171,6 +173,8 @@ def list_jobs(
     ctx: click.Context, limit: int, offset: int, order: str | None, as_json: bool, **filters: Any
 ) -> None:
     """List jobs matching the filters (newest first by default)."""
+    import asyncio  # here, not for --help: it is heavier than the rest of this module
+
     spec = take_filters(filters)
     spec.ordering = order or "-last_update"
 
@@ -197,6 +201,10 @@ async def app_names(client: BalsamClient) -> dict[int, str]:
 @handles_errors
 def count(ctx: click.Context, by: str, as_json: bool, **filters: Any) -> None:
     """Count jobs by state, or by state for each site or app; the filters narrow every count."""
+    import asyncio
+
+    from console.backends.balsam import summarise
+
     spec = take_filters(filters)
 
     async def work(client: BalsamClient) -> dict[str, dict[str, int]]:
@@ -227,6 +235,7 @@ def count(ctx: click.Context, by: str, as_json: bool, **filters: Any) -> None:
 @handles_errors
 def show(ctx: click.Context, job_id: int, as_json: bool) -> None:
     """Show one job: its fields, its app by name, its transfer items."""
+    import asyncio
 
     async def work(client: BalsamClient) -> dict[str, Any]:
         job = await client.jobs.retrieve(job_id)

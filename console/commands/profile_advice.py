@@ -8,9 +8,10 @@ Both together are the advice for production.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from console.profiles import ProfileSettings
+if TYPE_CHECKING:
+    from console.profiles import ProfileSettings
 
 _CREDENTIALS_IN_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^/@:\s]*):"
                                  r"(?P<password>[^/@\s]*)@")

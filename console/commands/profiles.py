@@ -8,7 +8,6 @@ import click
 
 from console import profiles as store
 from console.cli import complete_profile
-from console.clients import Clients
 from console.commands.context import current, handles_errors
 from console.commands.output import echo_json, emit
 from console.commands.profile_advice import mask_urls, read_only_role_advice
@@ -77,6 +76,8 @@ def list_profiles(as_json: bool) -> None:
 def _services(profile: Profile) -> dict[str, list[str]]:
     """What the profile reaches (``services``) and which of those run on this machine
     (``local``: the embedded PostgreSQL and the stand-ins, running or not)."""
+    from console.clients import Clients  # asyncio and the registry: not for --help
+
     stand_ins = Clients(profile).stand_in_sections()
     configured = {s for s in SERVICE_SECTIONS if getattr(profile.settings, s) is not None}
     local = set(stand_ins) - configured

@@ -11,9 +11,6 @@ import click
 from console.commands.context import current, handles_errors
 from console.commands.output import emit
 from console.errors import ConsoleError
-from console.sandbox import control
-from console.sandbox.postgres import PostgresStartFailed
-from console.sandbox.registry import stand_ins
 
 COLUMNS = ["name", "node", "state", "url", "pid"]
 
@@ -43,6 +40,9 @@ def start(
     ctx: click.Context, jobs: int | None, devices: int | None, log_rate: float | None, as_json: bool
 ) -> None:
     """Start the local services that are not running yet."""
+    from console.sandbox import control  # psutil and the supervisor: not for --help
+    from console.sandbox.postgres import PostgresStartFailed
+
     name = _require_sandbox(ctx)
     options = {
         k: v
@@ -62,6 +62,8 @@ def start(
 @handles_errors
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show each local service (each node of a cluster) with its state and address."""
+    from console.sandbox import control
+
     emit([s.to_json() for s in control.status(_require_sandbox(ctx))], COLUMNS, as_json)
 
 
@@ -71,6 +73,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @handles_errors
 def stop(ctx: click.Context, as_json: bool) -> None:
     """Stop the local services (they keep running after the console exits until this)."""
+    from console.sandbox import control
+
     try:
         report = control.stop(_require_sandbox(ctx))
     except control.SandboxError as exc:
@@ -90,6 +94,8 @@ def _node_command(action: str) -> click.Command:
     @click.pass_context
     @handles_errors
     def command(ctx: click.Context, name: str, index: int, as_json: bool) -> None:
+        from console.sandbox import control
+
         profile = _require_sandbox(ctx)
         _check_node(name, index)
         try:
@@ -107,6 +113,8 @@ def _node_command(action: str) -> click.Command:
 
 def _check_node(name: str, index: int) -> None:
     """Refuse a name or index no stand-in has (a usage error, exit 2)."""
+    from console.sandbox.registry import stand_ins
+
     found = {stand_in.name: stand_in.nodes for stand_in in stand_ins()}
     if name not in found:
         known = ", ".join(sorted(found)) or "none"

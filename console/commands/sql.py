@@ -29,26 +29,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from console.backends.postgres import (
-    QueryRun,
-    Session,
-    Statement,
-    check_parameters,
-    classify,
-    json_default,
-    parse_parameter,
-    split_statements,
-    warnings_for,
-    write_json,
-)
 from console.commands.confirm import confirm_destructive, confirm_option
 from console.commands.context import current, fail, handles_errors
 from console.commands.output import cell
 from console.errors import BadQuery, ConsoleError
+
+if TYPE_CHECKING:  # psycopg2 and pglast are imported when SQL runs, not for --help
+    from console.backends.postgres import QueryRun, Session, Statement
 
 BATCH = 2000
 """Rows per fetch: enough to keep the server busy, few enough to keep memory flat."""
@@ -72,6 +63,13 @@ COPY_BUFFER = 1 << 20
 def sql(ctx: click.Context, database: str | None, query: str | None, path: Path | None,
         fmt: str, params: tuple[str, ...], yes: bool, confirm: str | None) -> None:
     """Run SQL given with -q, read from -f FILE, or piped on stdin."""
+    from console.backends.postgres import (
+        check_parameters,
+        parse_parameter,
+        split_statements,
+        warnings_for,
+    )
+
     text = _source(query, path)
     _refuse_nul(text)
     statements = split_statements(text)
@@ -128,6 +126,8 @@ def _refuse_nul(text: str) -> None:
     """Refuse the whole text before anything runs: libpq would cut a statement at a NUL."""
     at = text.find("\x00")
     if at >= 0:
+        from console.backends.postgres import Statement
+
         whole = Statement(text, 0, len(text))
         error = BadQuery(f"the SQL holds a NUL byte (character {at + 1}); nothing was run",
                          position=at + 1)
@@ -177,6 +177,8 @@ def _run(session: Session, statement: str, fmt: str,
     ``element`` is set inside a JSON document of several statements: the separator
     written before this statement's element, once it has run (a failed one adds none).
     """
+    from console.backends.postgres import classify
+
     if fmt == "csv" and classify(statement).cursorable:
         sys.stdout.flush()
         # psycopg2 hands COPY data over one row per write(): a 1 MB buffer in front of
@@ -192,6 +194,8 @@ def _run(session: Session, statement: str, fmt: str,
         elif not run.has_rows:
             click.echo(run.status, err=fmt != "table")
         elif fmt == "json":
+            from console.backends.postgres import json_default, write_json
+
             write_json(run, sys.stdout, json_default, batch=BATCH)
         elif fmt == "csv":
             _write_csv(run, sys.stdout)

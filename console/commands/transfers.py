@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from console.backends.balsam import BalsamClient
 from console.backends.balsam.models import TRANSFER_STATES
 from console.commands.context import handles_errors, with_balsam
 from console.commands.output import emit
+
+if TYPE_CHECKING:  # the client (httpx) is imported when a command runs, not for --help
+    from console.backends.balsam import BalsamClient
 
 TRANSFER_COLUMNS = ["id", "job_id", "direction", "state", "local_path", "remote"]
 

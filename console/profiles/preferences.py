@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import tomli_w
-from pydantic import ValidationError
 
 from console.profiles import locations, toml_lines
 from console.profiles.settings import ProfileSettings
@@ -56,7 +55,7 @@ def remember(name: str, key: str, value: str) -> Path:
         temporary = path.with_suffix(".tmp")
         temporary.write_text(updated, encoding="utf-8")
         os.replace(temporary, path)
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+    except (OSError, ValueError) as exc:  # a TOMLDecodeError or pydantic.ValidationError
         raise ProfileInvalid(f"could not save {key} in {path}: {exc}",
                              profile=name, operation=f"save {key}") from exc
     return path

@@ -4,24 +4,39 @@ Each service section is optional: a pane whose section is missing tells the
 operator which section to add. Secrets never live here; they sit in the
 profile's credentials file or in an environment variable named by a
 ``*_env`` field.
-"""
 
-from __future__ import annotations
+The models behave as pydantic models (``model_validate``, ``model_dump``,
+``model_copy``, ``pydantic.ValidationError`` for bad input) without importing
+pydantic for settings that are right: see ``settings_model``. (No
+``from __future__ import annotations`` here: the field types are read at run time.)
+"""
 
 import re
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from console.profiles.settings_model import Section, setting
 
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 COLORS = ("green", "blue", "cyan", "magenta", "yellow", "orange", "red", "white")
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _host_and_port(nodes: list[str]) -> list[str]:
+    if not nodes:
+        raise ValueError("name at least one node as host:port")
+    for node in nodes:
+        host, sep, port = node.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"'{node}' is not host:port (e.g. ignite-1:10800)")
+    return nodes
 
 
-class PostgresSettings(_Section):
+def _known_color(value: str) -> str:
+    if value not in COLORS:
+        raise ValueError(f"colour must be one of {', '.join(COLORS)}")
+    return value
+
+
+class PostgresSettings(Section):
     """How to reach the profile's PostgreSQL server."""
 
     embedded: bool = False
@@ -43,7 +58,7 @@ class PostgresSettings(_Section):
     """Connections per database the console may hold open at once."""
 
 
-class BalenaSettings(_Section):
+class BalenaSettings(Section):
     """A balenaCloud or openBalena API."""
 
     url: str = "https://api.balena-cloud.com"
@@ -52,7 +67,7 @@ class BalenaSettings(_Section):
     timeout: float = 15.0
 
 
-class BalsamSettings(_Section):
+class BalsamSettings(Section):
     """A Balsam server."""
 
     url: str
@@ -62,10 +77,10 @@ class BalsamSettings(_Section):
     timeout: float = 15.0
 
 
-class IgniteSettings(_Section):
+class IgniteSettings(Section):
     """An Apache Ignite 2.x cluster, reached over the binary thin-client protocol (port 10800)."""
 
-    nodes: list[str]
+    nodes: list[str] = setting(check=_host_and_port)
     """Every node's ``host:port``; calls move to a live one when a node goes away."""
     username: str | None = None
     """Sent with the password when the cluster has authentication on."""
@@ -88,22 +103,11 @@ class IgniteSettings(_Section):
     partition_aware: bool = True
     """Send each key's request to the node that owns it."""
 
-    @field_validator("nodes")
-    @classmethod
-    def _host_and_port(cls, nodes: list[str]) -> list[str]:
-        if not nodes:
-            raise ValueError("name at least one node as host:port")
-        for node in nodes:
-            host, sep, port = node.rpartition(":")
-            if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-                raise ValueError(f"'{node}' is not host:port (e.g. ignite-1:10800)")
-        return nodes
 
-
-class CrateSettings(_Section):
+class CrateSettings(Section):
     """A CrateDB cluster's HTTP endpoints (several nodes: round-robin and failover)."""
 
-    nodes: list[str] = Field(min_length=1, validation_alias=AliasChoices("nodes", "servers"))
+    nodes: list[str] = setting(min_length=1, aliases=("nodes", "servers"))
     """Node URLs (``http://crate-1:4200``); ``servers`` is accepted as crate-python names it."""
     username: str | None = None
     """Database user; the password comes from credentials or ``password_env``."""
@@ -113,7 +117,7 @@ class CrateSettings(_Section):
     """Check the nodes' TLS certificates (``https://`` nodes)."""
     ca_cert: str | None = None
     """A CA bundle to check them against, instead of the system's."""
-    schema_name: str = Field("doc", validation_alias=AliasChoices("schema_name", "schema"))
+    schema_name: str = setting("doc", aliases=("schema_name", "schema"))
     """The default schema statements run in."""
     connect_timeout: float = 5.0
     """Seconds to wait for a node to accept a connection."""
@@ -125,7 +129,7 @@ class CrateSettings(_Section):
     """Seconds a node that failed stays out of the rotation before it is tried again."""
 
 
-SERVICE_SECTIONS: dict[str, type[_Section]] = {
+SERVICE_SECTIONS: dict[str, type[Section]] = {
     "postgres": PostgresSettings,
     "balena": BalenaSettings,
     "balsam": BalsamSettings,
@@ -135,21 +139,21 @@ SERVICE_SECTIONS: dict[str, type[_Section]] = {
 """Every service section a profile may have, by its TOML table name."""
 
 
-class ProfileSettings(_Section):
+class ProfileSettings(Section):
     """Everything a profile's ``settings.toml`` holds."""
 
-    color: str = "green"
+    color: str = setting("green", check=_known_color)
     """The colour the header shows while this profile is active."""
     read_only: bool = False
     """Refuse every write in the backend layer."""
     protected: bool = False
     """Destructive actions ask for the profile's name to be typed (``--confirm NAME``)."""
-    bulk_confirm_threshold: int = Field(default=50, ge=1)
+    bulk_confirm_threshold: int = setting(50, ge=1)
     """A bulk device action on more devices than this asks for their count to be typed."""
     description: str = ""
     sandbox: bool = False
     """Endpoints of missing sections come from the local stand-in services."""
-    keymap: dict[str, str] = Field(default_factory=dict)
+    keymap: dict[str, str] = setting(factory=dict)
     """Binding id → key, to remap the console's keys for this profile."""
     theme: str | None = None
     """The console's theme while this profile is open (``fleet-light``…); set when one is chosen."""
@@ -158,13 +162,6 @@ class ProfileSettings(_Section):
     balsam: BalsamSettings | None = None
     ignite: IgniteSettings | None = None
     cratedb: CrateSettings | None = None
-
-    @field_validator("color")
-    @classmethod
-    def _known_color(cls, value: str) -> str:
-        if value not in COLORS:
-            raise ValueError(f"colour must be one of {', '.join(COLORS)}")
-        return value
 
 
 def local_defaults() -> ProfileSettings:

@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
 import tomli_w
-from pydantic import SecretStr, ValidationError
 
 from console.errors import Conflict, ConsoleError, NotFound
 from console.profiles import locations, toml_lines
@@ -40,6 +38,30 @@ LOCAL = "local"
 PROFILE_ENV = "FLEET_CONSOLE_PROFILE"
 SERVICES_FILE = "services.json"
 """Written by the local stand-ins: the URL of each running service."""
+
+
+class SecretStr:
+    """A secret that never shows in a repr, a log or a message (as pydantic's, without it)."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "SecretStr('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SecretStr) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
 
 
 class ProfileInvalid(ConsoleError):
@@ -148,6 +170,8 @@ def _read_services(data_dir: Path) -> dict[str, Any]:
 def _writer_alive(state: dict[str, Any]) -> bool:
     """Whether the supervisor that wrote a state file still runs (a killed one leaves it):
     a stale file must read as "not running", so the stand-ins are started again."""
+    import psutil  # only a sandbox profile's services file needs it
+
     try:
         process = psutil.Process(int(state["pid"]))
         if process.status() == psutil.STATUS_ZOMBIE:
@@ -182,7 +206,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ProfileInvalid(f"{path}: invalid TOML: {exc}") from None
 
 
-def _validation_message(path: Path, exc: ValidationError) -> str:
+def _validation_message(path: Path, exc: Any) -> str:
     """Name the file, then each wrong key with its line (never its value: it may be secret)."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -229,7 +253,7 @@ def load(name: str) -> Profile:
         save_settings(LOCAL, local_defaults())
     try:
         settings = ProfileSettings.model_validate(_read_toml(path))
-    except ValidationError as exc:
+    except ValueError as exc:  # pydantic.ValidationError, imported only when one is raised
         raise ProfileInvalid(_validation_message(path, exc)) from exc
     return Profile(name, settings, locations.profile_dir(name), _load_credentials(name))
 

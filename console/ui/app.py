@@ -81,8 +81,9 @@ class FleetConsole(NoLocalsOnCrash):
         self.clients = self._clients_for(profile)
         self.found = tabs.registered()
         self.specs = tabs.tab_specs(self.found)
-        # importing the stand-ins costs a few hundred ms: only a sandbox profile's hints need them
-        self.stand_ins = self.clients.stand_in_sections()
+        # importing the stand-ins costs a few hundred ms: only a sandbox profile's hints need
+        # them, once a tab shows one (with the services running, none does)
+        self._stand_ins: frozenset[str] | None = None
         self._pane_filters: dict[str, str] = {}
         """What the ``/`` bar last held on each pane, by profile and pane id."""
         self._kept: dict[str, tuple[Workspace, Clients]] = {}
@@ -110,8 +111,15 @@ class FleetConsole(NoLocalsOnCrash):
         # names ^p and ? instead
         yield Footer()
 
+    @property
+    def stand_ins(self) -> frozenset[str]:
+        """The profile sections a local stand-in can provide (none off the sandbox)."""
+        if self._stand_ins is None:
+            self._stand_ins = self.clients.stand_in_sections()
+        return self._stand_ins
+
     def _workspace(self) -> Workspace:
-        self._current = Workspace(self.clients, self.specs, self.found, self.stand_ins)
+        self._current = Workspace(self.clients, self.specs, self.found, lambda: self.stand_ins)
         return self._current
 
     def _clients_for(self, profile: Profile) -> Clients:
@@ -195,7 +203,8 @@ class FleetConsole(NoLocalsOnCrash):
         if self.start_services and start:
             self.query_one(ProfileHeader).show_status("starting local services…")
             self.notify("Starting the local services…", title=profile.name)
-            self.start_local_services(self.clients)
+            # after the first frame: the worker's imports would hold the GIL while it draws
+            self.screen.call_after_refresh(self.start_local_services, self.clients)
 
     @work(thread=True, exclusive=True, group="services", description="Starting local services",
           exit_on_error=False)
@@ -352,8 +361,8 @@ class FleetConsole(NoLocalsOnCrash):
         kept = self._kept.pop(profile.name, None)
         if kept is None:
             self.clients = self._clients_for(profile)
-            if profile.settings.sandbox and not self.stand_ins:
-                self.stand_ins = self.clients.stand_in_sections()
+            if profile.settings.sandbox and not self._stand_ins:
+                self._stand_ins = None  # read again when a hint needs them
             await self.mount(self._workspace(), before=self.query_one(CommandLine))
             self.workspace.show(self._opening_tab())
         else:

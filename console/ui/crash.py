@@ -8,9 +8,6 @@ code) and leaves the locals out.
 
 from __future__ import annotations
 
-import rich
-from rich.segment import Segments
-from rich.traceback import Traceback
 from textual.app import App
 
 
@@ -18,6 +15,12 @@ class NoLocalsOnCrash(App[None]):
     """An ``App`` whose crash report shows no local variables."""
 
     def _fatal_error(self) -> None:
+        # imported here, as Textual's own does: rich.traceback brings pygments and attrs,
+        # a tenth of the time to the first frame
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
         self.bell()
         traceback = Traceback(show_locals=False, width=None, max_frames=20, suppress=[rich])
         self._exit_renderables.append(

@@ -41,13 +41,50 @@ ALIASES: dict[str, str] = {"db": "databases", "dbs": "databases", "cache": "cach
 """Short names the command line accepts for a pane id."""
 
 
-@dataclass(frozen=True)
 class Registered:
-    """What ``PANES`` holds once imported: the classes, and the lines that failed."""
+    """The pane classes ``PANES`` names, each imported when its tab is first built.
 
-    classes: dict[str, type[Pane]]
-    failures: dict[str, str]
-    """``module:Class`` → why it could not be imported."""
+    Importing every pane (and the service clients each imports) took longer than
+    the rest of the start: the first frame now imports only the pane it shows. A
+    line whose module is named after a tab of the catalogue (``panes/sql.py`` for
+    ``sql``) waits for that tab; any other line is imported at once, to learn
+    which tab its class fills.
+    """
+
+    def __init__(self, targets: tuple[str, ...] = PANES) -> None:
+        known = {spec.pane_id for spec in CATALOGUE}
+        self.classes: dict[str, type[Pane]] = {}
+        """The classes imported so far, by pane id."""
+        self.failures: dict[str, str] = {}
+        """``module:Class`` → why it could not be imported."""
+        self._waiting: dict[str, str] = {}
+        for target in targets:
+            named = target.partition(":")[0].rsplit(".", 1)[-1]
+            if named in known and named not in self._waiting:
+                self._waiting[named] = target
+            else:
+                self._load(target)
+
+    def has(self, pane_id: str) -> bool:
+        """Whether a class is registered for ``pane_id`` (imported or not yet)."""
+        return pane_id in self.classes or pane_id in self._waiting
+
+    def pane_class(self, pane_id: str) -> type[Pane] | None:
+        """The class for ``pane_id``, imported now if needed; ``None`` if none or it failed."""
+        target = self._waiting.pop(pane_id, None)
+        if target is not None:
+            self._load(target, pane_id)
+        return self.classes.get(pane_id)
+
+    def _load(self, target: str, expected: str | None = None) -> None:
+        try:
+            pane_class = _import(target)
+            if expected is not None and pane_class.pane_id != expected:
+                raise TypeError(f"its pane_id is '{pane_class.pane_id}', not '{expected}'")
+        except Exception as exc:  # another part's bug must not stop the console opening
+            self.failures[target] = f"{type(exc).__name__}: {exc}"
+            return
+        self.classes[pane_class.pane_id] = pane_class
 
 
 def _import(target: str) -> type[Pane]:
@@ -59,17 +96,8 @@ def _import(target: str) -> type[Pane]:
 
 
 def registered(targets: tuple[str, ...] = PANES) -> Registered:
-    """Import every registered pane class; a broken one is reported, not fatal."""
-    classes: dict[str, type[Pane]] = {}
-    failures: dict[str, str] = {}
-    for target in targets:
-        try:
-            pane_class = _import(target)
-        except Exception as exc:  # another part's bug must not stop the console opening
-            failures[target] = f"{type(exc).__name__}: {exc}"
-            continue
-        classes[pane_class.pane_id] = pane_class
-    return Registered(classes, failures)
+    """The registered pane classes; a broken one is reported when its tab is built, not fatal."""
+    return Registered(targets)
 
 
 def tab_specs(found: Registered) -> list[TabSpec]:

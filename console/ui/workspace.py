@@ -7,6 +7,7 @@ reaches its service. Until then its tab holds a ``PendingPane``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -50,12 +51,13 @@ class Workspace(Vertical):
         pane: Pane
 
     def __init__(self, clients: Clients, specs: list[TabSpec], found: Registered,
-                 stand_ins: frozenset[str]) -> None:
+                 stand_ins: Callable[[], frozenset[str]]) -> None:
         super().__init__()  # one per profile visited: no id, they are siblings
         self.clients = clients
         self.specs = specs
         self.found = found
         self.stand_ins = stand_ins
+        """The sections a local stand-in provides, asked for only when a hint needs them."""
         self._shown: Pane | None = None
 
     def compose(self) -> ComposeResult:
@@ -78,9 +80,9 @@ class Workspace(Vertical):
     def _unconfigured(self, spec: TabSpec) -> UnconfiguredPane | None:
         """The state saying what ``spec``'s pane lacks, or ``None`` when it can run."""
         if spec.section and not self.clients.has(spec.section):
-            hint = missing_section_hint(self.clients.profile, spec.section, self.stand_ins)
+            hint = missing_section_hint(self.clients.profile, spec.section, self.stand_ins())
             return UnconfiguredPane(self.clients, spec, hint)
-        if spec.pane_id not in self.found.classes:
+        if not self.found.has(spec.pane_id):
             return UnconfiguredPane(self.clients, spec, unbuilt_hint(spec, self._failure(spec)))
         return None
 
@@ -88,8 +90,14 @@ class Workspace(Vertical):
         return self._unconfigured(spec) or PendingPane(self.clients, spec)
 
     def make_pane(self, spec: TabSpec) -> Pane:
-        """Build the pane for ``spec``, or the state saying what it lacks."""
-        return self._unconfigured(spec) or self.found.classes[spec.pane_id](self.clients)
+        """Build the pane for ``spec`` (importing its class), or the state saying what it lacks."""
+        missing = self._unconfigured(spec)
+        if missing is not None:
+            return missing
+        pane_class = self.found.pane_class(spec.pane_id)
+        if pane_class is None:  # it failed to import just now
+            return UnconfiguredPane(self.clients, spec, unbuilt_hint(spec, self._failure(spec)))
+        return pane_class(self.clients)
 
     def pane(self, pane_id: str) -> Pane:
         """Return what the tab of ``pane_id`` holds: its pane, its pending or missing state."""

@@ -221,6 +221,7 @@ async def test_sandbox_profile_starts_its_services_in_a_worker() -> None:
     async with app.run_test(size=SIZE) as pilot:
         status = pilot.app.query_one("#header-status", Static)
         assert "starting local services" in str(status.render())
+        await pilot.pause()  # they start once the first frame is drawn
         worker = next(w for w in pilot.app.workers if w.group == "services")
         await worker.wait()
         await pilot.pause()

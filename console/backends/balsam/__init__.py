@@ -4,32 +4,56 @@
 returns a lazy ``Query``; bulk changes return a ``BulkReport`` of what a read of
 the jobs afterwards shows; ``client.jobs.new(...)`` makes a ``Job`` that saves,
 refreshes and deletes itself, as the Balsam Python API's does.
+
+Each name is imported on first use, with the module it lives in: ``jobs --help``
+needs the job states, not the client and httpx.
 """
 
-from console.backends.balsam.batch import JOB_MODES, BatchJobManager, CancelResult
-from console.backends.balsam.client import BalsamClient
-from console.backends.balsam.fields import check_create, check_update, parse_assignment
-from console.backends.balsam.jobs import RETRYABLE_STATES, JobManager
-from console.backends.balsam.manager import MAX_ITEMS_PER_BULK_OP, Manager, Page
-from console.backends.balsam.models import (
-    BATCH_JOB_STATES,
-    JOB_STATES,
-    App,
-    BatchJob,
-    EventLog,
-    Job,
-    Site,
-    TransferItem,
-)
-from console.backends.balsam.query import (
-    MAX_PAGE_SIZE,
-    DoesNotExist,
-    MultipleObjectsReturned,
-    Query,
-)
-from console.backends.balsam.report import BulkReport
-from console.backends.balsam.resources import parse_tag
-from console.backends.balsam.summary import StateCounts, state_totals, summarise
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from console.backends.balsam.batch import JOB_MODES, BatchJobManager, CancelResult
+    from console.backends.balsam.client import BalsamClient
+    from console.backends.balsam.fields import check_create, check_update, parse_assignment
+    from console.backends.balsam.jobs import RETRYABLE_STATES, JobManager
+    from console.backends.balsam.manager import MAX_ITEMS_PER_BULK_OP, Manager, Page
+    from console.backends.balsam.models import (
+        BATCH_JOB_STATES,
+        JOB_STATES,
+        App,
+        BatchJob,
+        EventLog,
+        Job,
+        Site,
+        TransferItem,
+    )
+    from console.backends.balsam.query import (
+        MAX_PAGE_SIZE,
+        DoesNotExist,
+        MultipleObjectsReturned,
+        Query,
+    )
+    from console.backends.balsam.report import BulkReport
+    from console.backends.balsam.resources import parse_tag
+    from console.backends.balsam.summary import StateCounts, state_totals, summarise
+
+_EXPORTS = {
+    "batch": "JOB_MODES BatchJobManager CancelResult",
+    "client": "BalsamClient",
+    "fields": "check_create check_update parse_assignment",
+    "jobs": "RETRYABLE_STATES JobManager",
+    "manager": "MAX_ITEMS_PER_BULK_OP Manager Page",
+    "models": "BATCH_JOB_STATES JOB_STATES App BatchJob EventLog Job Site TransferItem",
+    "query": "MAX_PAGE_SIZE DoesNotExist MultipleObjectsReturned Query",
+    "report": "BulkReport",
+    "resources": "parse_tag",
+    "summary": "StateCounts state_totals summarise",
+}
+"""Each module under ``console.backends.balsam`` → the public names it holds."""
+_HOME = {name: module for module, names in _EXPORTS.items() for name in names.split()}
 
 __all__ = [
     "BATCH_JOB_STATES",
@@ -62,3 +86,16 @@ __all__ = [
     "state_totals",
     "summarise",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:  # a submodule (``from console.backends.balsam import spec``) is imported
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
