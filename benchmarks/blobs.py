@@ -84,7 +84,9 @@ def _write(path: Path, size: int) -> str:
 
 def _console(action: str, urls: list[str], path: Path, digest: str) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--client", action, json.dumps(urls),
-                          str(path), digest], capture_output=True, text=True, check=True)
+                          str(path), digest], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"the console's {action} failed:\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
