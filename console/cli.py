@@ -1,8 +1,10 @@
 """The ``fleet-console`` entry point: the TUI by default, scripting subcommands otherwise.
 
 Subcommands live in ``console/commands/`` and are imported only when named,
-so ``fleet-console sql`` does not pay for importing Textual. Exit codes: 0 on
-success, 1 when a service failed, 2 on bad usage.
+so ``fleet-console sql`` does not pay for importing Textual; ``fleet-console``
+without arguments opens the console from ``console.launch`` without importing
+this module (nor click). Exit codes: 0 on success, 1 when a service failed, 2 on
+bad usage.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import click
 
 from console import __version__
 from console.commands.context import CliContext, fail
+from console.launch import THEME_ENV
 
 COMMANDS: dict[str, str] = {
     "profiles": "console.commands.profiles:profiles",
@@ -77,7 +80,7 @@ def complete_profile(ctx: click.Context, param: click.Parameter, incomplete: str
 @click.option(
     "--theme",
     metavar="NAME",
-    envvar="FLEET_CONSOLE_THEME",
+    envvar=THEME_ENV,
     help="Theme of the console for this run (fleet-dark, fleet-light, fleet-contrast, "
     "fleet-solarized, or any in the palette's Theme list); a theme picked in the console "
     "is remembered by the profile.",

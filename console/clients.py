@@ -78,6 +78,22 @@ class Clients:
         self._lock = threading.RLock()
         self._made: dict[str, Any] = {}
         self._given: dict[str, Any] = dict(given)
+        self._drawn = threading.Event()
+        self._drawn.set()  # the CLI has no frame to wait for
+
+    def hold_until_drawn(self) -> Callable[[], None]:
+        """Make no client (nor start a local service) until the returned function is called.
+
+        The app calls it when its first frame is on screen: a pane's worker that asks
+        for a client at mount would otherwise import the client's library and connect
+        while the frame waits. Callers on the main thread are never held.
+        """
+        self._drawn.clear()
+        return self._drawn.set
+
+    def _hold(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            self._drawn.wait()
 
     # -- the services -----------------------------------------------------------
 
@@ -238,6 +254,7 @@ class Clients:
     def _get(self, name: str, make: Callable[[], Any]) -> Any:
         if name in self._given:
             return self._given[name]
+        self._hold()
         with self._lock:  # two panes asking at once make one client
             client = self._made.get(name)
             if client is None:
@@ -247,6 +264,10 @@ class Clients:
     async def _get_async(self, name: str, make: Callable[[], Any]) -> Any:
         if name in self._given:
             return self._given[name]
+        if not self._drawn.is_set():
+            import asyncio
+
+            await asyncio.to_thread(self._drawn.wait)
         if name not in self._made and self._needs_start(name):
             import asyncio
 
@@ -257,6 +278,7 @@ class Clients:
         """``_get_async`` for blocking clients: start the stand-ins first when needed."""
         if name in self._given:
             return self._given[name]
+        self._hold()
         if name not in self._made and self._needs_start(section):
             self.start_local_services()
         return self._get(name, make)

@@ -79,6 +79,8 @@ class FleetConsole(NoLocalsOnCrash):
         self.profile = profile
         self.start_services = profile.settings.sandbox if start_services is None else start_services
         self.clients = self._clients_for(profile)
+        # no client is made before the first frame is on screen (see on_mount)
+        self._release_clients = self.clients.hold_until_drawn()
         self.found = tabs.registered()
         self.specs = tabs.tab_specs(self.found)
         # importing the stand-ins costs a few hundred ms: only a sandbox profile's hints need
@@ -138,6 +140,7 @@ class FleetConsole(NoLocalsOnCrash):
         return self._current
 
     def on_mount(self) -> None:
+        self.screen.call_after_refresh(self._release_clients)
         for failure in self._loaded_themes.failed:
             self.notify(failure, title="Theme skipped", severity="warning")
         self._apply_profile(self.profile)

@@ -3,6 +3,8 @@ pane's class (and the service client it imports) is loaded only when its tab is 
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import pytest
@@ -10,7 +12,8 @@ from textual.screen import Screen
 
 from console import profiles
 from console.clients import Clients
-from console.profiles import PostgresSettings, ProfileSettings
+from console.errors import Unavailable
+from console.profiles import BalenaSettings, PostgresSettings, ProfileSettings
 from console.ui.app import FleetConsole
 from console.ui.tabs import Registered
 from console.ui.unconfigured import UnconfiguredPane
@@ -59,6 +62,48 @@ async def test_local_services_start_after_the_first_frame(
         assert asked[0] >= 1, "the services were started before anything was drawn"
 
 
+@pytest.fixture(scope="module")
+def fleets() -> str:
+    """A profile whose first tab, Fleets, loads at once from a balena API."""
+    name = "first-frame-balena"
+    if name not in profiles.names():
+        profiles.add(name, ProfileSettings(balena=BalenaSettings(url="http://127.0.0.1:9")))
+    return name
+
+
+async def test_clients_are_released_once_the_pane_is_drawn_and_made_after(
+        fleets: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    draw = Screen._compositor_refresh
+
+    def counted(self: Screen[Any]) -> None:
+        draw(self)
+        if self.query("FleetsPane DataTable"):  # a frame with the pane's skeleton
+            events.append("drawn")
+
+    hold = Clients.hold_until_drawn
+
+    def recorded_hold(self: Clients) -> Any:
+        release = hold(self)
+        return lambda: (events.append("released"), release())
+
+    def make_balena(self: Clients) -> Any:
+        events.append("made")
+        raise Unavailable("not in this test")  # the pane reports it; nothing is sent
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", counted)
+    monkeypatch.setattr(Clients, "hold_until_drawn", recorded_hold)
+    monkeypatch.setattr(Clients, "_make_balena", make_balena)
+    async with FleetConsole(profiles.load(fleets), start_services=False).run_test(
+            size=SIZE) as pilot:
+        for _ in range(50):
+            if "made" in events:
+                break
+            await pilot.pause()
+    assert "released" in events and "made" in events, events
+    assert events.index("drawn") < events.index("released") < events.index("made")
+
+
 async def test_only_the_shown_pane_class_is_loaded(remote: str) -> None:
     async with FleetConsole(profiles.load(remote), start_services=False).run_test(
             size=SIZE) as pilot:
@@ -79,3 +124,19 @@ def test_a_broken_pane_is_reported_when_its_tab_is_built() -> None:
     assert found.pane_class("sql") is None
     assert "AttributeError" in found.failures["console.ui.panes.sql:NoSuchPane"]
     assert not found.has("sql")
+
+
+async def test_a_held_registry_makes_no_client_until_released(remote: str) -> None:
+    """Worker threads and async workers wait; the main thread is never held (no deadlock)."""
+    clients = Clients(profiles.load(remote))
+    release = clients.hold_until_drawn()
+    made: list[str] = []
+    waiter = threading.Thread(target=lambda: made.append(clients._get("probe", lambda: "t")))
+    waiter.start()
+    task = asyncio.ensure_future(clients._get_async("async-probe", lambda: "a"))
+    await asyncio.sleep(0.05)
+    assert made == [] and not task.done()
+    assert clients._get("main", lambda: "m") == "m"
+    release()
+    waiter.join(timeout=10)
+    assert made == ["t"] and await task == "a"

@@ -10,6 +10,7 @@ to show the check sees an import when there is one.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -84,3 +85,28 @@ def test_help_and_version_import_no_heavy_library() -> None:
     assert {f"{name} --help" for name in console.cli.COMMANDS} <= checked
     assert {"--help", "--version", "jobs list --help", "sql --help"} <= checked
     assert {"psycopg2", "pglast"} <= set(report["control"])  # the check sees an import
+
+
+_OPEN = """
+import sys
+import console.ui.app as app
+app.run_app = lambda profile, theme: print(profile.name, theme, "click" in sys.modules)
+from console.launch import main
+main([])
+"""
+
+
+def test_the_console_opens_without_the_command_line_parser(fleet_home: object) -> None:
+    """`fleet-console` alone reads the profile and theme from the environment, as the
+    options would, and never imports click; an unknown profile is a message, exit 1."""
+    env = {**os.environ, "FLEET_CONSOLE_PROFILE": "local", "FLEET_CONSOLE_THEME": "fleet-light"}
+    opened = subprocess.run([sys.executable, "-c", _OPEN], capture_output=True, text=True,
+                            env=env)
+    assert opened.returncode == 0, opened.stderr[-2000:]
+    assert opened.stdout.split() == ["local", "fleet-light", "False"]
+    env["FLEET_CONSOLE_PROFILE"] = "no-such-profile"
+    failed = subprocess.run([sys.executable, "-m", "console"], capture_output=True, text=True,
+                            env=env)
+    assert failed.returncode == 1
+    assert "error: no profile named 'no-such-profile'" in failed.stderr
+    assert "Traceback" not in failed.stderr

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from console.backends.balena import BalenaClient, Device
+from console.backends.balena import Device
 from console.backends.balena.metadata import CONFIG_PREFIXES
 from console.ui.balena.fleet_dialogs import KeyValueScreen
 from console.ui.balena.format import plain, when
@@ -29,6 +29,9 @@ from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_failure
 from console.ui.widgets.footer import Footer
 from console.ui.widgets.table_keys import NavTable
+
+if TYPE_CHECKING:  # the client (httpx) is imported when one is made, not to draw
+    from console.backends.balena import BalenaClient
 
 
 def summary(device: Device) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,12 +13,15 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from textual.worker import Worker
 
-from console.backends.balena import BalenaClient, Fleet
+from console.backends.balena import Fleet
 from console.ui.balena.fleet_dialogs import KeyValueScreen
 from console.ui.balena.format import plain
 from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.errors import report_failure
 from console.ui.widgets.table_keys import NavTable
+
+if TYPE_CHECKING:  # the client (httpx) is imported when one is made, not to draw
+    from console.backends.balena import BalenaClient
 
 EDITABLE = {
     # tab id → (what it holds, variable kind or None for tags)

@@ -7,7 +7,7 @@ refused name or value stays on screen to be corrected, not lost.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,10 +17,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker
 
-from console.backends.balena import BalenaClient, Fleet
+from console.backends.balena import Fleet
 from console.errors import ConsoleError
 from console.ui.balena.format import plain
 from console.ui.errors import report_failure
+
+if TYPE_CHECKING:  # the client (httpx) is imported when one is made, not to draw
+    from console.backends.balena import BalenaClient
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
