@@ -17,6 +17,8 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 PACKAGE = Path(__file__).resolve().parents[2] / "console"
+NEWER_STDLIB = {"tomllib"}
+"""In the standard library of the newer Pythons the package supports (imported there only)."""
 
 
 @functools.cache
@@ -56,7 +58,7 @@ def test_every_third_party_import_is_a_runtime_requirement() -> None:
     declared = runtime_requirements()
     undeclared = {}
     for module, where in imported_top_levels().items():
-        if module in sys.stdlib_module_names or module == "console":
+        if module in sys.stdlib_module_names or module in NEWER_STDLIB or module == "console":
             continue
         distributions = {_normalised(d) for d in providers.get(module, [module])}
         if not distributions & declared:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field, fields
 from importlib.resources import files
-from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from console.profiles.settings import COLORS
+
+if TYPE_CHECKING:  # importlib.resources.abc is 3.11+; only the annotations need it
+    from importlib.resources.abc import Traversable
 
 if sys.version_info >= (3, 11):
     import tomllib
