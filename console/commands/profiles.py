@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,8 +10,10 @@ from console import profiles as store
 from console.commands.context import current, handles_errors
 from console.commands.output import echo_json, emit
 from console.commands.profile_advice import mask_urls, read_only_role_advice
-from console.profiles import Profile, ProfileSettings, locations
-from console.profiles.settings import COLORS, SERVICE_SECTIONS
+from console.profiles.settings import COLORS, SERVICE_SECTIONS, ProfileSettings
+
+if TYPE_CHECKING:  # the store (platformdirs, tomllib) loads when a command runs
+    from console.profiles import Profile
 
 
 def describe(profile: Profile) -> dict[str, Any]:
@@ -133,6 +135,8 @@ def show(ctx: click.Context, name: str | None, as_json: bool) -> None:
 @handles_errors
 def add(name: str, **options: Any) -> None:
     """Create a profile. Edit its settings.toml afterwards for anything else."""
+    from console.profiles import locations
+
     settings = _settings_from_options(options)
     store.add(name, settings)
     if options["pg_password_stdin"]:
