@@ -8,7 +8,6 @@ import click
 
 from console.commands.context import current, handles_errors
 from console.commands.output import emit
-from console.profiles import audit as log
 
 COLUMNS = ["time", "action", "target", "count", "outcome"]
 
@@ -22,6 +21,8 @@ COLUMNS = ["time", "action", "target", "count", "outcome"]
 def audit(ctx: click.Context, since: str | None, as_json: bool) -> None:
     """Show the writes recorded for the profile, oldest first: time, action, target,
     count and outcome (ok, failed: …, refused: …)."""
+    from console.profiles import audit as log  # the profile store: not for --help
+
     try:
         start = log.parse_since(since) if since else None
     except ValueError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,8 +12,10 @@ from console.commands.context import current, handles_errors
 from console.commands.output import echo_json, emit
 from console.commands.profile_advice import mask_urls, read_only_role_advice
 from console.commands.setting_options import apply_assignments, set_option
-from console.profiles import Profile, locations
 from console.profiles.settings import COLORS, SERVICE_SECTIONS
+
+if TYPE_CHECKING:  # the store (platformdirs, tomllib) loads when a command runs
+    from console.profiles import Profile
 
 
 def describe(profile: Profile) -> dict[str, Any]:
@@ -139,6 +141,8 @@ def show(ctx: click.Context, name: str | None, as_json: bool) -> None:
 @handles_errors
 def add(name: str, assignments: tuple[str, ...], **options: Any) -> None:
     """Create a profile: the common settings as options, any other one with --set."""
+    from console.profiles import locations
+
     settings = apply_assignments(_settings_from_options(options), assignments)
     store.add(name, settings)
     if options["pg_password_stdin"]:
@@ -196,6 +200,8 @@ def _without_none(section: dict[str, Any]) -> dict[str, Any]:
 @handles_errors
 def copy(source: str, name: str, assignments: tuple[str, ...], with_secrets: bool) -> None:
     """Create NAME from SOURCE's settings, changed by --set, to edit into a new environment."""
+    from console.profiles import locations
+
     original = store.load(source)
     data = original.settings.model_dump(mode="json", exclude_none=True)
     settings = apply_assignments(data, assignments)

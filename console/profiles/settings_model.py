@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import types
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar, get_args, get_origin
 
 S = TypeVar("S", bound="Section")
@@ -27,18 +26,25 @@ S = TypeVar("S", bound="Section")
 _REQUIRED: Any = object()
 
 
-@dataclass(frozen=True)
 class Setting:
-    """One field's declaration: default, constraints, validator and accepted names."""
+    """One field's declaration: default, constraints, validator and accepted names.
 
-    default: Any = _REQUIRED
-    factory: Callable[[], Any] | None = None
-    ge: int | None = None
-    min_length: int | None = None
-    check: Callable[[Any], Any] | None = None
-    """Takes the value, returns it or raises ``ValueError`` (as a pydantic field validator)."""
-    aliases: tuple[str, ...] = ()
-    """Keys accepted for the field, in order (pydantic's ``AliasChoices``)."""
+    (A plain class: a dataclass costs more to define than every section here.)
+    """
+
+    __slots__ = ("aliases", "check", "default", "factory", "ge", "min_length")
+
+    def __init__(self, default: Any = _REQUIRED, factory: Callable[[], Any] | None = None,
+                 ge: int | None = None, min_length: int | None = None,
+                 check: Callable[[Any], Any] | None = None, aliases: tuple[str, ...] = ()) -> None:
+        self.default = default
+        self.factory = factory
+        self.ge = ge
+        self.min_length = min_length
+        self.check = check
+        """Takes the value, returns it or raises ``ValueError`` (as a pydantic field validator)."""
+        self.aliases = aliases
+        """Keys accepted for the field, in order (pydantic's ``AliasChoices``)."""
 
 
 def setting(default: Any = _REQUIRED, *, factory: Callable[[], Any] | None = None,
@@ -48,15 +54,17 @@ def setting(default: Any = _REQUIRED, *, factory: Callable[[], Any] | None = Non
     return Setting(default, factory, ge, min_length, check, aliases)
 
 
-@dataclass(frozen=True)
 class FieldSpec:
     """A field as the checks use it."""
 
-    name: str
-    kind: Any
-    """The type without ``| None``."""
-    optional: bool
-    setting: Setting
+    __slots__ = ("kind", "name", "optional", "setting")
+
+    def __init__(self, name: str, kind: Any, optional: bool, setting: Setting) -> None:
+        self.name = name
+        self.kind = kind
+        """The type without ``| None``."""
+        self.optional = optional
+        self.setting = setting
 
     @property
     def keys(self) -> tuple[str, ...]:
