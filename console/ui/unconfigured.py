@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from console.clients import Clients
+from console.invocation import as_typed
 from console.profiles import Profile
 from console.ui.panes.base import Pane
 from console.ui.tabs import TabSpec
@@ -60,4 +61,4 @@ class UnconfiguredPane(Pane, can_focus=True):
         with VerticalScroll():
             yield Static(f"{self.spec.title}: not available", classes="unconfigured--title",
                          markup=False)
-            yield Static(self.hint, classes="unconfigured--hint", markup=False)
+            yield Static(as_typed(self.hint), classes="unconfigured--hint", markup=False)

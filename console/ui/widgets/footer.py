@@ -17,6 +17,11 @@ class Footer(TextualFooter):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, compact=True, show_command_palette=False)
 
+    def on_mount(self) -> None:
+        # Textual's footer waits for the screen's next bindings update to show its keys;
+        # on a dialog pushed and focused before the footer subscribed, none came.
+        self.call_after_refresh(self.bindings_changed, self.screen)
+
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit)
 
