@@ -7,8 +7,9 @@ the settings models and the profile store with it.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from console.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from console.profiles.settings import (
@@ -42,7 +43,6 @@ _EXPORTS = {
              "save_settings set_default set_secret",
 }
 """Each module under ``console.profiles`` → the public names it holds."""
-_HOME = {name: module for module, names in _EXPORTS.items() for name in names.split()}
 
 __all__ = [
     "LOCAL",
@@ -67,14 +67,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:  # a submodule (``from console.profiles import audit``) is imported as such
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)

@@ -6,8 +6,9 @@ fleets needs the ``Fleet`` record to draw, not httpx, until it asks for the clie
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from console.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from console.backends.balena.client import BalenaClient
@@ -33,7 +34,6 @@ _EXPORTS = {
     "odata": "compile_filter compile_query encode_url",
 }
 """Each module under ``console.backends.balena`` → the public names it holds."""
-_HOME = {name: module for module, names in _EXPORTS.items() for name in names.split()}
 
 __all__ = [
     "ActionResult",
@@ -54,14 +54,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:  # a submodule (``from console.backends.balena import odata``) is imported
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)

@@ -11,8 +11,9 @@ needs the job states, not the client and httpx.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from console.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from console.backends.balsam.batch import JOB_MODES, BatchJobManager, CancelResult
@@ -53,7 +54,6 @@ _EXPORTS = {
     "summary": "StateCounts state_totals summarise",
 }
 """Each module under ``console.backends.balsam`` → the public names it holds."""
-_HOME = {name: module for module, names in _EXPORTS.items() for name in names.split()}
 
 __all__ = [
     "BATCH_JOB_STATES",
@@ -88,14 +88,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:  # a submodule (``from console.backends.balsam import spec``) is imported
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)

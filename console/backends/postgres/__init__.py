@@ -9,8 +9,9 @@ statement does not import the export, import and role management code.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from console.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from console.backends.postgres._classify import StatementKind, classify
@@ -65,7 +66,6 @@ _EXPORTS = {
     "console.backends.sql": "ResultColumn Statement split_statements statement_at",
 }
 """Each module (under ``console.backends.postgres`` unless dotted) → the public names it holds."""
-_HOME = {name: module for module, names in _EXPORTS.items() for name in names.split()}
 
 __all__ = [
     "APPLICATION_NAME",
@@ -107,15 +107,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:  # a submodule (``from console.backends.postgres import _pool``) is imported
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = home if "." in home else f"{__name__}.{home}"
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)
