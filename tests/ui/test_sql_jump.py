@@ -37,7 +37,8 @@ async def streamed_result(pilot: Pilot[None], sql: str) -> tuple[SqlPane, Result
     return pane, grid
 
 
-async def test_G_reads_to_the_last_row_and_the_history_gets_the_count(local_pg: object) -> None:
+async def test_G_and_ctrl_end_read_to_the_last_row_and_the_history_gets_the_count(
+        local_pg: object) -> None:
     async with FleetConsole(profiles.load("local"), start_services=False).run_test(
             size=(80, 24)) as pilot:
         pane, grid = await streamed_result(pilot, QUERY)
@@ -54,13 +55,10 @@ async def test_G_reads_to_the_last_row_and_the_history_gets_the_count(local_pg: 
         await pilot.press("g")
         assert grid.cursor_row == 0
 
-
-async def test_ctrl_end_reads_to_the_last_cell(local_pg: object) -> None:
-    async with FleetConsole(profiles.load("local"), start_services=False).run_test(
-            size=(80, 24)) as pilot:
-        _, grid = await streamed_result(pilot, QUERY)
+        _, grid = await streamed_result(pilot, QUERY + " order by g desc")
         await pilot.press("ctrl+end")
         await wait_for(pilot, lambda: not grid.more, rounds=3000)
         await pilot.pause()
         assert grid.row_count == ROWS
         assert grid.cursor_coordinate == (ROWS - 1, 1)
+        assert grid.get_row_at(ROWS - 1) == [1, "row 1"]
