@@ -23,6 +23,7 @@ from console.backends.sql import (
     ResultColumn,
     Statement,
     Target,
+    WithoutTransactions,
     split_statements,
 )
 from console.errors import BadQuery, Cancelled
@@ -128,22 +129,13 @@ def _status(keyword: str, result: SqlResult) -> str:
     return f"{keyword} {result.rowcount} {noun}"
 
 
-class CrateSession:
+class CrateSession(WithoutTransactions):
     """Statements on one schema; CrateDB has no transactions, so no block is ever open."""
 
     def __init__(self, client: CrateClient, schema: str) -> None:
         self.client = client
         self.schema = schema
         self._current: CrateRun | None = None
-
-    @property
-    def in_transaction(self) -> bool:
-        """Always ``False``: ``BEGIN`` and ``COMMIT`` are accepted and ignored by CrateDB."""
-        return False
-
-    def end_transaction(self, *, commit: bool) -> str:
-        """Nothing to end: no block is ever open."""
-        return ""
 
     def run(self, sql: str, *, params: Sequence[Any] | None = None, batch: int = 500,
             on_start: Callable[[CrateRun], None] | None = None) -> CrateRun:

@@ -20,7 +20,14 @@ from console.backends.ignite._admin import describe
 from console.backends.ignite._client import IgniteClient
 from console.backends.ignite._sql import SqlCursor, first_word
 from console.backends.ignite._values import plain
-from console.backends.sql import Catalog, ResultColumn, Statement, Target, split_statements
+from console.backends.sql import (
+    Catalog,
+    ResultColumn,
+    Statement,
+    Target,
+    WithoutTransactions,
+    split_statements,
+)
 from console.errors import Cancelled
 
 ENGINE = "ignite"
@@ -71,21 +78,13 @@ class IgniteEngine:
         return split_statements(text)
 
 
-class IgniteSession:
+class IgniteSession(WithoutTransactions):
     """Statements in one schema, one at a time; Ignite's thin client has no SQL transactions."""
 
     def __init__(self, client: IgniteClient, schema: str) -> None:
         self.client = client
         self.schema = schema
         self._current: IgniteRun | None = None
-
-    @property
-    def in_transaction(self) -> bool:
-        return False
-
-    def end_transaction(self, *, commit: bool) -> str:
-        """Nothing to end: no block is ever open."""
-        return ""
 
     def run(self, sql: str, *, params: Sequence[Any] | None = None, batch: int = 500,
             on_start: Callable[[IgniteRun], None] | None = None) -> IgniteRun:

@@ -8,7 +8,14 @@ dollar quotes), which every engine here shares.
 from console.backends.sql._export import export_formats, export_run
 from console.backends.sql._models import ResultColumn, Statement
 from console.backends.sql._statements import split_statements, statement_at
-from console.backends.sql.engine import Catalog, SqlEngine, SqlRun, SqlSession, Target
+from console.backends.sql.engine import (
+    Catalog,
+    SqlEngine,
+    SqlRun,
+    SqlSession,
+    Target,
+    WithoutTransactions,
+)
 
 __all__ = [
     "Catalog",
@@ -18,6 +25,7 @@ __all__ = [
     "SqlSession",
     "Statement",
     "Target",
+    "WithoutTransactions",
     "export_formats",
     "export_run",
     "split_statements",

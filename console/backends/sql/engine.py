@@ -154,3 +154,17 @@ class SqlEngine(Protocol):
 
     # Optional: ``filter_rows(sql, text) -> (sql, params)`` wraps a query so the server
     # keeps only rows whose text holds ``text``; the editor's ``/`` uses it when present.
+
+
+class WithoutTransactions:
+    """The session side of an engine with no transaction blocks (Ignite's thin client,
+    CrateDB): none is ever open, so nothing is left to commit or roll back on leaving."""
+
+    @property
+    def in_transaction(self) -> bool:
+        """Always ``False``."""
+        return False
+
+    def end_transaction(self, *, commit: bool) -> str:
+        """Nothing to end: no block is ever open."""
+        return ""
