@@ -166,7 +166,8 @@ def test_a_write_sent_after_a_delete_on_the_same_connection_is_lost(server: Serv
     with login(server) as http:
         first, second = create(http, "after-delete", 2)
         assert http.delete(f"/jobs/{first['id']}").status_code == 204
-        with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+        # The cut reaches the client as an EOF or, when the PUT was already on its way, a reset.
+        with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
             http.put(f"/jobs/{second['id']}", json={"num_nodes": 9})
         assert http.get(f"/jobs/{second['id']}").json()["num_nodes"] == 1  # never applied
 
