@@ -104,3 +104,20 @@ def test_cli_ambiguous_prefix_names_both_fleets(cli, server: ServerThread) -> No
     assert "lab/twin north" in out.stderr and "lab/twin south" in out.stderr
     unknown = run(cli, "devices", "list", "--filter", "fleet=fedcba9")
     assert unknown.returncode == 1 and "no fleet matches 'fedcba9'" in unknown.stderr
+
+
+def test_cli_select_of_a_field_the_api_lacks_is_bad_usage(cli, server: ServerThread) -> None:  # type: ignore[no-untyped-def]
+    out = run(cli, "devices", "list", "--select", "device_name,nosuch,is_online", "--limit", "2")
+    assert out.returncode == 2, out.stderr
+    assert "no device field 'nosuch'" in out.stderr and "Traceback" not in out.stderr
+    assert "'device_name'" not in out.stderr  # only the field the API lacks is named
+
+
+def test_cli_select_on_an_api_that_is_down_is_not_blamed_on_the_fields(cli) -> None:  # type: ignore[no-untyped-def]
+    with ServerThread(create_app(token=TOKEN, simulate=False)) as running:
+        settings = ProfileSettings(
+            balena=BalenaSettings(url=running.url, token_env="FC_TEST_FILTER_FLEET_TOKEN")
+        )
+        profiles.save_settings("filterfleet-down", settings)
+    out = cli("--profile", "filterfleet-down", "devices", "list", "--select", "id", env=ENV)
+    assert out.returncode == 1 and "no device field" not in out.stderr

@@ -17,7 +17,7 @@ from console.backends.balena.models import (
     ServiceState,
     expanded,
 )
-from console.errors import BadQuery, Conflict, NotFound
+from console.errors import BadQuery, Conflict, NotFound, Unavailable
 
 if TYPE_CHECKING:
     from console.backends.balena.client import BalenaClient
@@ -124,14 +124,46 @@ class DeviceAPI:
         The filter and the order are those of ``list``; the rows are the API's own.
 
         Raises:
-            BadQuery: bad filter text, sort column or field list.
+            BadQuery: bad filter text, sort column or field list (a field the API does
+                not have is named).
         """
         if not fields:
             raise BadQuery("name at least one field to select")
         query, _ = await self._query(fleet_id, text, sort, descending, fields)
         query["$top"] = top
-        result: list[dict[str, Any]] = await self.client.get("device", query, "list devices")
+        try:
+            result: list[dict[str, Any]] = await self.client.get("device", query, "list devices")
+        except Unavailable:
+            unknown = await self._unknown_fields(fields)
+            if unknown:
+                names = ", ".join(repr(name) for name in unknown)
+                raise BadQuery(
+                    f"this balena API has no device field {names} "
+                    "(openBalena lacks some of balenaCloud's)",
+                    operation="list devices",
+                ) from None
+            raise
         return result
+
+    async def _unknown_fields(self, fields: list[str]) -> list[str]:
+        """The fields the API refuses to select on their own.
+
+        The API answers an unknown field with a bare 500 (protocols/balena.md §6), which
+        reads like an outage; asking for each field alone tells a typo from a fault.
+        """
+
+        async def refused(field: str) -> bool:
+            try:
+                await self.client.get("device", {"$select": [field], "$top": 1}, "check field")
+            except Unavailable:
+                return True
+            return False
+
+        # ``id`` always exists: when it is refused too, the API is down, not the field list.
+        baseline, *verdicts = await asyncio.gather(*(refused(f) for f in ["id", *fields]))
+        if baseline:
+            return []
+        return [field for field, bad in zip(fields, verdicts) if bad]
 
     async def _query(
         self,
