@@ -232,10 +232,10 @@ class FleetConsole(NoLocalsOnCrash):
         """Show the panes the stand-ins now serve (the registry read their endpoints)."""
         self.profile = self.clients.profile
         workspace = self.workspace
-        showing = workspace.tabs.active
         await workspace.refresh_unconfigured()
-        workspace.tabs.active = showing  # a new pane that takes the focus must not switch tabs
-        if workspace.current is not None:
+        # The operator may have moved on while the panes were replaced (another tab, the
+        # `:` line): only a focus the replaced pane took with it is given back.
+        if self.focused is None and workspace.current is not None:
             focus_first(workspace.current)
 
     def action_show_tab(self, pane_id: str) -> None:
@@ -357,6 +357,9 @@ class FleetConsole(NoLocalsOnCrash):
         if (pane := leaving.current) is not None:
             pane.pane_hidden()  # its live refresh pauses while another profile is shown
         leaving.display = False
+        # A hidden widget keeps the focus: keys typed while the next tabs are built (`q`)
+        # would go into the editor left behind instead of to the app.
+        self.screen.set_focus(None)
         self.query_one(FilterBar).hide()
         self._kept[self.profile.name] = (leaving, self.clients)
         self.profile = profile
@@ -416,6 +419,8 @@ class FleetConsole(NoLocalsOnCrash):
     @on(CommandLine.Closed)
     @on(FilterBar.Closed)
     def _refocus(self) -> None:
+        if self.query_one(FilterBar).display or self.query_one(CommandLine).display:
+            return  # reopened before this arrived (`/` right after Escape): it keeps the keys
         pane = self.workspace.current
         if pane is not None:
             focus_first(pane)

@@ -14,6 +14,7 @@ from console.ui.filter_bar import FilterBar
 from console.ui.help import HelpScreen
 from console.ui.profile_picker import ProfilePicker
 from console.ui.unconfigured import UnconfiguredPane
+from console.ui.workspace import Workspace
 
 SIZE = (80, 24)
 
@@ -326,3 +327,59 @@ async def test_the_console_opens_on_tab_one_then_on_the_tab_last_used() -> None:
     async with app_for(name).run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert pilot.app.workspace.tabs.active == "tab-sql"
+
+
+async def test_a_filter_reopened_before_its_close_arrives_keeps_the_keys(staging: str) -> None:
+    """`/` right after Escape: the bar's late "closed" must not hand the keys to the table."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        bar = pilot.app.query_one(FilterBar)
+        await pilot.press("5", "f")
+        bar._close()  # Escape: its Closed message is still in the queue…
+        pilot.app.action_filter()  # …when the operator's next `/` opens the bar again
+        await pilot.pause()
+        assert bar.display and bar.has_focus
+
+
+async def test_a_tab_chosen_while_services_start_stays_chosen(
+        staging: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The panes replaced once the local services run must not take the operator back."""
+    async with app_for(staging).run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+
+        async def operator_moves_on(workspace: Workspace) -> list[str]:
+            workspace.show("caches")  # a key pressed while the panes were being replaced
+            return []
+
+        monkeypatch.setattr(Workspace, "refresh_unconfigured", operator_moves_on)
+        await pilot.app._services_started()
+        await pilot.pause()
+        assert pilot.app.workspace.current is pilot.app.workspace.pane("caches")
+        await pilot.press("colon")
+        await pilot.app._services_started()  # and the `:` line keeps the keys it was given
+        assert pilot.app.query_one(CommandLine).has_focus
+
+
+async def test_keys_typed_during_a_profile_switch_do_not_go_to_the_tabs_left(
+        staging: str) -> None:
+    """The editor of the profile being left is hidden: it must not keep the focus (a `q`
+    typed then would land in its buffer instead of quitting)."""
+    other = "shell-other"
+    if other not in profiles.names():
+        profiles.add(other, ProfileSettings(color="green"))
+    focus_when_building: list[object] = []
+
+    class Console(FleetConsole):
+        def _workspace(self) -> Workspace:
+            if self._current is not None:
+                focus_when_building.append(self.focused)
+            return super()._workspace()
+
+    async with Console(profiles.load(staging), start_services=False).run_test(
+            size=SIZE) as pilot:
+        pane = await pilot.app.workspace.open("sql")
+        await pilot.pause()
+        assert pilot.app.focused is not None and pane in pilot.app.focused.ancestors
+        await pilot.app.switch_profile(other)
+        await pilot.pause()
+        assert focus_when_building == [None]
+        assert pilot.app.profile.name == other
