@@ -204,9 +204,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from console.profiles import locations
     from console.sandbox import control
 
+    from console.errors import NotFound
+
     for profile_dir in locations.profiles_dir().iterdir():
         try:
             control.stop(profile_dir.name)
+        except NotFound:
+            continue  # a directory with only an audit log: never a profile, nothing started
         except Exception as exc:  # cleanup must not hide the run's own result
             print(f"warning: could not stop services of {profile_dir.name}: {exc}")
     shutil.rmtree(_HOME, ignore_errors=True)
