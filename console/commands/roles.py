@@ -15,6 +15,8 @@ from console.commands.context import current, handles_errors
 from console.commands.output import echo_json, emit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from console.backends.postgres import NewKey, Roles
 
 KEY_SECTION = "roles"
@@ -130,36 +132,43 @@ def _show_key(ctx: click.Context, key: NewKey, keep: bool, as_json: bool, what: 
     click.echo(f"The key is {where}.", err=True)
 
 
-@roles.command()
-@click.argument("name")
-@click.argument("place", metavar="DB[:SCHEMA]")
-@click.argument("level", type=click.Choice(["read", "write"]))
-@click.pass_context
-@handles_errors
+def _access_command(function: Callable[..., None]) -> Callable[..., None]:
+    """``NAME DB[:SCHEMA] read|write``: the arguments grant and revoke share."""
+    for decorate in reversed((
+        roles.command(),
+        click.argument("name"),
+        click.argument("place", metavar="DB[:SCHEMA]"),
+        click.argument("level", type=click.Choice(["read", "write"])),
+        click.pass_context,
+        handles_errors,
+    )):
+        function = decorate(function)
+    return function
+
+
+@_access_command
 def grant(ctx: click.Context, name: str, place: str, level: str) -> None:
     """Grant read or write on a database (every schema) or one schema."""
-    manager = _roles(ctx)
-    try:
-        schemas = manager.grant(name, *_place(place), level)
-    finally:
-        manager.client.close()
+    schemas = _change_access(ctx, name, place, level, granting=True)
     click.echo(f'Granted {level} to "{name}" on {_where(place, schemas)}.')
 
 
-@roles.command()
-@click.argument("name")
-@click.argument("place", metavar="DB[:SCHEMA]")
-@click.argument("level", type=click.Choice(["read", "write"]))
-@click.pass_context
-@handles_errors
+@_access_command
 def revoke(ctx: click.Context, name: str, place: str, level: str) -> None:
     """Revoke write (read stays) or read (all access) on a database or schema."""
+    schemas = _change_access(ctx, name, place, level, granting=False)
+    click.echo(f'Revoked {level} from "{name}" on {_where(place, schemas)}.')
+
+
+def _change_access(ctx: click.Context, name: str, place: str, level: str, *,
+                   granting: bool) -> list[str]:
+    """Grant or revoke; return the schemas it reached."""
     manager = _roles(ctx)
     try:
-        schemas = manager.revoke(name, *_place(place), level)
+        change = manager.grant if granting else manager.revoke
+        return change(name, *_place(place), level)
     finally:
         manager.client.close()
-    click.echo(f'Revoked {level} from "{name}" on {_where(place, schemas)}.')
 
 
 def _where(place: str, schemas: list[str]) -> str:
