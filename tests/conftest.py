@@ -201,10 +201,9 @@ def cli():  # type: ignore[no-untyped-def]
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop every local service this run started, then remove the home."""
+    from console.errors import NotFound
     from console.profiles import locations
     from console.sandbox import control
-
-    from console.errors import NotFound
 
     for profile_dir in locations.profiles_dir().iterdir():
         try:

@@ -167,6 +167,24 @@ def test_roles_create_keep_list_and_drop(client: PostgresClient) -> None:
         run_cli("roles", "list", "--json").stdout))
 
 
+def test_roles_grant_write_then_revoke_it_keeps_read(client: PostgresClient) -> None:
+    assert run_cli("roles", "create", "it_cli_rw", "--grant", f"{DB}:read").returncode == 0
+
+    def access() -> set[str]:
+        listed = json.loads(run_cli("roles", "list", "--json").stdout)
+        role = next(r for r in listed if r["name"] == "it_cli_rw")
+        return {g["access"] for g in role["grants"] if g["database"] == DB}
+
+    granted = run_cli("roles", "grant", "it_cli_rw", f"{DB}:public", "write")
+    assert granted.returncode == 0, granted.stderr
+    assert granted.stdout.startswith('Granted write to "it_cli_rw"') and "public" in granted.stdout
+    assert "write" in access()
+    revoked = run_cli("roles", "revoke", "it_cli_rw", DB, "write")
+    assert revoked.returncode == 0 and revoked.stdout.startswith('Revoked write from "it_cli_rw"')
+    assert "write" not in access() and "read" in access()
+    assert run_cli("roles", "drop", "it_cli_rw", "--yes").returncode == 0
+
+
 def test_data_jobs_show_and_cancel_a_finished_job(tmp_path: Path, client: PostgresClient) -> None:
     source = tmp_path / "one.csv"
     source.write_text("a\n1\n")
