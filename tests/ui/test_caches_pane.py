@@ -229,11 +229,11 @@ def test_every_caches_binding_has_an_id_and_a_tooltip() -> None:
     """A profile keymap can remap each key, and `?` can say what it does."""
     from textual.binding import BindingsMap
 
-    from console.ui.caches.dialogs import _Dialog
+    from console.ui.widgets.saving_form import SavingForm
 
-    for cls in (CachesPane, _Dialog):
+    for cls, prefix in ((CachesPane, "caches-"), (SavingForm, "form-")):
         bindings = [b for bs in BindingsMap(cls.__dict__["BINDINGS"]).key_to_bindings.values()
                     for b in bs]
         assert bindings
         for binding in bindings:
-            assert binding.id and binding.id.startswith("caches-") and binding.tooltip
+            assert binding.id and binding.id.startswith(prefix) and binding.tooltip

@@ -7,20 +7,16 @@ refused name or value stays on screen to be corrected, not lost.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
-from textual.worker import Worker
 
 from console.backends.balena import Fleet
-from console.errors import ConsoleError
 from console.ui.balena.format import plain
-from console.ui.errors import report_failure
+from console.ui.widgets.saving_form import SavingForm
 
 if TYPE_CHECKING:  # the client (httpx) is imported when one is made, not to draw
     from console.backends.balena import BalenaClient
@@ -35,29 +31,7 @@ DIALOG_CSS = """
 """
 
 
-class _SavingDialog(ModalScreen[Any]):
-    """A form whose save runs in a worker; errors show in the form."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="dialog-cancel"),
-    ]
-
-    def _error(self, text: str) -> None:
-        self.query_one(".dialog--error", Static).update(text)
-
-    @on(Worker.StateChanged)
-    def _worker_state(self, event: Worker.StateChanged) -> None:
-        error = event.worker.error if event.worker.is_finished else None
-        if isinstance(error, ConsoleError):
-            self._error(error.message)  # shown in the form; the typed values stay
-        elif error is not None:
-            report_failure(self, event)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class CreateFleetScreen(_SavingDialog):
+class CreateFleetScreen(SavingForm):
     """Name, device type, organization and class of a new fleet."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="CreateFleetScreen")
@@ -112,12 +86,12 @@ class CreateFleetScreen(_SavingDialog):
     def _create(self) -> None:
         name, dtype, org, klass = self.values()
         if not 4 <= len(name.strip()) <= 100:
-            self._error("A fleet name has 4 to 100 characters.")
+            self.show_error("A fleet name has 4 to 100 characters.")
             return
         if dtype is Select.BLANK or org is Select.BLANK:
-            self._error("Choose a device type and an organization.")
+            self.show_error("Choose a device type and an organization.")
             return
-        self._error("Creating…")
+        self.show_error("Creating…")
         self._save(name, str(dtype), str(org), str(klass))
 
     @on(Button.Pressed, "#fleet-cancel")
@@ -130,7 +104,7 @@ class CreateFleetScreen(_SavingDialog):
         self.dismiss(fleet)
 
 
-class KeyValueScreen(_SavingDialog):
+class KeyValueScreen(SavingForm):
     """Set one tag or variable; ``save(key, value)`` does the writing."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="KeyValueScreen")
@@ -169,7 +143,7 @@ class KeyValueScreen(_SavingDialog):
     def _submit(self) -> None:
         key = self.query_one("#kv-key", Input).value.strip()
         if not key:
-            self._error(f"Give a {self.key_label}.")
+            self.show_error(f"Give a {self.key_label}.")
             return
         self._write(key, self.query_one("#kv-value", Input).value)
 

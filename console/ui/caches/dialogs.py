@@ -7,19 +7,16 @@ the reason, to be corrected.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
-from textual.worker import Worker
 
 from console.backends.ignite import AUTO, TYPES, CacheInfo, CacheSpec, IgniteClient, typed
 from console.errors import ConsoleError
-from console.ui.errors import report_failure
+from console.ui.widgets.saving_form import SavingForm
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -36,36 +33,7 @@ KEY_TYPES = [(name, name) for name in (AUTO, *TYPES)]
 VALUE_TYPES = [(name, name) for name in TYPES]
 
 
-class _Dialog(ModalScreen[Any]):
-    """A form: errors show in it, Escape closes it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving",
-                id="caches-dialog-cancel"),
-    ]
-
-    def _error(self, text: str) -> None:
-        self.query_one(".dialog--error", Static).update(text)
-
-    @on(Worker.StateChanged)
-    def _worker_state(self, event: Worker.StateChanged) -> None:
-        error = event.worker.error if event.worker.is_finished else None
-        if isinstance(error, ConsoleError):
-            self._error(error.message)  # shown in the form; what was typed stays
-        elif error is not None:
-            report_failure(self, event)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def _value(self, selector: str) -> str:
-        return self.query_one(selector, Input).value
-
-    def _choice(self, selector: str) -> str:
-        return str(self.query_one(selector, Select).value)
-
-
-class PutEntryScreen(_Dialog):
+class PutEntryScreen(SavingForm):
     """Write a key's value (a new entry, or an edit of the shown one); dismisses with the key."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PutEntryScreen")
@@ -102,17 +70,17 @@ class PutEntryScreen(_Dialog):
     @on(Button.Pressed, "#put-save")
     @on(Input.Submitted)
     def _save_pressed(self) -> None:
-        key, value = self._value("#put-key"), self._value("#put-value")
+        key, value = self.value("#put-key", strip=False), self.value("#put-value", strip=False)
         if not key:
-            self._error("A key is needed.")
+            self.show_error("A key is needed.")
             return
         try:  # read both before sending: a bad value is said here, nothing is written
-            typed_key = typed(key, self._choice("#put-key-type"))
-            typed_value = typed(value, self._choice("#put-value-type"))
+            typed_key = typed(key, self.choice("#put-key-type"))
+            typed_value = typed(value, self.choice("#put-value-type"))
         except ConsoleError as exc:
-            self._error(exc.message)
+            self.show_error(exc.message)
             return
-        self._error("Saving…")
+        self.show_error("Saving…")
         self._save(typed_key, typed_value)
 
     @work(thread=True, exclusive=True, group="caches-put", description="Writing an entry",
@@ -126,7 +94,7 @@ class PutEntryScreen(_Dialog):
         self.dismiss(None)
 
 
-class LookupScreen(_Dialog):
+class LookupScreen(SavingForm):
     """Ask for a key and its type; dismisses with ``(key, type)``."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="LookupScreen")
@@ -151,17 +119,17 @@ class LookupScreen(_Dialog):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        key, kind = self._value("#lookup-key"), self._choice("#lookup-type")
+        key, kind = self.value("#lookup-key", strip=False), self.choice("#lookup-type")
         try:
             typed(key, kind)
         except ConsoleError as exc:
-            self._error(exc.message)
+            self.show_error(exc.message)
             return
         if key:
             self.dismiss((key, kind))
 
 
-class CreateCacheScreen(_Dialog):
+class CreateCacheScreen(SavingForm):
     """A new cache's name and configuration; dismisses with its ``CacheInfo``."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="CreateCacheScreen")
@@ -191,20 +159,20 @@ class CreateCacheScreen(_Dialog):
 
     def spec(self) -> CacheSpec:
         """What the form holds."""
-        backups = self._value("#create-backups").strip() or "0"
-        return CacheSpec(self._value("#create-name").strip(), mode=self._choice("#create-mode"),
+        backups = self.value("#create-backups") or "0"
+        return CacheSpec(self.value("#create-name"), mode=self.choice("#create-mode"),
                          backups=int(backups) if backups.lstrip("-").isdigit() else -1,
-                         atomicity=self._choice("#create-atomicity"),
-                         sql_schema=self._value("#create-schema").strip() or None)
+                         atomicity=self.choice("#create-atomicity"),
+                         sql_schema=self.value("#create-schema") or None)
 
     @on(Button.Pressed, "#create-save")
     @on(Input.Submitted)
     def _create_pressed(self) -> None:
         spec = self.spec()
         if not spec.name:
-            self._error("A cache needs a name.")
+            self.show_error("A cache needs a name.")
             return
-        self._error("Creating…")
+        self.show_error("Creating…")
         self._create(spec)
 
     @work(thread=True, exclusive=True, group="caches-create", description="Creating a cache",
@@ -218,7 +186,7 @@ class CreateCacheScreen(_Dialog):
         self.dismiss(None)
 
 
-class DestroyCacheScreen(_Dialog):
+class DestroyCacheScreen(SavingForm):
     """Destroying a cache asks for its name to be typed; dismisses with ``True`` when it was."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="DestroyCacheScreen") + """
@@ -244,6 +212,6 @@ class DestroyCacheScreen(_Dialog):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         if event.value != self.cache.name:
-            self._error(f"That is not {self.cache.name!r}: nothing was destroyed.")
+            self.show_error(f"That is not {self.cache.name!r}: nothing was destroyed.")
             return
         self.dismiss(True)

@@ -17,7 +17,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
-from textual.worker import Worker
 
 from console.backends.balsam import (
     JOB_MODES,
@@ -30,7 +29,7 @@ from console.backends.balsam import (
     parse_tag,
 )
 from console.errors import BadQuery, ConsoleError
-from console.ui.errors import report_failure
+from console.ui.widgets.saving_form import SavingForm
 
 FORM_CSS = """
 {name} {{ align: center middle; }}
@@ -129,35 +128,17 @@ class FieldPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class _SavingForm(ModalScreen[Any]):
-    """A form whose save runs in a worker; errors show in the form, the values stay."""
+class _SavingForm(SavingForm):
+    """A Balsam form: the client it saves with, and a Cancel button."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
-    ]
+    error_selector: ClassVar[str] = ".form--error"
 
     def __init__(self, client: BalsamClient) -> None:
         super().__init__()
         self.client = client
 
-    def error(self, text: str) -> None:
-        """Show why the form was not saved."""
-        self.query_one(".form--error", Static).update(text)
-
-    def value(self, selector: str) -> str:
-        """The text typed into one input."""
-        return self.query_one(selector, Input).value.strip()
-
-    @on(Worker.StateChanged)
-    def _worker_state(self, event: Worker.StateChanged) -> None:
-        error = event.worker.error if event.worker.is_finished else None
-        if isinstance(error, ConsoleError):
-            self.error(error.message)
-        elif error is not None:
-            report_failure(self, event)
-
     @on(Button.Pressed, ".form--cancel")
-    def action_cancel(self) -> None:
+    def _cancel_pressed(self) -> None:
         self.dismiss(None)
 
 
@@ -221,9 +202,9 @@ class CreateJobScreen(_SavingForm):
         try:
             body = self.body()
         except ConsoleError as error:
-            self.error(error.message)
+            self.show_error(error.message)
             return
-        self.error("Creating…")
+        self.show_error("Creating…")
         self._save(body)
 
     @work(exclusive=True, group="job-create", description="Creating a job", exit_on_error=False)
@@ -308,9 +289,9 @@ class SubmitBatchScreen(_SavingForm):
         try:
             request = self.request()
         except ConsoleError as error:
-            self.error(error.message)
+            self.show_error(error.message)
             return
-        self.error("Submitting…")
+        self.show_error("Submitting…")
         self._save(request)
 
     @work(exclusive=True, group="batch-submit", description="Submitting", exit_on_error=False)
