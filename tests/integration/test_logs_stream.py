@@ -215,9 +215,11 @@ async def test_stop_ends_the_stream(logs: DeviceLogs) -> None:
 
 
 async def test_keepalives_hold_a_quiet_stream_open(hub: LogHub, logs: DeviceLogs) -> None:
-    logs.read_timeout = 0.4  # the hub sends a keep-alive every 0.05 s
+    # the hub sends a keep-alive every 0.05 s: 16 of them fit in the timeout, so a loaded
+    # machine's pause cannot pass for silence, and the wait outlasts the timeout twice
+    logs.read_timeout = 0.8
     stream = await tail(logs, hub, [DEV_B])
-    await asyncio.sleep(1.2)
+    await asyncio.sleep(1.7)
     hub.append(DEV_B, "still here")
     seen = await stream.until(has("still here"))
     assert not any(isinstance(e, (Gap, Notice)) for e in seen)
