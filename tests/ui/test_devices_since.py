@@ -16,9 +16,12 @@ from console.backends.balena import BalenaClient
 from console.clients import Clients
 from console.lastlook.devices import DeviceLook, remember
 from console.profiles import ProfileSettings, last_look
+from console.profiles.settings import BalenaSettings
 from console.sandbox.serve import ServerThread
+from console.ui.app import FleetConsole
 from console.ui.panes.devices import DevicesPane
 from console.ui.widgets.status_line import StatusLine
+from tests.conftest import BALENA_TOKEN
 from tests.pilot import settle
 from tests.ui.hosts import PaneApp
 
@@ -88,3 +91,29 @@ async def test_reopen_names_what_changed_and_marks_the_rows(
         store.update("device", went_row, {"is_online": True})
         store.delete("device", store.get("device", added))
         store.insert("device", doomed_row)
+
+
+async def test_in_the_console_a_lazily_built_pane_saves_its_look_on_a_profile_switch(
+    balena_server: ServerThread,
+) -> None:
+    """The Devices tab of profile A, opened late, is left for profile B (A's tabs are kept):
+    A's look is saved then, B has none of its own until its Devices tab is seen."""
+    names = []
+    for _ in range(2):
+        name = f"since-devices-{next(_names)}"
+        profiles.add(name, ProfileSettings(balena=BalenaSettings(url=balena_server.url)))
+        profiles.set_secret(name, "balena", "token", BALENA_TOKEN)
+        names.append(name)
+    first, second = names
+    app = FleetConsole(profiles.load(first), start_services=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await app.workspace.open("devices")
+        await settle(pilot)
+        assert isinstance(pane, DevicesPane) and pane.since.checked
+        assert last_look.load(first, "devices") is None  # not left yet
+        await app.switch_profile(second)
+        await settle(pilot)
+        saved = last_look.load(first, "devices")
+        assert saved is not None
+        assert set(DeviceLook.from_data(saved.data).devices) == set(pane.table.devices)
+        assert last_look.load(second, "devices") is None
