@@ -6,6 +6,7 @@ time on screen is the same on every run; times are shown absolute, never "ago".
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,10 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from console.backends.balena import BalenaClient
+from console.backends.balena import BalenaClient, Device
 from console.clients import Clients
 from console.profiles import Profile, ProfileSettings
+from console.sandbox.balena.computed import overall_status
 from console.sandbox.serve import ServerThread
 from console.ui.panes.devices import DevicesPane
 from tests.conftest import BALENA_TOKEN
@@ -26,13 +28,14 @@ SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "12
 
 
 class DevicesApp(App[None]):
-    def __init__(self, url: str, filter_text: str = "") -> None:
+    def __init__(self, url: str, filter_text: str = "", *, profile: str = "snap") -> None:
         super().__init__()
         self.url = url
         self.filter_text = filter_text
+        self.profile = profile
 
     def compose(self) -> ComposeResult:
-        profile = Profile("snap", ProfileSettings(), Path("/nonexistent"))
+        profile = Profile(self.profile, ProfileSettings(), Path("/nonexistent"))
         client = BalenaClient(self.url, TOKEN)
         yield DevicesPane(Clients(profile, balena=client), refresh_seconds=None)
 
@@ -82,3 +85,30 @@ class TestAt80x24:
     ) -> None:
         app = DevicesApp(balena_server.url, "online colour=red")
         assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+class TestSinceLastLook:
+    """The summary line and the row marks of issue 15 (item 6), at 80x24."""
+
+    def test_summary_and_marks_after_a_device_went_offline_and_one_is_gone(
+        self, snap_compare: Any, balena_server: ServerThread
+    ) -> None:
+        from console.lastlook.devices import remember
+        from console.profiles import last_look
+
+        store = balena_server.app.state.balena.store
+        rows = sorted(store.rows("device"), key=lambda row: row["device_name"])[:30]
+        went = next(row for row in rows[:10] if row["is_online"])
+        doomed = dict(rows[12])
+        devices = [Device.from_api({**row, "overall_status": overall_status(store, row)})
+                   for row in rows]
+        look = remember(None, devices, max_id=max(row["id"] for row in store.rows("device")))
+        last_look.save("snap-since", "devices", look.to_data(), taken_at=time.time() - 7300)
+        store.update("device", store.get("device", went["id"]), {"is_online": False})
+        store.delete("device", store.get("device", doomed["id"]))
+        try:
+            app = DevicesApp(balena_server.url, profile="snap-since")
+            assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+        finally:
+            store.update("device", store.get("device", went["id"]), {"is_online": True})
+            store.insert("device", doomed)

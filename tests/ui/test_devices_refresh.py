@@ -60,6 +60,9 @@ class ListRecorder:
             await self.app(scope, receive, send)
             return
         query = parse_qs(scope["query_string"].decode())
+        if "$top" not in query:  # a lookup by id (the since-last-look check), not a page
+            await self.app(scope, receive, send)
+            return
         body = bytearray()
 
         async def forward(message: Message) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from tests.conftest import BALSAM_OPTIONS, BALSAM_PASSWORD
 from tests.pilot import settle
 
 PASSWORD = BALSAM_PASSWORD
+_PROFILES = itertools.count()
 OPTIONS = BALSAM_OPTIONS
 
 
@@ -43,7 +45,9 @@ class JobsApp(App[None]):
         self.read_only = read_only
 
     def compose(self) -> ComposeResult:
-        profile = Profile("test", ProfileSettings(read_only=self.read_only), Path("/nonexistent"))
+        # a profile of its own: each test starts without a last look of another's jobs
+        profile = Profile(f"test-{next(_PROFILES)}", ProfileSettings(read_only=self.read_only),
+                          Path("/nonexistent"))
         client = BalsamClient(
             self.url,
             username="operator",
@@ -381,7 +385,7 @@ class LiveApp(App[None]):
         self.client = BalsamClient(url, username="operator", password=PASSWORD)
 
     def compose(self) -> ComposeResult:
-        profile = Profile("test", ProfileSettings(), Path("/nonexistent"))
+        profile = Profile(f"test-{next(_PROFILES)}", ProfileSettings(), Path("/nonexistent"))
         yield JobsPane(Clients(profile, balsam=self.client), refresh=0.1)
 
 

@@ -80,6 +80,9 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
         """The loaded devices by id, in table order."""
         self.selected: set[int] = set()
         self._marked: set[tuple[str, str]] = set()
+        self.since: dict[int, str] = {}
+        """Device id → its "since last look" mark (``▼``, ``+``…), shown in the selection
+        column of rows not selected: a glyph, so it reads without colour."""
         self.shown: tuple[str, ...] = DEFAULT_COLUMNS
         """Keys of the columns on screen, in order (``sel`` always first)."""
 
@@ -120,7 +123,7 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
             if device.id in self.devices:
                 continue
             self.devices[device.id] = device
-            cells = device_cells(device, device.id in self.selected)
+            cells = self._cells(device)
             self.add_row(*(plain(cells[key]) for key in self.shown), key=str(device.id))
 
     def update_devices(self, fresh: list[Device]) -> int:
@@ -131,8 +134,8 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
             if old is None or old == device:
                 continue
             self.devices[device.id] = device
-            before = device_cells(old, device.id in self.selected)
-            after = device_cells(device, device.id in self.selected)
+            before = self._cells(old)
+            after = self._cells(device)
             for key in self.shown:
                 value = after[key]
                 if before[key] != value:
@@ -168,7 +171,7 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
         new = [device for device in fresh if device.id not in self.devices]
         self.append_page(new)
         for device in new:
-            cells = device_cells(device, False)
+            cells = self._cells(device)
             for key in self.shown[1:]:
                 self._mark(str(device.id), key, cells[key])
         if new:
@@ -199,9 +202,25 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
         for row, column in list(self._marked):
             device = self.devices.get(int(row))
             if device is not None:
-                text = device_cells(device, device.id in self.selected)[column]
+                text = self._cells(device)[column]
                 self.update_cell(row, column, plain(text))
         self._marked.clear()
+
+    def _sel(self, device_id: int) -> str:
+        """The selection cell: ``✓`` when selected, else the since-last-look mark."""
+        return "✓" if device_id in self.selected else self.since.get(device_id, " ")
+
+    def _cells(self, device: Device) -> dict[str, str]:
+        cells = device_cells(device, device.id in self.selected)
+        cells["sel"] = self._sel(device.id)
+        return cells
+
+    def mark_since(self, marks: dict[int, str]) -> None:
+        """Show these since-last-look marks (device id → glyph); ``{}`` clears them."""
+        touched = set(self.since) | set(marks)
+        self.since = dict(marks)
+        for device_id in touched & set(self.devices):
+            self.update_cell(str(device_id), "sel", plain(self._sel(device_id)))
 
     @property
     def marked(self) -> set[tuple[str, str]]:
@@ -227,16 +246,14 @@ class DeviceTable(TableKeys, DataTable[str | Text]):
         if device is None:
             return
         self.selected ^= {device.id}
-        self.update_cell(str(device.id), "sel", plain("✓" if device.id in self.selected else " "))
+        self.update_cell(str(device.id), "sel", plain(self._sel(device.id)))
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_select_all(self) -> None:
         everything = set(self.devices)
         self.selected = set() if self.selected >= everything else everything
         for device_id in self.devices:
-            self.update_cell(
-                str(device_id), "sel", plain("✓" if device_id in self.selected else " ")
-            )
+            self.update_cell(str(device_id), "sel", plain(self._sel(device_id)))
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_scroll_end(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from rich.text import Text
@@ -12,7 +13,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
-from console.backends.balsam import JOB_STATES, BatchJob, EventLog, Job, TransferItem
+from console.backends.balsam import (
+    JOB_STATES,
+    BalsamClient,
+    BatchJob,
+    EventLog,
+    Job,
+    TransferItem,
+)
+from console.errors import NotFound
 from console.ui.jobs.table import tags_text, when
 from console.ui.widgets.footer import Footer
 
@@ -150,3 +159,26 @@ class JobDetailScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+async def job_detail(client: BalsamClient, job_id: int, app_names: dict[int, str]) -> JobDetail:
+    """Gather what the detail dialog shows, in parallel."""
+    job = await client.jobs.retrieve(job_id)
+    events = client.events.filter(job_id=[job_id]).order_by("timestamp").all()
+    parents = client.jobs.filter(id=job.parent_ids).all()
+    transfers = client.transfers.filter(job_id=[job_id]).all()
+    batch = _batch_job(client, job.batch_job_id)
+    found = await asyncio.gather(events, parents, transfers, batch)
+    name = app_names.get(job.app_id, str(job.app_id))
+    return JobDetail(job, name, found[0], found[1], found[2], found[3])
+
+
+async def _batch_job(client: BalsamClient, batch_job_id: int | None) -> BatchJob | None:
+    # An allocation may be deleted while its jobs remain: the detail still opens.
+    if not batch_job_id:
+        return None
+    try:
+        batch: BatchJob = await client.batch_jobs.retrieve(batch_job_id)
+    except NotFound:
+        return None
+    return batch

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from textual.widgets import DataTable
 
 from console.backends.balsam import JOB_STATES, StateCounts
+from console.ui.jobs.since import groups_of
 from console.ui.widgets.table_keys import TableKeys
 
 
@@ -28,10 +29,11 @@ class StateSummary(TableKeys, DataTable[str]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._columns: list[str] = []
 
-    def show(self, counts: StateCounts, baseline: StateCounts | None) -> None:
-        """Fill the table from ``counts``; changes are against ``baseline``."""
-        groups = self._groups(counts)
-        before = self._groups(baseline) if baseline is not None else {}
+    def show(self, counts: StateCounts,
+             baseline: Mapping[str, Mapping[str, int]] | None) -> None:
+        """Fill the table from ``counts``; changes are against ``baseline`` (per group)."""
+        groups = groups_of(counts)
+        before = baseline or {}
         labels = list(groups)
         if labels != self._columns:
             self.clear(columns=True)
@@ -40,10 +42,11 @@ class StateSummary(TableKeys, DataTable[str]):
                 self.add_column(label, key=label)
             self._columns = labels
         for state in JOB_STATES:
-            cells = [
-                with_delta(groups[g][state], groups[g][state] - before.get(g, groups[g])[state])
-                for g in labels
-            ]
+            cells = []
+            for g in labels:
+                now = groups[g][state]
+                # a group or state missing from the look (a new app) shows no change
+                cells.append(with_delta(now, now - before.get(g, {}).get(state, now)))
             self._put(state, cells)
 
     def _put(self, state: str, cells: list[str]) -> None:
@@ -55,12 +58,3 @@ class StateSummary(TableKeys, DataTable[str]):
                     self.update_cell(state, label, cell, update_width=True)
         else:
             self.add_row(state, *cells, key=state)
-
-    @staticmethod
-    def _groups(counts: StateCounts) -> dict[str, Mapping[str, int]]:
-        groups: dict[str, Mapping[str, int]] = {"All": counts.by_state()}
-        for site in counts.sites:
-            groups[f"@{site.name}"] = counts.by_state(counts.apps_of(site.id))
-        for app in counts.apps:
-            groups[app.name] = counts.by_state({app.id})
-        return groups

@@ -15,8 +15,11 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from console.backends.balena.logs import Gap, LogEvent, LogLine, Notice
+from console.lastlook.logs import DIVIDER
 
 GAP_MARK = "═══ "
+DIVIDER_MARK = "─── "
+"""Starts the line where the lines unread since the last look begin."""
 NOTICE_MARK = "··· "
 DEVICE_WIDTH = 10
 SERVICE_WIDTH = 8
@@ -88,7 +91,10 @@ def format_gap(gap: Gap, labels: Mapping[str, str]) -> str:
 
 
 def format_notice(notice: Notice, labels: Mapping[str, str]) -> str:
-    """A stream notice (reconnecting, skipped line) as a line."""
+    """A stream notice (reconnecting, skipped line) as a line; the since-last-look
+    divider as a rule across the view."""
+    if notice.uuid == DIVIDER:
+        return f"{DIVIDER_MARK}{notice.message} ───"
     return f"{NOTICE_MARK}{label(notice.uuid, labels)}: {notice.message}"
 
 

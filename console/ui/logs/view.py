@@ -24,7 +24,14 @@ from textual.widgets import Log
 
 from console.backends.balena.logs import LogEvent
 from console.ui.logs.filter import LogFilter
-from console.ui.logs.render import GAP_MARK, NOTICE_MARK, Layout, format_event, wrap
+from console.ui.logs.render import (
+    DIVIDER_MARK,
+    GAP_MARK,
+    NOTICE_MARK,
+    Layout,
+    format_event,
+    wrap,
+)
 
 WRAPPED_LINES = 4
 """Screen lines allowed per kept event when wrapping (long lines take several)."""
@@ -39,7 +46,7 @@ class _LogHighlighter(Highlighter):
     def highlight(self, text: Text) -> None:
         plain = text.plain
         styles = self.view.styles_by_role()
-        if plain.startswith(GAP_MARK):
+        if plain.startswith((GAP_MARK, DIVIDER_MARK)):
             text.stylize(styles["gap"])
             return
         if plain.startswith(NOTICE_MARK):
@@ -136,7 +143,7 @@ class LogView(Log):
 
     def _spans(self, line: str) -> list[tuple[int, int, tuple[str, ...]]]:
         """Styled stretches of a line, in order: gap/notice, flag colour, matches."""
-        if line.startswith(GAP_MARK):
+        if line.startswith((GAP_MARK, DIVIDER_MARK)):
             return [(0, len(line), ("gap",))]
         if line.startswith(NOTICE_MARK):
             return [(0, len(line), ("notice",))]

@@ -11,6 +11,7 @@ a refresh costs the same at row 10,000 as at row 0.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from textual import on, work
@@ -34,6 +35,7 @@ from console.ui.balena.device_detail import DeviceDetailScreen
 from console.ui.balena.device_table import DeviceTable
 from console.ui.balena.format import SORT_CYCLE
 from console.ui.balena.messages import ActionsFinished, DevicesLoaded, DevicesRefreshed
+from console.ui.balena.since import DevicesSince
 from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.count_confirm import count_first
 from console.ui.errors import report_failure
@@ -70,10 +72,13 @@ class DevicesPane(Pane):
         Binding(
             "c", "choose_columns", "Columns", tooltip="Choose the columns", id="devices-columns"
         ),
+        Binding("z", "seen", "Seen", show=False, id="devices-seen",
+                tooltip="Clear the since-last-look marks: what is shown now counts as seen"),
     ]
     DEFAULT_CSS = """
     DevicesPane { layout: vertical; }
     DevicesPane > DeviceTable { height: 1fr; }
+    DevicesPane > #devices-since { display: none; }
     """
 
     def __init__(
@@ -96,15 +101,19 @@ class DevicesPane(Pane):
         self.total = 0
         self.loading = False
         self._generation = 0
+        self._table = DeviceTable(id="devices-table")
+        self.since = DevicesSince(self.profile.name)
+        """The last look and what changed since (checked once the first page is shown)."""
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="devices-status")
-        yield DeviceTable(id="devices-table")
+        yield StatusLine(id="devices-since")
+        yield self._table
 
     @property
     def table(self) -> DeviceTable:
         """The devices table."""
-        return self.query_one(DeviceTable)
+        return self._table
 
     def on_mount(self) -> None:
         self.reload()
@@ -176,7 +185,12 @@ class DevicesPane(Pane):
         self.reload()
 
     def action_reload(self) -> None:
+        self._show_since(False)  # the operator asked for fresh rows: the marks were seen
         self.reload()
+
+    def action_seen(self) -> None:
+        self._show_since(False)
+        self._save_look()
 
     def action_clear_filter(self) -> None:
         if self.filter_text or self.filter_error:
@@ -305,6 +319,9 @@ class DevicesPane(Pane):
         else:
             self.table.show_page(event.page.devices)
             self.live.arm()
+            if not self.since.started:
+                self.since.started = True
+                self._check_since()
         self._update_status()
 
     @work(
@@ -390,7 +407,35 @@ class DevicesPane(Pane):
 
     def pane_hidden(self) -> None:
         self.live.pause()
+        self._save_look()
 
+    def on_unmount(self) -> None:
+        # Quitting, or the profile's tabs closing: no worker runs now, and the file is small.
+        if self.since.checked:  # the table may be unmounted already: its rows are still here
+            self.since.save(list(self._table.devices.values()))
+
+    # -- since last look ---------------------------------------------------------
+
+    @work(exclusive=True, group="devices-since", description="Comparing with the last look",
+          exit_on_error=False)
+    async def _check_since(self) -> None:
+        await self.since.check(await self.clients.balena(), list(self.table.devices.values()))
+        self._show_since()
+
+    def _show_since(self, shown: bool = True) -> None:
+        """Mark the changed rows and say what changed, or clear both."""
+        marks, text = self.since.shown() if shown else ({}, "")
+        self.table.mark_since(marks)
+        line = self.query_one("#devices-since", StatusLine)
+        line.update(text)
+        line.display = bool(text)
+
+    def _save_look(self) -> None:
+        """What is loaded now counts as seen: save it (in a thread, it is a file write)."""
+        if self.since.checked:
+            self.run_worker(partial(self.since.save, list(self.table.devices.values())),
+                            thread=True, exclusive=True, group="devices-look",
+                            description="Saving the last look", exit_on_error=False)
 
     def _update_status(self) -> None:
         loaded = len(self.table.devices) if self.is_mounted else 0

@@ -23,8 +23,6 @@ from textual.widgets import ContentSwitcher, DataTable
 from textual.worker import Worker
 
 from console.backends.balsam import (
-    BalsamClient,
-    BatchJob,
     StateCounts,
     state_totals,
     summarise,
@@ -33,13 +31,14 @@ from console.backends.balsam.spec import KEYS as SPEC_KEYS
 from console.backends.balsam.spec import JobSpec, job_query, parse_spec
 from console.clients import Clients
 from console.diff import DiffRequest
-from console.errors import ConsoleError, NotFound
+from console.errors import ConsoleError
 from console.ui.confirm import Confirmation, ConfirmScreen
 from console.ui.count_confirm import count_first
 from console.ui.errors import report_error, report_failure
 from console.ui.jobs.bulk import ACTIONS, TITLES, BulkPlan, execute, plan
 from console.ui.jobs.chart import StateChart
-from console.ui.jobs.dialogs import JobDetail, JobDetailScreen, StatePicker, TagPrompt
+from console.ui.jobs.dialogs import JobDetailScreen, StatePicker, TagPrompt, job_detail
+from console.ui.jobs.since import JobsSince, groups_of
 from console.ui.jobs.summary import StateSummary
 from console.ui.jobs.table import BatchJobTable, JobTable
 from console.ui.jobs.writes import JobWrites
@@ -122,6 +121,7 @@ class JobsPane(JobWrites, Pane):
     DEFAULT_CSS = """
     JobsPane { layout: vertical; }
     JobsPane ContentSwitcher { height: 1fr; }
+    JobsPane > #jobs-since { display: none; }
     JobsPane #jobs-summary-view { overflow-y: auto; }
     """
 
@@ -141,11 +141,13 @@ class JobsPane(JobWrites, Pane):
         self.total = 0
         """Jobs matching the current filter, as the server last counted."""
         self.counts: StateCounts | None = None
-        self.baseline: StateCounts | None = None
-        """Counts at the operator's last look: changes are shown against these."""
+        self.since = JobsSince(self.profile.name)
+        """Counts at the operator's last look (kept per profile): changes are shown against
+        these."""
 
     def compose(self) -> ComposeResult:
         yield StatusLine("Loading…", id="jobs-status")
+        yield StatusLine(id="jobs-since")
         with ContentSwitcher(initial=VIEWS["summary"]):
             with Vertical(id=VIEWS["summary"]):
                 yield StateSummary(id="jobs-summary-table")
@@ -171,7 +173,12 @@ class JobsPane(JobWrites, Pane):
 
     def pane_hidden(self) -> None:
         self.live.pause()
-        self.baseline = self.counts
+        self.since.mark_seen()  # leaving the pane is a look: coming back counts from here
+        self.run_worker(self.since.save, thread=True, exclusive=True, group="jobs-look",
+                        description="Saving the last look", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        self.since.save()  # quitting: no worker runs now, and the file is a few KB
 
     def apply_filter(self, text: str) -> None:
         """Filter the jobs table: ``state=FAILED tag=exp:A site=1 app=NAME order=-id``."""
@@ -209,6 +216,7 @@ class JobsPane(JobWrites, Pane):
         exit_on_error=False,
     )
     async def _quick_totals(self) -> None:
+        await asyncio.to_thread(self.since.load)
         # 14 requests show the totals at once; the per-site and per-app columns follow.
         totals = await state_totals(await self.clients.balsam())
         self.counts = totals
@@ -247,10 +255,10 @@ class JobsPane(JobWrites, Pane):
         self.query_one(BatchJobTable).site_names = {s.id: s.name for s in sites}
 
     def _show_counts(self, counts: StateCounts) -> None:
-        if self.baseline is None or not self.baseline.apps:
-            self.baseline = counts if counts.apps else None
         self.counts = counts
-        self.query_one(StateSummary).show(counts, self.baseline)
+        if counts.apps:  # the quick totals alone have no per-app columns to compare
+            self._show_since(self.since.shown(groups_of(counts)))
+        self.query_one(StateSummary).show(counts, self.since.baseline)
         self.query_one(StateChart).add(counts.by_state())
         self._status()
 
@@ -330,9 +338,17 @@ class JobsPane(JobWrites, Pane):
             self.load_page()
 
     def action_mark_seen(self) -> None:
-        self.baseline = self.counts
+        self.since.mark_seen()
+        self.run_worker(self.since.save, thread=True, exclusive=True, group="jobs-look",
+                        description="Saving the last look", exit_on_error=False)
+        self._show_since("")
         if self.counts is not None:
-            self.query_one(StateSummary).show(self.counts, self.baseline)
+            self.query_one(StateSummary).show(self.counts, self.since.baseline)
+
+    def _show_since(self, text: str) -> None:
+        line = self.query_one("#jobs-since", StatusLine)
+        line.update(text)
+        line.display = bool(text)
 
     def action_reload(self) -> None:
         self.load_summary()
@@ -420,25 +436,3 @@ class JobsPane(JobWrites, Pane):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         report_failure(self, event)
 
-
-async def job_detail(client: BalsamClient, job_id: int, app_names: dict[int, str]) -> JobDetail:
-    """Gather what the detail dialog shows, in parallel."""
-    job = await client.jobs.retrieve(job_id)
-    events = client.events.filter(job_id=[job_id]).order_by("timestamp").all()
-    parents = client.jobs.filter(id=job.parent_ids).all()
-    transfers = client.transfers.filter(job_id=[job_id]).all()
-    batch = _batch_job(client, job.batch_job_id)
-    found = await asyncio.gather(events, parents, transfers, batch)
-    name = app_names.get(job.app_id, str(job.app_id))
-    return JobDetail(job, name, found[0], found[1], found[2], found[3])
-
-
-async def _batch_job(client: BalsamClient, batch_job_id: int | None) -> BatchJob | None:
-    # An allocation may be deleted while its jobs remain: the detail still opens.
-    if not batch_job_id:
-        return None
-    try:
-        batch: BatchJob = await client.batch_jobs.retrieve(batch_job_id)
-    except NotFound:
-        return None
-    return batch

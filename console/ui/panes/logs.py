@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -38,6 +39,7 @@ from console.ui.errors import report_failure
 from console.ui.logs.filter import FilterError, LogFilter
 from console.ui.logs.render import Layout, format_event
 from console.ui.logs.session import SCREEN_LIMIT, LogSession, decode
+from console.ui.logs.since import LogsSince, is_divider
 from console.ui.logs.view import LogView
 from console.ui.panes.base import Pane
 from console.ui.widgets.status_line import StatusLine
@@ -94,10 +96,14 @@ class LogsPane(Pane):
         self._status_at = 0.0
         self._status_dirty = False
         self._redrawing = False
+        self.since = LogsSince(self.profile.name, backlog=BACKLOG)
+        """The last line read per device (kept per profile), and what is unread now."""
+        self._hidden = False
+        self._view = LogView(limit=SCREEN_LIMIT, id="logs-view")
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="logs-status")
-        yield LogView(limit=SCREEN_LIMIT, id="logs-view")
+        yield self._view
 
     def on_mount(self) -> None:
         self.set_interval(FLUSH_SECONDS, self._flush, name="logs-flush")
@@ -106,7 +112,7 @@ class LogsPane(Pane):
     @property
     def view(self) -> LogView:
         """The widget the lines are drawn in."""
-        return self.query_one(LogView)
+        return self._view
 
     def tail(self, devices: Iterable[str] | Mapping[str, str]) -> None:
         """Follow devices: full uuids, or a mapping of uuid to the label to show."""
@@ -219,10 +225,20 @@ class LogsPane(Pane):
             return
         self._save()
 
+    def pane_shown(self) -> None:
+        self._hidden = False
+
     def pane_hidden(self) -> None:
-        """Keep following while hidden: the spool must not miss lines."""
+        """Keep following while hidden (the spool must not miss lines); what was on
+        screen counts as read."""
+        self._hidden = True
+        self.run_worker(partial(self.since.save, list(self.view.kept)), thread=True,
+                        exclusive=True, group="logs-look", description="Saving the last look",
+                        exit_on_error=False)
 
     async def on_unmount(self) -> None:
+        if not self._hidden:  # quitting while reading: no worker runs now, the file is small
+            self.since.save(self._view.kept)  # (the view may be unmounted: its lines are not)
         if self._reader is not None:
             await self._reader.stop()
         if self.session is not None:
@@ -242,8 +258,9 @@ class LogsPane(Pane):
     )
     async def _follow(self, uuids: list[str]) -> None:
         self._reader = DeviceLogs(await self._get_client(), **self._reader_options)
+        await asyncio.to_thread(self.since.start, uuids)
         async for batch in self._reader.batches(uuids, count=BACKLOG):
-            self.ingest(batch)
+            self.ingest(self.since.mark(batch))
             for event in batch:
                 if isinstance(event, Notice):
                     self._notice(event)
@@ -352,7 +369,8 @@ class LogsPane(Pane):
         layout = Layout(timestamps=True, devices=True)
 
         def keep(record: str) -> bool:
-            return session.keeps(decode(record))
+            event = decode(record)
+            return session.keeps(event) and not is_divider(event)
 
         names = self._services or {}
 
@@ -415,9 +433,10 @@ class LogsPane(Pane):
         parts = [state, f"{c.received:,} lines", f"filter: {session.filter.describe()}"]
         if c.gaps:
             parts.append(f"{c.gaps} gap(s)")
+        parts.append(self.since.text())
         if self.view.wrap_lines:
             parts.append("wrap")
-        return " │ ".join(parts)
+        return " │ ".join(part for part in parts if part)
 
 
 def _cycle(value: bool | None) -> bool | None:
