@@ -212,3 +212,18 @@ def test_a_grammar_statement_with_one_foreign_fragment(sql: str, fragment: str, 
     mutated = " ".join(words)
     if plain_read(mutated) is not None:
         agrees(mutated)
+
+
+def test_a_plain_select_is_judged_without_importing_the_parser() -> None:
+    """What ``sql -q 'select 1'`` and a CSV export ask before sending: no pglast import."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from console.backends.postgres import classify, warnings_for\n"
+            "kind = classify('select * from t order by id')\n"
+            "assert kind.cursorable and not warnings_for('select 1')\n"
+            "print('pglast' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
