@@ -7,8 +7,7 @@ the loads (``import_data``) and the exports (``export_data``) as jobs.
 
 Format libraries (pyarrow, python-calamine, ijson) are imported only when a
 job uses them, and each name here with the module it lives in, on first use:
-a CSV export does not pay for the import readers, nor ``psutil`` before a job
-needs it, so the CLI starts fast.
+a CSV export does not pay for the import readers, so the CLI starts fast.
 """
 
 from typing import TYPE_CHECKING
