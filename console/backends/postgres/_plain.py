@@ -28,6 +28,7 @@ _TOKEN = re.compile(r"""
     | (?P<punct>[,.;])
 """, re.VERBOSE)
 """The alphabet: an unknown character, or a word running into a quote, matches nothing."""
+_START = re.compile(r"[ \t\n\r]*select(?![0-9A-Za-z_$])", re.IGNORECASE)
 
 _KEYWORDS = frozenset({
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
@@ -70,6 +71,8 @@ def plain_read(sql: str) -> tuple[str, ...] | None:
         ``()`` for ``SELECT 1``, ``("s.t",)`` for ``SELECT a FROM s.t``; ``None``
         when the text is anything else, or anything this module cannot vouch for.
     """
+    if not _START.match(sql):  # before reading every token of a long INSERT or UPDATE
+        return None
     found = _tokens(sql)
     if found is None:
         return None
