@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from textual.widgets import Input, Select, Static, TabbedContent
 
 from console.backends.balena import BalenaClient
@@ -187,3 +188,31 @@ async def test_create_dialog_makes_a_block_chosen_by_keys(
         assert row is not None and row["is_of__class"] == "block"
         assert str(pane.table.get_cell(str(row["id"]), "class")) == "block"
         assert any(n.message == "Created block acme/edge-agent" for n in pilot.app._notifications)
+
+
+async def test_the_first_show_loads_the_fleets_once(
+    balena_client: BalenaClient, tmp_path: Path
+) -> None:
+    """The workspace mounts a pane, then tells it it is shown: one list request, not two
+    (the second used to cancel the first, which the service had already answered);
+    shown again after being hidden, it fetches afresh."""
+    asked: list[str] = []
+
+    async def record(request: httpx.Request) -> None:
+        url = request.url
+        if url.path.endswith("/application") and b"orderby" in url.query:  # one per load
+            asked.append(url.path)
+
+    balena_client.http.event_hooks["request"].append(record)
+    pane = make_pane(balena_client, tmp_path)
+    try:
+        async with PaneApp(pane).run_test(size=(100, 30)) as pilot:
+            pane.pane_shown()  # as Workspace.show does once the pane is mounted
+            await settle(pilot)
+            assert len(asked) == 1 and pane.table.row_count
+            pane.pane_hidden()
+            pane.pane_shown()
+            await settle(pilot)
+            assert len(asked) == 2
+    finally:
+        balena_client.http.event_hooks["request"].remove(record)

@@ -132,3 +132,42 @@ def test_an_unreadable_history_is_a_console_error(tmp_path: Path) -> None:
     broken.write_text("not a database")
     with pytest.raises(Unavailable, match="job history"):
         JobStore(broken).list()
+
+
+def test_a_checkpoint_keeps_a_cancel_asked_meanwhile(jobs: DataJobs, tmp_path: Path) -> None:
+    """Progress saved after another console asked to cancel does not overwrite the ask."""
+    handle = jobs.start("export", "csv", "t", "/x.csv", "db")
+    handle.job.state = JobState.PROCESSING
+    JobStore(tmp_path / "jobs.sqlite3").request_cancel(handle.job.id)
+    handle.advance(rows=10)  # the first progress is saved at once: a checkpoint
+    assert handle.cancelled
+    stored = jobs.store.get(handle.job.id)
+    assert stored.cancel_requested and stored.rows == 10
+
+
+def test_the_history_commits_through_a_write_ahead_log(jobs: DataJobs, tmp_path: Path) -> None:
+    import sqlite3
+
+    jobs.run(jobs.start("export", "csv", "t", "/x.csv", "db"), lambda h: 0)
+    with sqlite3.connect(tmp_path / "jobs.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_finished_job_prunes_the_history(jobs: DataJobs,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("console.backends.datajobs._jobs.KEEP", 2)
+    done = [jobs.run(jobs.start("import", "csv", f"{n}.csv", "t", "db"), lambda h: 0).id
+            for n in range(4)]
+    assert {job.id for job in jobs.list()} == set(done[-2:])
+
+
+def test_process_start_times_are_psutils() -> None:
+    """Read from /proc without psutil, they must equal what another console's psutil says,
+    or a live job would be taken for one whose console died."""
+    import psutil
+
+    from console.backends.datajobs._store import process_started
+
+    for pid in (os.getpid(), os.getppid(), 1):
+        assert process_started(pid) == pytest.approx(psutil.Process(pid).create_time(), abs=0.01)
+    assert process_started(dead_pid()) == 0.0

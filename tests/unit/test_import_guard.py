@@ -84,7 +84,9 @@ def test_help_and_version_import_no_heavy_library() -> None:
     checked = set(report["checked"])
     assert {f"{name} --help" for name in console.cli.COMMANDS} <= checked
     assert {"--help", "--version", "jobs list --help", "sql --help"} <= checked
-    assert {"psycopg2", "pglast"} <= set(report["control"])  # the check sees an import
+    # the check sees an import (pglast is no longer among them: it loads when a statement
+    # first needs the parser, not with the client)
+    assert "psycopg2" in report["control"] and "pglast" not in report["control"]
 
 
 _OPEN = """

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from console.backends.datajobs._models import DataJob, JobState, now_iso
-from console.backends.datajobs._store import JobStore, process_started
+from console.backends.datajobs._store import KEEP, JobStore, process_started
 from console.errors import Cancelled, ConsoleError, NotFound
 from console.profiles import locations
 
@@ -185,16 +185,12 @@ class DataJobs:
         job.partial_path = None
         with self._lock:
             self._running.pop(job.id, None)
-        self.store.save(job)
-        self.store.prune()
+        self.store.save(job, prune=KEEP)
 
     def checkpoint(self, handle: JobHandle) -> None:
         """Save a running job's progress; pick up a cancel asked through the store."""
-        job = handle.job
-        if self.store.cancel_requested(job.id):
-            job.cancel_requested = True
+        if self.store.checkpoint(handle.job):
             handle.cancel()
-        self.store.save(job)
 
     def list(self, limit: int = 200) -> list[DataJob]:
         """Return the newest jobs first, live progress of this process's own included."""

@@ -21,6 +21,7 @@ from typing import Any
 
 from console.backends.postgres import _readonly
 from console.backends.postgres._parse import Node, Parsed, node_type, parse, walk
+from console.backends.postgres._plain import plain_read
 from console.backends.sql._lexer import tokens
 
 _MODIFYING = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"})
@@ -81,6 +82,20 @@ def classify(
         params: Values for its ``%s`` placeholders, when the driver binds some:
             the text is judged with each placeholder standing for a literal.
     """
+    relations = plain_read(sql) if params is None else None
+    if relations is None:
+        return classify_parsed(sql, params)
+    # provably a plain SELECT (``_plain``): what the parser would say, without loading it
+    return StatementKind(keyword=_first_word(sql), cursorable=True, writes=False,
+                         transaction=False, session_state=False, relations=relations,
+                         types=("SelectStmt",))
+
+
+def classify_parsed(
+    sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None
+) -> StatementKind:
+    """Classify a statement from the parser's tree, always (``classify`` without its fast
+    path; tests hold the two equal)."""
     parsed = parse(_bound(sql, params))
     keyword = _first_word(sql)
     if parsed.error is not None or not parsed.statements:

@@ -24,12 +24,12 @@ from psycopg2 import sql
 from console.backends.datajobs import DataJob, DataJobs, JobHandle
 from console.backends.encoding import json_default, json_finite, unique_names
 from console.backends.postgres._copy import copy_csv
-from console.backends.postgres._rows_out import RowBatches, read_batches
 from console.errors import BadQuery, ConsoleError
 
 if TYPE_CHECKING:
     from console.backends.postgres._client import PostgresClient
     from console.backends.postgres._query import QueryRun
+    from console.backends.postgres._rows_out import RowBatches
 
 EXPORT_FORMATS = ("csv", "json", "xlsx", "parquet")
 SUFFIXES = {"csv": "csv", "json": "json", "xlsx": "xlsx", "parquet": "parquet", "pq": "parquet",
@@ -112,7 +112,9 @@ def _write(client: PostgresClient, database: str, query: str, params: Params, pa
            fmt: str, handle: JobHandle | None) -> int:
     if fmt == "csv":
         return _copy_out(client, database, query, params, path, handle)
+    # what only the other formats need (psycopg2.extras, and with it logging)
     from console.backends.postgres._parquet import write_parquet
+    from console.backends.postgres._rows_out import read_batches
     from console.backends.postgres._xlsx_out import write_xlsx
 
     batch = PARQUET_BATCH if fmt == "parquet" else BATCH

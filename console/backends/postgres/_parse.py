@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pglast.parser import ParseError, parse_sql_json
-
 Node = dict[str, Any]
 
 
@@ -41,6 +39,8 @@ def parse(sql: str) -> Parsed:
     again when it is vetted, and a large one costs seconds to parse and load.
     Callers must not change what it returns.
     """
+    from pglast.parser import ParseError, parse_sql_json  # costly: only when a text needs it
+
     try:
         tree = json.loads(parse_sql_json(sql))
     except ParseError as exc:

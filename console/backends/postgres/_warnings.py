@@ -9,6 +9,7 @@ parser refuses gets no warning: the server will refuse it too.
 from __future__ import annotations
 
 from console.backends.postgres._parse import Node, names, parse, walk
+from console.backends.postgres._plain import plain_read
 
 _DROPPED_COLUMNS = {"AT_DropColumn": "column", "AT_DropConstraint": "constraint"}
 
@@ -24,6 +25,8 @@ def warnings_for(sql: str) -> list[str]:
         empty when nothing is destructive or the text does not parse.
     """
     found: list[str] = []
+    if plain_read(sql) is not None:  # a plain SELECT destroys nothing
+        return found
     for statement in parse(sql).statements:
         for kind, body in walk(statement):
             warning = _warning(kind, body)

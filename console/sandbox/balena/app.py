@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 from console.sandbox.balena.cache import QueryCache
 from console.sandbox.balena.faults import Faults
 from console.sandbox.balena.odata_routes import odata_route
+from console.sandbox.balena.parser import parse_query
 from console.sandbox.balena.seed import SEED_CLOCK, seed
 from console.sandbox.balena.simulator import FleetSimulator
 from console.sandbox.balena.store import Row, Store
@@ -27,6 +28,8 @@ from console.sandbox.registry import StandIn, StandInContext
 
 LOG_HISTORY = 60
 """Lines of past logs each device of ``sandbox start`` has (the API keeps up to 1000)."""
+DEVICE_LIST_ORDER = parse_query("$orderby=device_name asc,id asc").orderby
+"""The order a device list is first asked in (by name, ties by id): indexed at start."""
 
 
 def _logs_module() -> Any | None:
@@ -57,6 +60,7 @@ class BalenaStandIn:
         self.log_history = log_history
         """Lines each device has written before the stand-in started (0: none)."""
         self.cache = QueryCache(self.store)
+        self.cache.index("device", DEVICE_LIST_ORDER)
         self.faults = Faults()
         logs = _logs_module()
         self.logs = logs

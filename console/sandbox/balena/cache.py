@@ -72,6 +72,18 @@ class QueryCache:
         whole = select_rows(self.store, resource, matched, Options(orderby=options.orderby), params)
         return _slice(self._remember(self._ordered, key, full_stamp, lambda: whole), options)
 
+    def index(self, resource: str, orderby: tuple[tuple[Any, str], ...]) -> None:
+        """Order every row of ``resource`` now, as a database keeps an index before any query.
+
+        The first unfiltered page in that order is then a slice, not a scan; the
+        ordering stays while the fields it reads do (renames and new rows rebuild it).
+        """
+        options = Options(orderby=orderby)
+        key = (resource, None, orderby, ())
+        stamp = (self._stamp(resource, [None]), self._stamp(resource, [n for n, _ in orderby]))
+        whole = select_rows(self.store, resource, self.store.rows(resource), options, {})
+        self._remember(self._ordered, key, stamp, lambda: whole)
+
     def _filter(self, resource: str, options: Options, params: dict[str, Any]) -> list[Row]:
         rows = self.store.rows(resource)
         if options.filter is None:

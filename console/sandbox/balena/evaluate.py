@@ -277,12 +277,32 @@ def _ordered(compiler: Compiler, resource: str, rows: Iterable[Row], orderby, sk
     if len(directions) == 1 and top is not None:
         fns = [fn for fn, _ in keys]
         pick = heapq.nsmallest if directions == {"asc"} else heapq.nlargest
-        ordered = pick(skip + top, rows, key=lambda row: tuple(_key(fn(row, {})) for fn in fns))
+        ordered = pick(skip + top, rows, key=_row_key(resource, orderby, fns))
         return ordered[skip:]
     ordered = list(rows)
     for fn, direction in reversed(keys):  # stable sorts, last key first
         ordered.sort(key=lambda row, fn=fn: _key(fn(row, {})), reverse=direction == "desc")
     return ordered[skip : None if top is None else skip + top]
+
+
+def _row_key(resource: str, orderby, fns: list[Fn]) -> Callable[[Row], tuple[Any, ...]]:
+    """The sort key of a row for every order node at once: ``_key`` of each value.
+
+    Ordering by stored fields (the usual case) reads them straight from the row:
+    on 100,000 devices this is a few times faster than a closure call per node.
+    """
+    fields = [node.parts[0] for node, _ in orderby
+              if isinstance(node, Path) and len(node.parts) == 1
+              and (resource, node.parts[0]) not in COMPUTED]
+    if len(fields) == 2 == len(orderby):
+        first, second = fields
+
+        def two(row: Row) -> tuple[Any, ...]:
+            a, b = row.get(first), row.get(second)
+            return (a is None, 0 if a is None else a, b is None, 0 if b is None else b)
+
+        return two
+    return lambda row: tuple(_key(fn(row, {})) for fn in fns)
 
 
 def _key(value: Any) -> tuple[bool, Any]:

@@ -178,8 +178,12 @@ class FleetsPane(Pane):
         report_failure(self, event)
 
     def pane_shown(self) -> None:
+        # Shown just after mounting, the load ``on_mount`` started is on its way: a second
+        # one would cancel it after the service had answered. Shown again, fetch afresh.
+        again = not self.live.shown
         self.live.resume()
-        self._load()
+        if again:
+            self._load()
 
     def pane_hidden(self) -> None:
         self.live.pause()
