@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from console.ui.command_suggester import CommandSuggester
+from console.ui.widgets.popup_input import PopupInput
 
 BUILTINS = ("profile", "diff", "audit", "help", "quit")
 """Commands that are not pane names."""
@@ -33,7 +34,7 @@ def parse(text: str) -> Command | None:
     return Command(name.lower(), args.strip())
 
 
-class CommandLine(Input):
+class CommandLine(PopupInput):
     """A one-line prompt at the bottom of the screen, shown by ``:``."""
 
     BINDINGS = [
@@ -58,26 +59,20 @@ class CommandLine(Input):
             id="command-line",
         )
 
-    @property
-    def focusable(self) -> bool:
-        # hidden until opened: never take the focus from the pane behind it
-        return self.display and super().focusable
-
     def open(self) -> None:
         """Show the prompt, empty, with focus."""
         self.value = ""
-        self.display = True
-        self.focus()
+        self.show_focused()
 
     def action_close(self) -> None:
-        self.display = False
+        self.hide()
         self.post_message(self.Closed())
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         command = parse(event.value)
-        self.display = False
+        self.hide()
         if command is None:
             self.post_message(self.Closed())
         else:

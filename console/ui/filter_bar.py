@@ -9,8 +9,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
+from console.ui.widgets.popup_input import PopupInput
 
-class FilterBar(Input):
+
+class FilterBar(PopupInput):
     """A one-line prompt at the bottom; Enter keeps the filter, Escape clears it."""
 
     BINDINGS = [
@@ -33,21 +35,11 @@ class FilterBar(Input):
     def __init__(self) -> None:
         super().__init__(placeholder="/ filter the current table", id="filter-bar")
 
-    @property
-    def focusable(self) -> bool:
-        # hidden until opened: never take the focus from the pane behind it
-        return self.display and super().focusable
-
     def open(self, text: str) -> None:
         """Show the bar holding ``text`` (the current pane's filter), with focus."""
         with self.prevent(Input.Changed):  # showing a pane's own filter changes nothing
             self.value = text
-        self.display = True
-        self.focus()
-
-    def hide(self) -> None:
-        """Close the bar without touching the filter (another pane came to the front)."""
-        self.display = False
+        self.show_focused()
 
     def action_clear(self) -> None:
         self.value = ""
@@ -55,7 +47,7 @@ class FilterBar(Input):
         self._close()
 
     def _close(self) -> None:
-        self.display = False
+        self.hide()
         self.post_message(self.Closed())
 
     @on(Input.Changed)

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Static
 
 from console import profiles
 from console.clients import Clients
-from console.profiles import PostgresSettings, ProfileSettings, locations
+from console.profiles import PostgresSettings, ProfileSettings, locations, ui_state
 from console.ui.app import FleetConsole
 from console.ui.command_line import CommandLine, parse
 from console.ui.filter_bar import FilterBar
@@ -30,6 +30,13 @@ def staging() -> str:
             keymap={"filter": "f"},
         ))
     return name
+
+
+@pytest.fixture(autouse=True)
+def opens_on_the_first_tab(staging: str) -> None:
+    """Each test starts where a fresh profile does: the tab another test left (SQL, whose
+    editor takes every key) is remembered and would be the one opened."""
+    ui_state.remember(staging, tab="fleets")
 
 
 def app_for(name: str) -> FleetConsole:
@@ -359,13 +366,15 @@ async def test_a_tab_chosen_while_services_start_stays_chosen(
         assert pilot.app.query_one(CommandLine).has_focus
 
 
-async def test_keys_typed_during_a_profile_switch_do_not_go_to_the_tabs_left(
-        staging: str) -> None:
+async def test_keys_typed_during_a_profile_switch_do_not_go_to_the_tabs_left() -> None:
     """The editor of the profile being left is hidden: it must not keep the focus (a `q`
     typed then would land in its buffer instead of quitting)."""
-    other = "shell-other"
-    if other not in profiles.names():
-        profiles.add(other, ProfileSettings(color="green"))
+    # profiles of its own: the SQL tab it leaves open is remembered as the one to open on
+    staging, other = "shell-switch-from", "shell-switch-to"
+    for name in (staging, other):
+        if name not in profiles.names():
+            profiles.add(name, ProfileSettings(color="green", postgres=PostgresSettings(
+                host="/nonexistent-socket-dir", connect_timeout=1)))
     focus_when_building: list[object] = []
 
     class Console(FleetConsole):
@@ -383,3 +392,18 @@ async def test_keys_typed_during_a_profile_switch_do_not_go_to_the_tabs_left(
         await pilot.pause()
         assert focus_when_building == [None]
         assert pilot.app.profile.name == other
+
+
+async def test_a_key_typed_before_the_pane_has_the_focus_back_is_not_lost(staging: str) -> None:
+    """Escape closes the `:` line; a `q` that arrives before the pane takes the focus back
+    quits instead of going into the hidden line."""
+    app = app_for(staging)
+    async with app.run_test(size=SIZE) as pilot:
+        line = pilot.app.query_one(CommandLine)
+        await pilot.press("colon", "x")
+        line.action_close()  # Escape: the pane gets the focus back only once Closed arrives
+        assert pilot.app.focused is not line and not line.display
+        await pilot.press("q")
+        await pilot.pause()
+        assert line.value == "x"
+    assert app.return_code == 0 and not app.is_running
