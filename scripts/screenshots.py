@@ -27,6 +27,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = Path(tempfile.gettempdir()) / "fleet-console-screenshots"
+FIRST_PORT = 47310
+"""The stand-ins listen from here up (see ``pin_ports``)."""
 SERVICE_OPTIONS = {"simulate": False, "epoch": "2026-11-23T12:00:00+00:00", "jobs": 400,
                    "devices": 300, "log_rate": 0}
 """Stand-in options: seeded, still, on a fixed clock."""
@@ -169,6 +171,21 @@ def _size(text: str) -> tuple[int, int]:
     return int(width), int(height)
 
 
+def pin_ports() -> None:
+    """Give the stand-ins the same ports every run: the Caches and Blobs panes name their
+    nodes' addresses, which would otherwise change each time (a port taken meanwhile is
+    still given up for a free one, and that picture then differs)."""
+    from console.profiles import locations
+    from console.sandbox import ports
+    from console.sandbox.registry import stand_ins
+
+    wanted, port = {}, FIRST_PORT
+    for stand_in in stand_ins():
+        wanted[stand_in.name] = list(range(port, port + stand_in.nodes))
+        port += stand_in.nodes
+    ports.remember(locations.sandbox_dir("local"), wanted)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
@@ -190,6 +207,7 @@ def main() -> None:
     result_table.elapsed_text = lambda seconds: "3 ms"  # type: ignore[assignment]
     args.out.mkdir(parents=True, exist_ok=True)
     try:
+        pin_ports()
         control.start("local", SERVICE_OPTIONS)
         seed_demo_database()
         for spec in tabs.tab_specs(tabs.registered()):
