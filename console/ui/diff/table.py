@@ -53,15 +53,19 @@ class DiffTable(DataTable[Text]):
         row_at = self.cursor_row
         self.comparison = comparison
         self.clear(columns=True)
-        self.add_column(Text(" "), key="mark")
         keys = set(comparison.key) if self.side == "b" else set()
         self.shown = [i for i in range(len(comparison.columns)) if i not in keys]
-        for i in self.shown:
-            self.add_column(Text(comparison.columns[i]), key=str(i))
         styles = {name: self.get_component_rich_style(name, partial=True)
                   for name in self.COMPONENT_CLASSES}
-        for index, row in enumerate(comparison.rows):
-            self.add_row(*self._cells(comparison, row, styles), key=str(index))
+        rows = [self._cells(comparison, row, styles) for row in comparison.rows]
+        labels = [Text(" "), *(Text(comparison.columns[i]) for i in self.shown)]
+        # Widths given, not measured: the table measures new rows only when idle, and a
+        # frame drawn before that kept every column as narrow as its header ("gw-0").
+        for column, (label, key) in enumerate(zip(labels, ["mark", *map(str, self.shown)])):
+            width = max([label.cell_len, *(cells[column].cell_len for cells in rows)])
+            self.add_column(label, key=key, width=width)
+        for index, cells in enumerate(rows):
+            self.add_row(*cells, key=str(index))
         if comparison.rows:
             self.move_cursor(row=min(row_at, len(comparison.rows) - 1), animate=False)
 

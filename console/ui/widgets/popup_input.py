@@ -18,6 +18,9 @@ class PopupInput(Input):
         and a key typed right after ``:`` (`:q` pasted) would reach the pane behind."""
         self.display = True
         self.screen.set_focus(self)
+        # and again after any focus asked for earlier and still on its way (a tab just
+        # opened focuses its table a turn later): the last word must be this input's
+        self.focus()
 
     def hide(self) -> None:
         """Put the input away. A hidden widget would keep the focus until the pane takes it
