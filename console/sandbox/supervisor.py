@@ -30,6 +30,8 @@ from console.sandbox.nodes import Node, Nodes
 from console.sandbox.registry import StandIn, StandInContext, stand_ins
 
 SUPERVISOR_LOCK = "supervisor.lock"
+ORPHAN_CHECK_SECONDS = 1.0
+"""How often the supervisor checks it can still be reached (see ``_stop_when_unreachable``)."""
 
 
 def build(profile_name: str, options: dict[str, Any]) -> tuple[Nodes, dict[str, Any]]:
@@ -99,6 +101,15 @@ def handler(nodes: Nodes) -> channel.Handler:
     return handle
 
 
+async def _stop_when_unreachable(control_socket: Path, stop: asyncio.Event) -> None:
+    """Stop once the control socket is gone (its home deleted, say): nothing could reach
+    this supervisor to stop it any more, and it would hold its ports for ever."""
+    while not stop.is_set():
+        await asyncio.sleep(ORPHAN_CHECK_SECONDS)
+        if not control_socket.exists():
+            stop.set()
+
+
 async def run(profile_name: str, options: dict[str, Any]) -> None:
     """Serve every stand-in of one profile until SIGTERM or SIGINT."""
     sandbox = locations.sandbox_dir(profile_name)
@@ -115,7 +126,9 @@ async def run(profile_name: str, options: dict[str, Any]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    watch = asyncio.create_task(_stop_when_unreachable(sandbox / channel.CONTROL_SOCKET, stop))
     await stop.wait()
+    watch.cancel()
     state_file.unlink(missing_ok=True)
     control.close()
     (sandbox / channel.CONTROL_SOCKET).unlink(missing_ok=True)

@@ -22,7 +22,7 @@ import pytest
 
 from console import profiles
 from console.profiles import ProfileSettings, locations
-from console.sandbox import control, ownership, ports
+from console.sandbox import channel, control, ownership, ports
 from console.sandbox.registry import MODULES_ENV
 from tests.conftest import run_cli
 
@@ -235,3 +235,15 @@ def test_node_commands_on_stopped_stand_ins_say_how_to_start_them() -> None:
     assert result.returncode == 1
     assert "not running" in result.stderr and f"--profile {PROFILE} sandbox start" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_supervisor_whose_home_is_gone_stops_itself() -> None:
+    """Its directory deleted (a test home removed, a profile wiped by hand), nothing could
+    reach it to stop it: it must not hold its ports for ever."""
+    control.start(PROFILE)
+    [supervisor] = supervisors()
+    (locations.sandbox_dir(PROFILE) / channel.CONTROL_SOCKET).unlink()
+    supervisor.wait(timeout=30)  # psutil.TimeoutExpired fails the test
+    assert not supervisors()
+    control.stop(PROFILE)  # the state it left behind is cleared as for any dead supervisor
+    assert all(entry["url"] is None for key, entry in status().items() if key[0] != "postgres")
