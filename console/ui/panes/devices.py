@@ -321,7 +321,8 @@ class DevicesPane(Pane):
             self.live.arm()
             if not self.since.started:
                 self.since.started = True
-                self._check_since()
+                # once the page is on screen: the comparison's requests come second
+                self.call_after_refresh(self._check_since)
         self._update_status()
 
     @work(
