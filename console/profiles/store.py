@@ -19,6 +19,7 @@ from typing import Any
 
 import tomli_w
 
+from console import processes
 from console.errors import Conflict, ConsoleError, NotFound
 from console.profiles import locations, toml_lines
 from console.profiles.atomic import write_atomically
@@ -174,34 +175,8 @@ def _writer_alive(state: dict[str, Any]) -> bool:
         pid, created = int(state["pid"]), float(state["create_time"])
     except (KeyError, TypeError, ValueError):
         return True  # written by an older supervisor: trust it, as before
-    started = _started(pid)
+    started = processes.started(pid)
     return started is not None and abs(started - created) < 0.05
-
-
-def _started(pid: int) -> float | None:
-    """When process ``pid`` started, in seconds since the epoch as psutil's ``create_time``
-    counts them; ``None`` when it is gone or a zombie.
-
-    Read from ``/proc`` where there is one: importing psutil took longer than the rest
-    of reading a sandbox profile, which the console does before its first frame.
-    """
-    if not os.path.exists("/proc/self/stat"):
-        import psutil
-
-        try:
-            process = psutil.Process(pid)
-            return None if process.status() == psutil.STATUS_ZOMBIE else process.create_time()
-        except psutil.Error:
-            return None
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()
-        boot = next(line.split()[1] for line in Path("/proc/stat").read_bytes().splitlines()
-                    if line.startswith(b"btime"))
-    except (OSError, StopIteration):
-        return None
-    if len(fields) < 20 or fields[0] == b"Z":  # state, then (from field 3 on) starttime
-        return None
-    return int(fields[19]) / os.sysconf("SC_CLK_TCK") + float(boot)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

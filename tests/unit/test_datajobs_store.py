@@ -159,15 +159,3 @@ def test_a_finished_job_prunes_the_history(jobs: DataJobs,
     done = [jobs.run(jobs.start("import", "csv", f"{n}.csv", "t", "db"), lambda h: 0).id
             for n in range(4)]
     assert {job.id for job in jobs.list()} == set(done[-2:])
-
-
-def test_process_start_times_are_psutils() -> None:
-    """Read from /proc without psutil, they must equal what another console's psutil says,
-    or a live job would be taken for one whose console died."""
-    import psutil
-
-    from console.backends.datajobs._store import process_started
-
-    for pid in (os.getpid(), os.getppid(), 1):
-        assert process_started(pid) == pytest.approx(psutil.Process(pid).create_time(), abs=0.01)
-    assert process_started(dead_pid()) == 0.0

@@ -17,8 +17,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from console import processes
 from console.backends.datajobs._models import DataJob, JobState, now_iso
-from console.backends.datajobs._store import KEEP, JobStore, process_started
+from console.backends.datajobs._store import KEEP, JobStore
 from console.errors import Cancelled, ConsoleError, NotFound
 from console.profiles import locations
 
@@ -124,7 +125,7 @@ class DataJobs:
         self._running: dict[str, JobHandle] = {}
         self._lock = threading.Lock()
         self._pid = os.getpid()
-        self._pid_started = process_started(self._pid)
+        self._pid_started = processes.started(self._pid) or 0.0
 
     @classmethod
     def of(cls, profile: str) -> DataJobs:

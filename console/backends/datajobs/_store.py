@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from console import processes
 from console.backends.datajobs._models import DataJob, JobState, now_iso
 from console.errors import Unavailable
 
-_PROC = Path("/proc")
 KEEP = 500
 """Finished jobs kept in the history; older ones are forgotten."""
 _SCHEMA = """
@@ -45,34 +45,6 @@ def _prepare(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute(_SCHEMA)
-
-
-def process_started(pid: int) -> float:
-    """When process ``pid`` started (0.0 if it is gone), to tell it from a reused pid.
-
-    Read from ``/proc`` where there is one, as psutil reads it there (a job's start
-    need not import psutil, ~13 ms); psutil elsewhere.
-    """
-    if _PROC.is_dir():
-        return _proc_started(pid)
-    import psutil
-
-    try:
-        return psutil.Process(pid).create_time()
-    except (psutil.Error, OSError):
-        return 0.0
-
-
-def _proc_started(pid: int) -> float:
-    """Boot time plus the ``starttime`` clock ticks of ``/proc/PID/stat`` (psutil's sum)."""
-    try:
-        stat = (_PROC / str(pid) / "stat").read_bytes()
-        ticks = int(stat[stat.rfind(b")") + 2 :].split()[19])
-        boot = next(line for line in (_PROC / "stat").read_bytes().splitlines()
-                    if line.startswith(b"btime"))
-    except (OSError, ValueError, IndexError, StopIteration):
-        return 0.0
-    return ticks / os.sysconf("SC_CLK_TCK") + float(boot.split()[1])
 
 
 class JobStore:
@@ -190,8 +162,8 @@ class JobStore:
     def _owner_alive(job: DataJob) -> bool:
         if job.pid == os.getpid():
             return True
-        started = process_started(job.pid)
-        return started > 0 and abs(started - job.pid_started) < 1.0
+        started = processes.started(job.pid)
+        return started is not None and abs(started - job.pid_started) < 1.0
 
     def _mark_cut_short(self, job: DataJob) -> None:
         was = "processing" if job.state is JobState.PROCESSING else "waiting to start"
