@@ -31,6 +31,24 @@ def started(pid: int) -> float | None:
     return int(fields[19]) / os.sysconf("SC_CLK_TCK") + float(boot.split()[1])
 
 
+def works_in(pid: int, directory: Path) -> bool:
+    """Whether process ``pid`` runs with ``directory`` as its working directory.
+
+    A start time moves when the wall clock steps (a VM resumed, NTP), since it is
+    counted from a boot time worked out from the clock; a working directory does not.
+    """
+    try:
+        if (_PROC / "self" / "cwd").exists():
+            where = os.readlink(_PROC / str(pid) / "cwd")
+        else:
+            import psutil
+
+            where = psutil.Process(pid).cwd()
+    except Exception:  # gone, not ours to inspect (psutil.Error, OSError): not proven
+        return False
+    return Path(where) == directory.resolve()
+
+
 def _started_by_psutil(pid: int) -> float | None:
     import psutil
 

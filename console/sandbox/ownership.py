@@ -3,8 +3,9 @@
 A pid file outlives its process, and the kernel hands the pid to the next process
 that starts: signalling whatever holds the pid now could stop an editor or a
 shell. So the supervisor's pid file records the pid *and* the process's start
-time, and a process counts as the supervisor only if it still has that start
-time and its command line runs ``console.sandbox.supervisor --profile NAME``.
+time, and a process counts as the supervisor only if its command line runs
+``console.sandbox.supervisor --profile NAME`` and it still has that start time or,
+the wall clock having stepped since, works in the profile's own sandbox.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import psutil
 
+from console import processes
+from console.profiles import locations
 from console.profiles.atomic import write_atomically
 
 SUPERVISOR_MODULE = "console.sandbox.supervisor"
@@ -63,9 +66,14 @@ def proven(claim: Claim, profile: str) -> psutil.Process | None:
         process = psutil.Process(claim.pid)
         if process.status() == psutil.STATUS_ZOMBIE:
             return None
-        if abs(process.create_time() - claim.create_time) > START_TIME_SLACK:
+        if not runs_supervisor(process.cmdline(), profile):
             return None
-        return process if runs_supervisor(process.cmdline(), profile) else None
+        if abs(process.create_time() - claim.create_time) <= START_TIME_SLACK:
+            return process
+        # The start time moves with the wall clock (a VM resumed, NTP stepped it): a
+        # supervisor of this profile working in this profile's own sandbox (it moves there
+        # at start) is still the one the claim names; no other process works there.
+        return process if processes.works_in(claim.pid, locations.sandbox_dir(profile)) else None
     except psutil.Error:
         return None
 

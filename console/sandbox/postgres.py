@@ -8,8 +8,8 @@ sibling console.
 
 ``postmaster.pid`` names the server, but a crash leaves it behind and the kernel
 may give its pid to any later process. The server counts as running, and is
-signalled, only when the process with that pid is a ``postgres`` of this data
-directory that started when the file says it did.
+signalled, only when the process with that pid is a ``postgres`` whose command
+line names this data directory.
 """
 
 from __future__ import annotations
@@ -24,10 +24,6 @@ from typing import Any
 import psutil
 
 from console.sandbox import runtime
-
-START_TIME_SLACK = 2.0
-"""Seconds between the start time ``postmaster.pid`` records (whole seconds, taken once
-the postmaster runs) and the process's own start time."""
 
 
 class PostgresStartFailed(RuntimeError):
@@ -76,8 +72,10 @@ class LocalPostgres:
             process = psutil.Process(info.pid)
             if process.status() == psutil.STATUS_ZOMBIE or process.name() != "postgres":
                 return None
-            if abs(process.create_time() - info.start_time.timestamp()) > START_TIME_SLACK:
-                return None  # the pid was reused by a process started at another time
+            # A postgres with this data directory on its command line is its postmaster
+            # (one per directory; backends show other command lines). The start time in
+            # postmaster.pid is not asked: it moves with the wall clock (a VM resumed, NTP),
+            # and taking the server for a stale one removed its pid file, which shuts it down.
             return process if str(self.pgdata) in process.cmdline() else None
         except psutil.Error:
             return None

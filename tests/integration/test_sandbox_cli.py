@@ -77,6 +77,19 @@ def test_stale_postmaster_pid_after_crash_is_cleaned(sandbox_profile) -> None:
     assert state.running and state.pid != 999999
 
 
+def test_a_clock_step_does_not_make_the_running_server_look_stale(sandbox_profile) -> None:
+    """postmaster.pid's start time (line 3) an hour off, as after a resumed VM or an NTP
+    step: the server still runs, and starting again keeps it (removing its pid file would
+    make PostgreSQL shut itself down)."""
+    pg = control.postgres(PROFILE)
+    running = pg.ensure_running()
+    pid_file = pg.pgdata / "postmaster.pid"
+    lines = pid_file.read_text().splitlines()
+    pid_file.write_text("\n".join([*lines[:2], str(int(lines[2]) - 3600), *lines[3:]]) + "\n")
+    assert pg.state().running
+    assert pg.ensure_running().pid == running.pid and pid_file.exists()
+
+
 def test_stop_stops_everything(cli, sandbox_profile) -> None:
     cli("--profile", PROFILE, "sandbox", "start")
     assert cli("--profile", PROFILE, "sandbox", "stop").returncode == 0

@@ -247,3 +247,20 @@ def test_a_supervisor_whose_home_is_gone_stops_itself() -> None:
     assert not supervisors()
     control.stop(PROFILE)  # the state it left behind is cleared as for any dead supervisor
     assert all(entry["url"] is None for key, entry in status().items() if key[0] != "postgres")
+
+
+def test_after_a_clock_step_the_supervisor_is_still_known_and_stoppable() -> None:
+    """A resumed VM or an NTP step moves the start time psutil reports: the supervisor,
+    working in its own sandbox, must still be found (not cleared and started twice)."""
+    control.start(PROFILE)
+    [supervisor] = supervisors()
+    pid_file = locations.sandbox_dir(PROFILE) / control.PID_FILE
+    claim = json.loads(pid_file.read_text())
+    pid_file.write_text(json.dumps({**claim, "create_time": claim["create_time"] - 3600}))
+    state_file = locations.sandbox_dir(PROFILE) / "services.json"
+    state = json.loads(state_file.read_text())
+    state_file.write_text(json.dumps({**state, "create_time": state["create_time"] - 3600}))
+    assert control.supervisor_pid(PROFILE) == supervisor.pid
+    assert all(s["state"] == "running" for s in status().values() if s["name"] != "postgres")
+    control.stop(PROFILE)
+    supervisor.wait(timeout=30)
