@@ -37,16 +37,22 @@ def works_in(pid: int, directory: Path) -> bool:
     A start time moves when the wall clock steps (a VM resumed, NTP), since it is
     counted from a boot time worked out from the clock; a working directory does not.
     """
+    if not (_PROC / "self" / "cwd").exists():
+        return _works_in_by_psutil(pid, directory)
     try:
-        if (_PROC / "self" / "cwd").exists():
-            where = os.readlink(_PROC / str(pid) / "cwd")
-        else:
-            import psutil
-
-            where = psutil.Process(pid).cwd()
-    except Exception:  # gone, not ours to inspect (psutil.Error, OSError): not proven
+        where = os.readlink(_PROC / str(pid) / "cwd")
+    except OSError:  # gone, or not ours to inspect: not proven
         return False
     return Path(where) == directory.resolve()
+
+
+def _works_in_by_psutil(pid: int, directory: Path) -> bool:
+    import psutil
+
+    try:
+        return Path(psutil.Process(pid).cwd()) == directory.resolve()
+    except (psutil.Error, OSError):
+        return False
 
 
 def _started_by_psutil(pid: int) -> float | None:
